@@ -1,0 +1,47 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format worker beat migrate messages bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python scripts/launch.py run
+
+test: $(STAMP)
+	$(BIN)/python scripts/launch.py test -n $${PYTEST_WORKERS:-2} $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/launch.py manage makemigrations --check --dry-run
+	$(BIN)/python scripts/launch.py manage spectacular --validate --fail-on-warn --file /dev/null
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(STAMP)
+	$(BIN)/python scripts/launch.py manage migrate
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=static --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+worker: $(STAMP)
+	$(BIN)/celery -A config worker -l info
+
+beat: $(STAMP)
+	$(BIN)/celery -A config beat -l info
+
+clean:
+	rm -rf .data staticfiles .pytest_cache .ruff_cache

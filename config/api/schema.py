@@ -1,0 +1,43 @@
+"""OpenAPI schema: every operation documents the shared error shape for its error statuses."""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable error code, e.g. `invalid`, `not_found`.")
+    detail = serializers.CharField(help_text="A sentence a person understands, in the request's language.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages for each invalid input field.",
+    )
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid input or an illegal state transition.",
+    401: "Not signed in, or the partner key is missing or revoked.",
+    403: "Signed in, but this role or jurisdiction may not do this.",
+    404: "No such object, or it is not visible to you.",
+    409: "The object changed state; reload and try again.",
+    429: "Too many requests; slow down.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        method = self.method.upper()
+        statuses = [401, 403, 404, 429] if method == "GET" else [400, 401, 403, 404, 409, 429]
+        if method == "GET" and self._is_list_view():
+            statuses = [400, 401, 403, 429]
+        for status_code in statuses:
+            responses.setdefault(
+                str(status_code),
+                self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[status_code]),
+                    str(status_code),
+                    direction=direction,
+                ),
+            )
+        return responses

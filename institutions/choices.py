@@ -1,0 +1,78 @@
+"""Categories and statuses of the institution network."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City / prefecture")
+    COUNTY = "county", _("County / district")
+
+
+class OrganisationKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    TRANSFER_AGENCY = "transfer_agency", _("Technology-transfer agency")
+    GOVERNMENT_DEPARTMENT = "government_department", _("Government S&T department")
+    REGISTRATION_BODY = "registration_body", _("Contract registration body")
+    OTHER = "other", _("Other organisation")
+
+
+class TransferLevel(models.TextChoices):
+    """Where a technology-transfer institution sits in the 省、市、县三级 network."""
+
+    PROVINCE = "province", _("Provincial")
+    CITY = "city", _("City / prefecture")
+    COUNTY = "county", _("County")
+
+
+class TransferKind(models.TextChoices):
+    """Kinds of technology-transfer institution (plan clause （七）)."""
+
+    UNIVERSITY_OFFICE = "university_office", _("University or institute transfer office")
+    MARKET_BASED = "market_based", _("Market-based agency")
+    REGIONAL = "regional", _("Regional institution")
+    INDUSTRY = "industry", _("Industry institution")
+
+
+class ServiceType(models.TextChoices):
+    """The seven service types of GB/T 34670-2017 《技术转移服务规范》."""
+
+    DEVELOPMENT = "development", _("Technology development service")
+    TRANSFER = "transfer", _("Technology transfer service")
+    TECHNICAL = "technical", _("Technical service")
+    CONSULTING = "consulting", _("Technical consulting service")
+    EVALUATION = "evaluation", _("Technology evaluation service")
+    FINANCING = "financing", _("Technology investment and financing service")
+    PLATFORM = "platform", _("Information network platform service")
+
+
+class MembershipRole(models.TextChoices):
+    """What a user is in an organisation; together with the organisation's kind, their role."""
+
+    ADMIN = "admin", _("Administrator")
+    STAFF = "staff", _("Staff")
+    BROKER = "broker", _("Broker")
+    OFFICIAL = "official", _("Official")
+    PARTNER = "partner", _("Partner system")
+
+
+class DesignationLevel(models.TextChoices):
+    NATIONAL = "national", _("National demonstration institution")
+    PROVINCIAL = "provincial", _("Provincial demonstration institution")
+
+
+class DesignationStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", _("Active")
+    WARNED = "warned", _("Warned")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ClassificationScheme(models.TextChoices):
+    TECHNOLOGY_FIELD = "technology_field", _("Technology field (技术领域)")
+    INDUSTRY = "industry", _("Industry (GB/T 4754-2017)")
+    ENTITY_TYPE = "entity_type", _("Legal-entity type (买/卖方性质)")

