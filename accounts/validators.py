@@ -35,4 +35,3 @@ class CharacterClassValidator:
             "(lower-case letters, upper-case letters, digits, symbols).",
             self.min_classes,
         ) % {"count": self.min_classes}
-

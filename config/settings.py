@@ -272,9 +272,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
     "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "PartnerApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"}
-        }
+        "securitySchemes": {"PartnerApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"}}
     },
 }
 

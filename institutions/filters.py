@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from institutions import policies
 from institutions.choices import (
     ClassificationScheme,
     DesignationLevel,
@@ -11,7 +12,6 @@ from institutions.choices import (
     TransferKind,
     TransferLevel,
 )
-from institutions import policies
 from institutions.models import Classification, Designation, Organisation, Region
 from institutions.querysets import LIVE_DESIGNATION_STATUSES
 
@@ -44,9 +44,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
     )
     field = django_filters.ModelChoiceFilter(
         field_name="service_fields",
-        queryset=Classification.objects.filter(
-            scheme=ClassificationScheme.TECHNOLOGY_FIELD, is_current=True
-        ),
+        queryset=Classification.objects.filter(scheme=ClassificationScheme.TECHNOLOGY_FIELD, is_current=True),
         to_field_name="code",
         label=_("Service field"),
     )
@@ -54,7 +52,16 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["q", "region", "kind", "transfer_institution", "level", "transfer_kind", "designation", "field"]
+        fields = [
+            "q",
+            "region",
+            "kind",
+            "transfer_institution",
+            "level",
+            "transfer_kind",
+            "designation",
+            "field",
+        ]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -5,6 +5,7 @@ such as 510100 every code starting ``5101``, a county only itself (``Region.juri
 """
 
 import pghistory
+import pghistory.models
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -240,8 +241,7 @@ class Organisation(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(is_transfer_institution=False)
-                | (~Q(transfer_level="") & ~Q(transfer_kind="")),
+                condition=Q(is_transfer_institution=False) | (~Q(transfer_level="") & ~Q(transfer_kind="")),
                 name="%(app_label)s_%(class)s_transfer_fields_required",
             ),
             models.CheckConstraint(
@@ -400,3 +400,24 @@ pghistory.track(
     model_name="OrganisationServiceFieldEvent",
     app_label="institutions",
 )(Organisation.service_fields.through)
+
+
+class AuditEvent(pghistory.models.Events):
+    """One entry of the audit trail (审计日志), read across every tracked table.
+
+    The event tables themselves are append-only (a trigger refuses UPDATE and DELETE); this proxy
+    adds the request context the middleware records: who, from which address, in which request.
+    """
+
+    user = pghistory.ProxyField(
+        "pgh_context__user",
+        models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True),
+    )
+    ip = pghistory.ProxyField("pgh_context__ip", models.TextField(null=True))
+    request_id = pghistory.ProxyField("pgh_context__request_id", models.TextField(null=True))
+    url = pghistory.ProxyField("pgh_context__url", models.TextField(null=True))
+
+    class Meta:
+        proxy = True
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")

@@ -40,7 +40,9 @@ def load_classifications(classification_model) -> int:
     rows = _rows(CLASSIFICATIONS_FILE)
     by_key = {}
     for row in rows:
-        parent = by_key.get((row["scheme"], row["version"], row["parent_code"])) if row["parent_code"] else None
+        parent = (
+            by_key.get((row["scheme"], row["version"], row["parent_code"])) if row["parent_code"] else None
+        )
         entry, _created = classification_model.objects.update_or_create(
             scheme=row["scheme"],
             version=row["version"],

@@ -54,8 +54,6 @@ rules.add_perm(
     "institutions.manage_members",
     is_platform_admin | is_official_for_organisation | is_admin_of_organisation,
 )
-rules.add_perm(
-    "institutions.manage_designations", is_platform_admin | is_official_for_organisation
-)
+rules.add_perm("institutions.manage_designations", is_platform_admin | is_official_for_organisation)
 rules.add_perm("institutions.view_history", is_platform_admin | is_official_for_organisation)
 rules.add_perm("institutions.view_audit_log", is_platform_admin | is_official)

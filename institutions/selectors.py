@@ -68,12 +68,16 @@ def organisation_get(*, pk: int, actor) -> Organisation:
                 "service_fields",
                 Prefetch(
                     "designations",
-                    queryset=Designation.objects.select_related("granted_by").order_by("-year_granted", "-pk"),
+                    queryset=Designation.objects.select_related("granted_by").order_by(
+                        "-year_granted", "-pk"
+                    ),
                     to_attr="all_designations",
                 ),
                 Prefetch(
                     "children",
-                    queryset=Organisation.objects.active().select_related("region").order_by("region_id", "name"),
+                    queryset=Organisation.objects.active()
+                    .select_related("region")
+                    .order_by("region_id", "name"),
                     to_attr="active_children",
                 ),
             )

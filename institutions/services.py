@@ -36,7 +36,16 @@ ORGANISATION_EDITABLE_FIELDS = (
 )
 # Fields an institution's own admin may not change: who it is and where it sits are the officials' call.
 OFFICIAL_ONLY_FIELDS = frozenset(
-    {"name", "credit_code", "kind", "region", "is_transfer_institution", "transfer_level", "parent", "is_active"}
+    {
+        "name",
+        "credit_code",
+        "kind",
+        "region",
+        "is_transfer_institution",
+        "transfer_level",
+        "parent",
+        "is_active",
+    }
 )
 
 
@@ -178,7 +187,9 @@ def designation_grant(
 
 
 @transaction.atomic
-def designation_change_status(*, actor, designation: Designation, status: str, reason: str = "") -> Designation:
+def designation_change_status(
+    *, actor, designation: Designation, status: str, reason: str = ""
+) -> Designation:
     """Moves a designation along its life (warn, reinstate, revoke); warnings and revocations need a reason."""
     _require(actor, "institutions.manage_designations", designation.organisation)
     designation = lock_objects.designation_qs_select_for_update().get(pk=designation.pk)

