@@ -34,7 +34,9 @@ def compact(value: str) -> str:
 
 def organisation_code_check_digit(body: str) -> str:
     """The check character of a GB 11714 organisation code from its first eight characters."""
-    total = sum(_character_value(char) * weight for char, weight in zip(body, _ORGANISATION_CODE_WEIGHTS))
+    total = sum(
+        _character_value(char) * weight for char, weight in zip(body, _ORGANISATION_CODE_WEIGHTS, strict=True)
+    )
     remainder = 11 - total % 11
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 

@@ -63,5 +63,5 @@ def exception_handler(exc, context):
     return Response(
         {"code": code, "detail": detail, "fields": fields},
         status=response.status_code,
-        headers={key: value for key, value in response.items()},
+        headers=dict(response.items()),
     )
