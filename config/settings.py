@@ -230,6 +230,8 @@ X_FRAME_OPTIONS = "DENY"
 PGHISTORY_APPEND_ONLY = True
 # Every tracked model records creates, updates and deletes.
 PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# The moment of each change, not of its transaction's start, so events order as they happened.
+PGHISTORY_CREATED_AT_FUNCTION = "CLOCK_TIMESTAMP()"
 PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # --- REST API ----------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         prefix = policies.jurisdiction_prefix(value.strip())
         if prefix is None:
             return queryset.none()
-        return queryset.filter(region_id__startswith=prefix)
+        return queryset.filter(region__code__startswith=prefix)
 
     def filter_designation(self, queryset, name, value):
         return queryset.filter(

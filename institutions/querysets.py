@@ -31,7 +31,7 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations whose region code starts with any of the given jurisdiction prefixes."""
         condition = Q(pk__in=[])
         for prefix in prefixes:
-            condition |= Q(region_id__startswith=prefix)
+            condition |= Q(region__code__startswith=prefix)
         return self.filter(condition)
 
     def with_live_designation(self, level=None):

@@ -132,7 +132,7 @@ def network_children(*, actor, region: Region) -> list[NetworkNode]:
     children = list(Region.objects.filter(parent=region).order_by("code"))
     counts = (
         organisation_visible_queryset(actor=actor)
-        .filter(region_id__startswith=region.jurisdiction_prefix)
+        .filter(region__code__startswith=region.jurisdiction_prefix)
         .values("region_id", "is_transfer_institution")
         .annotate(total=Count("pk"))
         .order_by()

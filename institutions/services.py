@@ -54,12 +54,18 @@ def _require(actor, permission: str, obj=None) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+def _differs(instance, name: str, value) -> bool:
+    """Whether ``value`` differs from the instance's field, comparing related objects by key."""
+    field = instance._meta.get_field(name)
+    if field.is_relation:
+        return getattr(instance, field.attname) != (value.pk if value is not None else None)
+    return getattr(instance, name) != value
+
+
 def _apply(instance, data: dict, allowed: Iterable[str]) -> list[str]:
-    changed = []
-    for name in allowed:
-        if name in data and getattr(instance, name) != data[name]:
-            setattr(instance, name, data[name])
-            changed.append(name)
+    changed = [name for name in allowed if name in data and _differs(instance, name, data[name])]
+    for name in changed:
+        setattr(instance, name, data[name])
     return changed
 
 
@@ -91,14 +97,14 @@ def organisation_update(
     roles = actor_roles(actor)
     official = roles.is_platform_admin or roles.covers_region(organisation.region_id)
     forbidden = sorted(
-        name for name in OFFICIAL_ONLY_FIELDS if name in data and data[name] != getattr(organisation, name)
+        name for name in OFFICIAL_ONLY_FIELDS if name in data and _differs(organisation, name, data[name])
     )
     if forbidden and not official:
         raise PermissionDenied(
             _("Only an official may change these fields: %(fields)s.")
             % {"fields": ", ".join(str(Organisation._meta.get_field(n).verbose_name) for n in forbidden)}
         )
-    if "region" in data and data["region"] != organisation.region and not roles.is_platform_admin:
+    if "region" in data and _differs(organisation, "region", data["region"]) and not roles.is_platform_admin:
         # Moving an organisation is allowed only within the official's own jurisdiction.
         _require(actor, "institutions.add_organisation_in_region", data["region"])
     _apply(organisation, data, ORGANISATION_EDITABLE_FIELDS)
