@@ -33,6 +33,9 @@ format: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python scripts/launch.py manage migrate
 
+# Translations need no database, but the settings insist on a DATABASE_URL: give them a placeholder.
+messages: export DJANGO_DEBUG ?= true
+messages: export DATABASE_URL ?= postgres://localhost/unused
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=static --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv

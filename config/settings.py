@@ -272,7 +272,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "institutions.choices.RegionLevel",
+        "DesignationLevelEnum": "institutions.choices.DesignationLevel",
+        "ServiceTypeEnum": "institutions.choices.ServiceType",
+    },
     "APPEND_COMPONENTS": {
         "securitySchemes": {"PartnerApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"}}
     },

@@ -1,2 +1,11 @@
-urlpatterns = []
+"""The audit log page (platform admins; officials for their jurisdiction)."""
+
+from django.urls import path
+
+from institutions import views_audit
+
 app_name = "audit"
+
+urlpatterns = [
+    path("", views_audit.audit_log, name="log"),
+]

@@ -36,7 +36,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(*exc.args[:1])  # keep the service's reason, if it gave one
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -1,1 +1,18 @@
-urlpatterns = []
+"""Routes of the institution-network API, mounted under /api/v1/ (namespace ``api``)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from institutions.api import views
+
+router = SimpleRouter(use_regex_path=False)
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("classifications", views.ClassificationViewSet, basename="classification")
+router.register("institutions", views.InstitutionViewSet, basename="institution")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("designations", views.DesignationViewSet, basename="designation")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    *router.urls,
+]

@@ -1,0 +1,91 @@
+/* Small progressive enhancements; every page works without them. */
+(function () {
+  "use strict";
+
+  // Forms that ask before they submit (removing a member, …).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Changing a select that others depend on (city → county) clears them before any request is made.
+  document.addEventListener("change", function (event) {
+    var selector = event.target.dataset && event.target.dataset.clears;
+    if (selector) {
+      document.querySelectorAll(selector).forEach(function (dependent) { dependent.value = ""; });
+    }
+  }, true);
+
+  // Filter forms leave empty fields out of the address htmx requests and pushes.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("[data-drop-empty]");
+    var data = event.detail.formData;
+    if (!form || !data) {
+      return;
+    }
+    Array.from(new Set(data.keys())).forEach(function (name) {
+      if (data.getAll(name).every(function (value) { return value === ""; })) {
+        data.delete(name);
+      }
+    });
+  });
+
+  // The language switcher returns to the address htmx pushed, not the one the page was loaded at.
+  function syncLanguageNext() {
+    document.querySelectorAll("input[name=next][data-current-path]").forEach(function (input) {
+      input.value = window.location.pathname + window.location.search;
+    });
+  }
+  document.addEventListener("htmx:pushedIntoHistory", syncLanguageNext);
+  document.addEventListener("htmx:historyRestore", syncLanguageNext);
+
+  // Bar chart of institutions per region (Apache ECharts); the table beside it has the same numbers.
+  function networkChart(element) {
+    var source = document.getElementById(element.dataset.chartSource);
+    if (!source || !window.echarts) {
+      return;
+    }
+    var rows = JSON.parse(source.textContent).slice().reverse();
+    element.style.height = Math.max(220, rows.length * 30 + 70) + "px";
+    var chart = window.echarts.init(element, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      color: ["#206bc4", "#79a6dc"],
+      legend: { top: 0, data: [element.dataset.labelInstitutions, element.dataset.labelTransfer] },
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: {
+        type: "category",
+        data: rows.map(function (row) { return row.name; }),
+        axisLabel: { width: 110, overflow: "truncate" },
+      },
+      series: [
+        {
+          name: element.dataset.labelInstitutions,
+          type: "bar",
+          data: rows.map(function (row) { return row.institutions; }),
+        },
+        {
+          name: element.dataset.labelTransfer,
+          type: "bar",
+          data: rows.map(function (row) { return row.transfer; }),
+        },
+      ],
+    });
+    chart.on("click", function (params) {
+      var row = rows[params.dataIndex];
+      if (row && row.url) {
+        window.location.href = row.url;
+      }
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart=network]").forEach(networkChart);
+  });
+})();
