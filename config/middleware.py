@@ -37,3 +37,20 @@ class AuditContextMiddleware(HistoryMiddleware):
         context["request_id"] = getattr(request, "request_id", None)
         context["method"] = request.method
         return context
+
+
+class DefaultLanguageMiddleware:
+    """Pages speak Chinese unless the person chose English; the API follows ``Accept-Language``.
+
+    Django's ``LocaleMiddleware`` would otherwise serve English to every browser set up in English.
+    Runs before it and hides the browser's preference outside ``/api/``, so a page's language is the
+    language cookie (set by the switcher) or ``LANGUAGE_CODE``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

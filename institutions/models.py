@@ -206,6 +206,7 @@ class Organisation(models.Model):
     )
     service_fields = models.ManyToManyField(
         Classification,
+        through="OrganisationServiceField",
         blank=True,
         related_name="+",
         limit_choices_to={"scheme": ClassificationScheme.TECHNOLOGY_FIELD},
@@ -293,6 +294,26 @@ class Organisation(models.Model):
             ids.append(node.pk)
             node = node.parent
         return ids
+
+
+@pghistory.track()
+class OrganisationServiceField(models.Model):
+    """A technology field an institution serves (服务领域); a model of its own so changes are audited."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    classification = models.ForeignKey(Classification, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("service field")
+        verbose_name_plural = _("service fields")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "classification"], name="%(app_label)s_%(class)s_unique_field"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.classification_id}"
 
 
 @pghistory.track()
@@ -390,16 +411,6 @@ class Designation(models.Model):
             raise ValidationError(
                 _("Only technology-transfer institutions can be designated demonstration institutions.")
             )
-
-
-# Changes to an institution's service fields (a many-to-many table) are audited too.
-pghistory.track(
-    pghistory.InsertEvent("service_field.add"),
-    pghistory.DeleteEvent("service_field.remove"),
-    obj_field=None,
-    model_name="OrganisationServiceFieldEvent",
-    app_label="institutions",
-)(Organisation.service_fields.through)
 
 
 class AuditEvent(pghistory.models.Events):

@@ -24,8 +24,10 @@ def member(db) -> User:
 
 
 def english() -> Client:
-    """A browser that asks for English, so that messages can be compared."""
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    """A browser that chose English, so that messages can be compared."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def sign_in(client: Client, username: str, password: str, **extra):

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.db.utils import ProgrammingError
 
 from institutions import audit, services
-from institutions.models import AuditEvent, Membership
+from institutions.models import AuditEvent, Classification, Membership
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,27 @@ def test_staff_have_no_audit_log(chengdu_staff):
     with pytest.raises(PermissionDenied):
         audit.audit_log(actor=chengdu_staff)
     assert Membership.objects.filter(user=chengdu_staff).count() == 1
+
+
+def test_service_field_changes_are_audited(chengdu_official, chengdu_institution):
+    electronics, manufacturing = Classification.objects.filter(
+        scheme="technology_field", code__in=["01", "02"]
+    ).order_by("code")
+    services.organisation_update(
+        actor=chengdu_official, organisation=chengdu_institution, data={}, service_fields=[electronics]
+    )
+    services.organisation_update(
+        actor=chengdu_official, organisation=chengdu_institution, data={}, service_fields=[manufacturing]
+    )
+
+    events = audit.organisation_history(actor=chengdu_official, organisation=chengdu_institution)
+    field_events = sorted(
+        (event.pgh_label, event.pgh_data["classification_id"])
+        for event in events
+        if event.pgh_obj_model == "institutions.OrganisationServiceField"
+    )
+    assert field_events == [
+        ("delete", electronics.pk),
+        ("insert", electronics.pk),
+        ("insert", manufacturing.pk),
+    ]

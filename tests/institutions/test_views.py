@@ -2,6 +2,7 @@
 directory's filters, the network tree, and query counts that do not grow with the rows."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
@@ -32,8 +33,9 @@ ROLES = [
 
 
 def client_for(user=None) -> Client:
-    """A browser (in English, so messages can be compared) signed in as ``user``."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    """A browser that chose English (so messages can be compared), signed in as ``user``."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
         client.force_login(user)
     return client
@@ -1049,3 +1051,17 @@ def test_the_network_costs_the_same_queries_for_10_and_500_institutions(
     assert sum(row["node"].institution_count for row in response.context["rows"]) == (
         count if url.endswith("network/") else (count + 1) // 3
     )
+
+
+def test_pages_stay_chinese_for_a_browser_set_to_english_until_english_is_chosen(db):
+    # given a browser whose preferred language is English
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    # then pages are still served in Chinese
+    assert '<html lang="zh-hans"' in browser.get("/").content.decode()
+
+    # when the person picks English in the switcher
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    # then pages are in English
+    assert '<html lang="en"' in browser.get("/").content.decode()
