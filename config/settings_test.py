@@ -9,6 +9,8 @@ import secrets
 
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# The browser tests' live server speaks plain HTTP, where a browser drops "Secure" cookies.
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 
 from config.settings import *  # noqa: F403
 

@@ -3,8 +3,28 @@
 import pytest
 from rest_framework.test import APIClient
 
-from institutions.models import Organisation
+from institutions import reference_data
+from institutions.models import Classification, Organisation, Region
 from tests import factories
+
+
+def load_reference_data() -> None:
+    reference_data.load_regions(Region)
+    reference_data.load_classifications(Classification)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Makes sure the reference tables are there even in a reused test database that a transactional
+    test emptied (the data migration only runs when the database is created)."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_tables(transactional_db):
+    """Regions and classifications for a transactional test (its teardown empties every table)."""
+    load_reference_data()
 
 
 @pytest.fixture
