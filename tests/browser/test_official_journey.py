@@ -47,7 +47,7 @@ def test_city_official_works_the_directory_of_their_jurisdiction(page, network):
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     page.fill("input[name=username]", "chengdu-official")
     page.fill("input[name=password]", PASSWORD)
-    page.click(f"form[action='/accounts/login/'] button[type=submit]")
+    page.click("form[action='/accounts/login/'] button[type=submit]")
     expect(page.locator("body")).to_contain_text("李成都")
 
     # narrows the directory to their jurisdiction: 成都's institutions, not 绵阳's
