@@ -127,8 +127,18 @@ class NetworkNode:
     transfer_institution_count: int
 
 
-def network_children(*, actor, region: Region) -> list[NetworkNode]:
-    """The regions directly under ``region``, each with institution counts rolled up (two queries)."""
+@dataclass(frozen=True)
+class NetworkLevel:
+    """A region's place in the network: its child regions, and the institutions registered at the
+    region itself (省本级 / 市本级), which belong to no child."""
+
+    nodes: list[NetworkNode]
+    own_institution_count: int
+    own_transfer_institution_count: int
+
+
+def network_level(*, actor, region: Region) -> NetworkLevel:
+    """The regions directly under ``region`` with institution counts rolled up (two queries)."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
     counts = (
         organisation_visible_queryset(actor=actor)
@@ -148,10 +158,18 @@ def network_children(*, actor, region: Region) -> list[NetworkNode]:
         prefix = child.jurisdiction_prefix
         return sum(total for code, total in counter.items() if code.startswith(prefix))
 
-    return [
-        NetworkNode(child, rolled_up(all_counts, child), rolled_up(transfer_counts, child))
-        for child in children
-    ]
+    return NetworkLevel(
+        nodes=[
+            NetworkNode(child, rolled_up(all_counts, child), rolled_up(transfer_counts, child))
+            for child in children
+        ],
+        own_institution_count=all_counts[region.code],
+        own_transfer_institution_count=transfer_counts[region.code],
+    )
+
+
+def network_children(*, actor, region: Region) -> list[NetworkNode]:
+    return network_level(actor=actor, region=region).nodes
 
 
 def region_province() -> Region:

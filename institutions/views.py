@@ -102,7 +102,8 @@ def network(request, code: str | None = None):
     region = selectors.region_get(code=code) if code else selectors.region_province()
     if region.level == RegionLevel.COUNTY:
         return redirect(directory_url(region))
-    nodes = selectors.network_children(actor=request.user, region=region)
+    level = selectors.network_level(actor=request.user, region=region)
+    nodes = level.nodes
     rows = [
         {
             "node": node,
@@ -134,8 +135,10 @@ def network(request, code: str | None = None):
         "breadcrumbs": breadcrumbs,
         "chart": chart,
         "region_directory_url": directory_url(region),
-        "total_institutions": sum(node.institution_count for node in nodes),
-        "total_transfer": sum(node.transfer_institution_count for node in nodes),
+        "own_level": level,
+        "total_institutions": level.own_institution_count + sum(node.institution_count for node in nodes),
+        "total_transfer": level.own_transfer_institution_count
+        + sum(node.transfer_institution_count for node in nodes),
     }
     return render(request, "institutions/network.html", context)
 

@@ -79,8 +79,12 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
 
 
-def run_children(commands: list[list[str]]) -> int:
-    """Runs the commands side by side; ends them all when one ends or on Ctrl-C."""
+def run_children(commands: list[list[str]], *, banner: str = "") -> int:
+    """Runs the commands side by side; ends them all when one ends or on Ctrl-C.
+
+    ``banner`` is printed once the servers have had a moment to print their own start-up lines, so
+    that it is the last thing on the screen.
+    """
     children = [subprocess.Popen(command, cwd=ROOT) for command in commands]
 
     def stop(*_args):
@@ -90,6 +94,8 @@ def run_children(commands: list[list[str]]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     try:
+        time.sleep(3)
+        print(banner, flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
     except KeyboardInterrupt:
@@ -109,7 +115,12 @@ def command_run(options) -> int:
     _server = ensure_database()
     manage("migrate", "--noinput")
     manage("load_reference_data")
-    manage("seed_demo")
+    demo = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"], cwd=ROOT, capture_output=True, text=True
+    )
+    if demo.returncode:
+        print(demo.stdout, demo.stderr, sep="\n", file=sys.stderr)
+        return demo.returncode
     address = f"127.0.0.1:{options.port}"
     commands = [[sys.executable, "manage.py", "runserver", address, "--noreload"]]
     if os.environ.get("REDIS_URL"):
@@ -118,8 +129,8 @@ def command_run(options) -> int:
         commands.append([sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "info"])
     else:
         _log("REDIS_URL is not set: Celery tasks run in-process.")
-    _log(f"serving on http://{address}/ (Ctrl-C stops everything)")
-    return run_children(commands)
+    banner = f"{demo.stdout.strip()}\n\n[launch] serving on http://{address}/ (Ctrl-C stops everything)"
+    return run_children(commands, banner=banner)
 
 
 def command_test(options, extra: list[str]) -> int:

@@ -1065,3 +1065,15 @@ def test_pages_stay_chinese_for_a_browser_set_to_english_until_english_is_chosen
 
     # then pages are in English
     assert '<html lang="en"' in browser.get("/").content.decode()
+
+
+def test_the_network_counts_institutions_registered_at_the_province_itself(db):
+    # given a provincial centre registered at 510000 and a city institution in 成都
+    factories.TransferInstitutionFactory(name="四川省技术转移中心", region=factories.region("510000"))
+    factories.TransferInstitutionFactory(name="成都技术转移中心", region=factories.region("510104"))
+
+    page = client_for().get("/institutions/network/").content.decode()
+
+    # then the total includes the provincial centre, shown on a row of its own
+    assert 'class="network-own-level"' in page
+    assert "2 institutions, 2 for technology transfer" in page
