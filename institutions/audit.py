@@ -4,10 +4,13 @@ Platform admins read everything; officials read the history of organisations in 
 jurisdiction (and of the memberships and designations that reference them).
 """
 
+from itertools import groupby
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from institutions.models import AuditEvent, Organisation
+from institutions.choices import DesignationStatus
+from institutions.models import AuditEvent, Designation, Organisation
 from institutions.roles import actor_roles
 
 # Changes that carry no meaning for a reader of the history.
@@ -38,3 +41,31 @@ def visible_changes(event: AuditEvent) -> dict:
     """The event's changed fields as ``{field: [old, new]}``, without bookkeeping fields."""
     diff = event.pgh_diff or {}
     return {name: values for name, values in diff.items() if name not in HIDDEN_DIFF_FIELDS}
+
+
+def designation_timelines(designations: list[Designation]) -> dict[int, list[dict]]:
+    """Each designation's status changes, oldest first, read from its audit trail (one query)."""
+    if not designations:
+        return {}
+    events = (
+        Designation.pgh_event_model.objects.filter(pgh_obj_id__in=[d.pk for d in designations])
+        .order_by("pgh_obj_id", "pgh_created_at", "pgh_id")
+        .values("pgh_obj_id", "pgh_created_at", "status", "status_reason")
+    )
+    labels = dict(DesignationStatus.choices)
+    timelines: dict[int, list[dict]] = {}
+    for designation_id, rows in groupby(events, key=lambda row: row["pgh_obj_id"]):
+        steps: list[dict] = []
+        for row in rows:
+            if steps and steps[-1]["status"] == row["status"]:
+                continue
+            steps.append(
+                {
+                    "status": row["status"],
+                    "label": labels.get(row["status"], row["status"]),
+                    "at": row["pgh_created_at"],
+                    "reason": row["status_reason"],
+                }
+            )
+        timelines[designation_id] = steps
+    return timelines

@@ -5,7 +5,8 @@ and API call; callers get querysets with everything they display already joined 
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Left
 from django.http import Http404
 
 from institutions.choices import RegionLevel
@@ -174,3 +175,18 @@ def network_children(*, actor, region: Region) -> list[NetworkNode]:
 
 def region_province() -> Region:
     return Region.objects.get(level=RegionLevel.PROVINCE)
+
+
+def headline_counts() -> dict[str, int]:
+    """Active institutions, transfer institutions, live designations and cities covered (two queries)."""
+    counts = Organisation.objects.active().aggregate(
+        institutions=Count("pk"),
+        transfer_institutions=Count("pk", filter=Q(is_transfer_institution=True)),
+        # A city is covered when an organisation sits in it or one of its counties: the code's first
+        # four digits name the city; province-level organisations (51xxxx ending 0000) cover none.
+        cities=Count(Left("region_id", 4), distinct=True, filter=~Q(region__code__endswith="0000")),
+    )
+    counts["designations"] = Designation.objects.filter(
+        status__in=LIVE_DESIGNATION_STATUSES, organisation__is_active=True
+    ).count()
+    return counts

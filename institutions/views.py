@@ -4,7 +4,6 @@ visibility), a service writes (checking permission), and the page redirects with
 """
 
 from copy import copy
-from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from institutions import forms, selectors, services
+from institutions import audit, forms, selectors, services
 from institutions.choices import DesignationStatus, RegionLevel
 from institutions.models import Designation, Membership, Organisation
 from institutions.policies import DESIGNATION_TRANSITIONS
@@ -155,38 +154,10 @@ def organisation_permissions(user, organisation: Organisation) -> dict[str, bool
     }
 
 
-def _designation_timelines(designations: list[Designation]) -> dict[int, list[dict]]:
-    """Each designation's status changes, oldest first, read from its audit trail (one query)."""
-    if not designations:
-        return {}
-    events = (
-        Designation.pgh_event_model.objects.filter(pgh_obj_id__in=[d.pk for d in designations])
-        .order_by("pgh_obj_id", "pgh_created_at", "pgh_id")
-        .values("pgh_obj_id", "pgh_created_at", "status", "status_reason")
-    )
-    labels = dict(DesignationStatus.choices)
-    timelines: dict[int, list[dict]] = {}
-    for designation_id, rows in groupby(events, key=lambda row: row["pgh_obj_id"]):
-        steps: list[dict] = []
-        for row in rows:
-            if steps and steps[-1]["status"] == row["status"]:
-                continue
-            steps.append(
-                {
-                    "status": row["status"],
-                    "label": labels.get(row["status"], row["status"]),
-                    "at": row["pgh_created_at"],
-                    "reason": row["status_reason"],
-                }
-            )
-        timelines[designation_id] = steps
-    return timelines
-
-
 @require_GET
 def organisation_detail(request, pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    timelines = _designation_timelines(organisation.all_designations)
+    timelines = audit.designation_timelines(organisation.all_designations)
     designations = [
         {"designation": designation, "timeline": timelines.get(designation.pk, [])}
         for designation in organisation.all_designations
@@ -346,7 +317,7 @@ def _status_form_prefix(designation: Designation) -> str:
 
 
 def _designations_page(request, organisation, grant_form, failed_status_form=None, failed_pk=None):
-    timelines = _designation_timelines(organisation.all_designations)
+    timelines = audit.designation_timelines(organisation.all_designations)
     rows = []
     for designation in organisation.all_designations:
         form = (
