@@ -46,5 +46,10 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(BIN)/celery -A config beat -l info
 
+# Benchmarks use a database of their own (tianfu_bench) on the same server; results go to
+# bench/results/ and docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python scripts/launch.py bench
+
 clean:
 	rm -rf .data staticfiles .pytest_cache .ruff_cache

@@ -23,9 +23,9 @@ class OrganisationKind(models.TextChoices):
 class TransferLevel(models.TextChoices):
     """Where a technology-transfer institution sits in the 省、市、县三级 network."""
 
-    PROVINCE = "province", _("Provincial")
-    CITY = "city", _("City / prefecture")
-    COUNTY = "county", _("County")
+    PROVINCE = "province", _("Province level")
+    CITY = "city", _("City level")
+    COUNTY = "county", _("County level")
 
 
 class TransferKind(models.TextChoices):

@@ -169,7 +169,9 @@ class Organisation(models.Model):
         max_length=18,
         unique=True,
         validators=[validate_credit_code],
-        help_text=_("统一社会信用代码, 18 characters (GB 32100-2015)."),
+        help_text=_(
+            "18 characters, as printed on the business licence or registration certificate (GB 32100-2015)."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     entity_type = models.ForeignKey(

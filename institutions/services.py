@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from institutions import lock_objects, policies
 from institutions.choices import DesignationStatus, MembershipRole
@@ -102,7 +103,11 @@ def organisation_update(
     if forbidden and not official:
         raise PermissionDenied(
             _("Only an official may change these fields: %(fields)s.")
-            % {"fields": ", ".join(str(Organisation._meta.get_field(n).verbose_name) for n in forbidden)}
+            % {
+                "fields": pgettext("list separator", ", ").join(
+                    str(Organisation._meta.get_field(name).verbose_name) for name in forbidden
+                )
+            }
         )
     if "region" in data and _differs(organisation, "region", data["region"]) and not roles.is_platform_admin:
         # Moving an organisation is allowed only within the official's own jurisdiction.

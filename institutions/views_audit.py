@@ -96,10 +96,10 @@ def _object_label(event, model, names: _Names) -> str:
     if model_name == "membership":
         role = _display_value(_field(model, "role"), data.get("role"))
         user = names.users.get(data.get("user_id"), f"#{data.get('user_id')}")
-        return f"{user} · {role}"
+        return _("%(user)s · %(role)s") % {"user": user, "role": role}
     if model_name == "designation":
         level = _display_value(_field(model, "level"), data.get("level"))
-        return f"{level} ({data.get('year_granted', '')})"
+        return _("%(level)s (%(year)s)") % {"level": level, "year": data.get("year_granted", "")}
     if data.get("classification_id"):
         return names.classifications.get(data["classification_id"], f"#{data['classification_id']}")
     return str(data.get("name") or data.get("username") or f"#{event.pgh_obj_id}")

@@ -11,6 +11,7 @@ Usage::
     python scripts/launch.py run [--port 8000]   # migrate, load reference and demo data, serve
     python scripts/launch.py test [pytest args]  # the test suite
     python scripts/launch.py manage <args>       # any manage.py command
+    python scripts/launch.py bench               # the benchmarks (bench/), in database tianfu_bench
 """
 
 from __future__ import annotations
@@ -138,6 +139,13 @@ def command_test(options, extra: list[str]) -> int:
     return subprocess.run([sys.executable, "-m", "pytest", *extra], cwd=ROOT).returncode
 
 
+def command_bench(options, extra: list[str]) -> int:
+    """Runs the benchmarks (bench/run.py makes a database of its own on the same server)."""
+    development_environment()
+    _server = ensure_database()
+    return subprocess.run([sys.executable, "bench/run.py", *extra], cwd=ROOT).returncode
+
+
 def command_manage(options, extra: list[str]) -> int:
     development_environment()
     _server = ensure_database()
@@ -153,11 +161,14 @@ def main() -> int:
     run.add_argument("--port", default=os.environ.get("PORT", "8000"))
     commands.add_parser("test", help="run pytest (extra arguments go to pytest)")
     commands.add_parser("manage", help="run a manage.py command")
+    commands.add_parser("bench", help="run the benchmarks in a database of their own")
     options, extra = parser.parse_known_args()
     if options.command == "run":
         return command_run(options)
     if options.command == "test":
         return command_test(options, extra)
+    if options.command == "bench":
+        return command_bench(options, extra)
     return command_manage(options, extra)
 
 

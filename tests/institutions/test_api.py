@@ -296,7 +296,7 @@ def test_institution_detail_shows_network_place_services_and_live_designations(n
     assert body["region"] == {"code": "510104", "name": "锦江区"}
     assert body["city"] == {"code": "510100", "name": "成都市"}
     assert (body["kind"], body["kind_label"]) == ("transfer_agency", "Technology-transfer agency")
-    assert (body["transfer_level"], body["transfer_level_label"]) == ("city", "City / prefecture")
+    assert (body["transfer_level"], body["transfer_level_label"]) == ("city", "City level")
     assert (body["transfer_kind"], body["transfer_kind_label"]) == ("market_based", "Market-based agency")
     assert body["services"] == [
         {"code": "transfer", "label": "Technology transfer service"},

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext, pgettext
 
 from accounts import services as account_services
 from accounts.models import PartnerAPIKey, User
@@ -31,13 +31,25 @@ from institutions.models import Classification, Designation, Membership, Organis
 
 PARTNER_KEY_NAME = "演示合作系统 (seed_demo)"
 COUNT_LABELS = {
-    "designations created": gettext_lazy("designations created"),
-    "demo passwords renewed": gettext_lazy("demo passwords renewed"),
-    "memberships created": gettext_lazy("memberships created"),
-    "memberships restored": gettext_lazy("memberships restored"),
-    "organisations created": gettext_lazy("organisations created"),
-    "partner keys issued": gettext_lazy("partner keys issued"),
-    "users created": gettext_lazy("users created"),
+    "designations created": lambda n: ngettext(
+        "%(count)d designation created", "%(count)d designations created", n
+    ),
+    "demo passwords renewed": lambda n: ngettext(
+        "%(count)d demo password renewed", "%(count)d demo passwords renewed", n
+    ),
+    "memberships created": lambda n: ngettext(
+        "%(count)d membership created", "%(count)d memberships created", n
+    ),
+    "memberships restored": lambda n: ngettext(
+        "%(count)d membership restored", "%(count)d memberships restored", n
+    ),
+    "organisations created": lambda n: ngettext(
+        "%(count)d organisation created", "%(count)d organisations created", n
+    ),
+    "partner keys issued": lambda n: ngettext(
+        "%(count)d partner key issued", "%(count)d partner keys issued", n
+    ),
+    "users created": lambda n: ngettext("%(count)d user created", "%(count)d users created", n),
 }
 
 
@@ -215,7 +227,9 @@ class Command(BaseCommand):
         self._report(loader)
 
     def _report(self, loader: DemoLoader) -> None:
-        done = ", ".join(f"{count} {COUNT_LABELS[what]}" for what, count in sorted(loader.counts.items()))
+        done = pgettext("list separator", ", ").join(
+            COUNT_LABELS[what](count) % {"count": count} for what, count in sorted(loader.counts.items())
+        )
         self.stdout.write(
             _("Demo data: %(done)s.") % {"done": done}
             if done
