@@ -10,7 +10,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_
 def _entries(path: Path) -> list[dict]:
     """A small .po reader: enough for Django's makemessages output."""
     entries, entry, key = [], {}, None
-    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line:
             if entry:

@@ -244,7 +244,7 @@ def test_a_rerun_keeps_changed_passwords_and_profiles_but_restores_demo_membersh
     membership = Membership.objects.get(user=staff)
     assert (membership.role, membership.is_active) == (MembershipRole.STAFF, True)
     assert org("四川大学").address == "成都市双流区川大路二段2号"
-    assert "Demo data: 1 memberships restored." in output
+    assert "Demo data: 1 membership restored." in output
 
 
 def test_a_rerun_renews_an_expired_demo_password_without_changing_it():
@@ -256,7 +256,7 @@ def test_a_rerun_renews_an_expired_demo_password_without_changing_it():
     chengdu = User.objects.get(username="chengdu")
     assert not chengdu.password_expired()
     assert chengdu.check_password(demo_data.DEMO_PASSWORD)
-    assert "Demo data: 1 demo passwords renewed." in output
+    assert "Demo data: 1 demo password renewed." in output
 
 
 def test_a_second_run_says_nothing_changed():
