@@ -57,8 +57,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     # ours, in the order of DESIGN.md: each may import only those before it
+    "notifications",
     "accounts",
     "institutions",
+    "achievements",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +215,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The platform's public address, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@tianfu-market.example")
 
 # --- Security (production mode) ----------------------------------------------------------------
@@ -292,5 +296,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Achievements (科技成果汇交) ----------------------------------------------------------------
+ACHIEVEMENT_MAX_KEYWORDS = env.int("ACHIEVEMENT_MAX_KEYWORDS", default=5)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+# Titles at least this similar (0–1, after removing spaces and punctuation) are shown as possible duplicates.
+DUPLICATE_TITLE_SIMILARITY = env.float("DUPLICATE_TITLE_SIMILARITY", default=0.85)
 
 PLATFORM_NAME = _("Tianfu Technology Trading Market")

@@ -76,3 +76,5 @@ class ClassificationScheme(models.TextChoices):
     TECHNOLOGY_FIELD = "technology_field", _("Technology field (技术领域)")
     INDUSTRY = "industry", _("Industry (GB/T 4754-2017)")
     ENTITY_TYPE = "entity_type", _("Legal-entity type (买/卖方性质)")
+    STRATEGIC_INDUSTRY = "strategic_industry", _("Strategic emerging industry (2018)")
+    TRL = "trl", _("Technology readiness level (GB/T 22900-2022)")

@@ -9,11 +9,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Left
 from django.http import Http404
 
-from institutions.choices import RegionLevel
+from accounts.models import User
+from institutions.choices import MembershipRole, OrganisationKind, RegionLevel
 from institutions.filters import OrganisationFilterSet, RegionFilterSet
 from institutions.models import Designation, Membership, Organisation, Region
 from institutions.querysets import LIVE_DESIGNATION_STATUSES
 from institutions.roles import actor_roles
+
+OFFICIAL_ORGANISATION_KINDS = (OrganisationKind.GOVERNMENT_DEPARTMENT, OrganisationKind.REGISTRATION_BODY)
 
 ORGANISATION_ORDERINGS = {
     "name": ("name",),
@@ -190,3 +193,27 @@ def headline_counts() -> dict[str, int]:
         status__in=LIVE_DESIGNATION_STATUSES, organisation__is_active=True
     ).count()
     return counts
+
+
+def officials_covering(*, region_code: str):
+    """The active officials whose jurisdiction includes ``region_code``: those of the province, of the
+    city and of the county the code belongs to (GB/T 2260 structure)."""
+    codes = {region_code[:2] + "0000", region_code[:4] + "00", region_code}
+    return User.objects.filter(
+        is_active=True,
+        memberships__is_active=True,
+        memberships__role=MembershipRole.OFFICIAL,
+        memberships__organisation__is_active=True,
+        memberships__organisation__kind__in=OFFICIAL_ORGANISATION_KINDS,
+        memberships__organisation__region_id__in=codes,
+    ).distinct()
+
+
+def organisation_members(*, organisation_id: int, roles=(MembershipRole.ADMIN, MembershipRole.STAFF)):
+    """The active users who are members of the organisation with one of the roles."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__is_active=True,
+        memberships__role__in=roles,
+    ).distinct()

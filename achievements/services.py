@@ -1,0 +1,464 @@
+"""Writes on achievements. Each state change is one atomic function that checks the actor's permission
+(the rules the pages and API share), validates, saves, keeps the search index current, notifies the
+other side and is audited by pghistory's triggers.
+"""
+
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Value
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from achievements import policies, segmentation
+from achievements.choices import AchievementStatus
+from achievements.models import (
+    Achievement,
+    AchievementContributor,
+    AchievementOwner,
+    Attachment,
+    FilingSequence,
+    IPAsset,
+)
+from institutions import selectors as institution_selectors
+from institutions.models import Organisation
+from notifications import services as notification_services
+
+ACHIEVEMENT_FIELDS = (
+    "title",
+    "summary",
+    "detail",
+    "detail_visibility",
+    "keywords",
+    "technology_field",
+    "industry",
+    "strategic_industry",
+    "trl",
+    "stage",
+    "achievement_type",
+    "funding_programme",
+    "project_number",
+    "funding_amount",
+    "completed_on",
+    "cooperation_modes",
+    "price_type",
+    "indicative_price",
+    "region",
+    "is_dual_use",
+    "secrecy_status",
+    "publish_on_approval",
+)
+
+
+@dataclass(frozen=True)
+class OwnerShare:
+    organisation: Organisation
+    share_percent: Decimal
+
+
+@dataclass(frozen=True)
+class Contributor:
+    name: str
+    affiliation: str = ""
+    share_percent: Decimal | None = None
+
+
+def _require(actor, permission: str, obj=None) -> None:
+    if actor is None or not actor.has_perm(permission, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _lock(achievement: Achievement) -> Achievement:
+    return (
+        Achievement.objects.select_for_update(of=("self",))
+        .select_related("filing_institution__region", "created_by")
+        .get(pk=achievement.pk)
+    )
+
+
+def _move(achievement: Achievement, target: str) -> None:
+    if not policies.can_move(achievement.status, target):
+        raise ValidationError(
+            _("An achievement that is %(current)s cannot be %(target)s.")
+            % {
+                "current": achievement.get_status_display(),
+                "target": AchievementStatus(target).label,
+            },
+            code="illegal_transition",
+        )
+    achievement.status = target
+
+
+def _clean_keywords(keywords: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(word.strip() for word in keywords if word and word.strip()))
+
+
+def _apply(achievement: Achievement, data: dict) -> None:
+    for name in ACHIEVEMENT_FIELDS:
+        if name in data:
+            value = data[name]
+            if name == "keywords":
+                value = _clean_keywords(value)
+            setattr(achievement, name, value)
+
+
+def achievement_refresh_search(*, achievement: Achievement) -> None:
+    """Rebuilds the achievement's search vector from jieba-segmented title, keywords and summary."""
+    Achievement.objects.filter(pk=achievement.pk).update(
+        search_vector=SearchVector(
+            Value(segmentation.segmented(achievement.title)), weight="A", config="simple"
+        )
+        + SearchVector(
+            Value(segmentation.segmented(" ".join(achievement.keywords))), weight="B", config="simple"
+        )
+        + SearchVector(Value(segmentation.segmented(achievement.summary)), weight="C", config="simple")
+    )
+
+
+@transaction.atomic
+def achievement_create(
+    *,
+    actor,
+    institution: Organisation,
+    data: dict,
+    owners: list[OwnerShare] | None = None,
+    contributors: list[Contributor] | None = None,
+    import_key: str = "",
+) -> Achievement:
+    """Starts a filing as a draft. Members of the institution and its linked partner systems may file."""
+    _require(actor, "achievements.file_for_organisation", institution)
+    achievement = Achievement(filing_institution=institution, created_by=actor, import_key=import_key)
+    if "region" not in data:
+        achievement.region_id = institution.region_id
+    _apply(achievement, data)
+    achievement.full_clean()
+    achievement.save()
+    if owners is not None:
+        _replace_owners(achievement, owners)
+    if contributors is not None:
+        _replace_contributors(achievement, contributors)
+    achievement_refresh_search(achievement=achievement)
+    return achievement
+
+
+@transaction.atomic
+def achievement_update(
+    *,
+    actor,
+    achievement: Achievement,
+    data: dict,
+    owners: list[OwnerShare] | None = None,
+    contributors: list[Contributor] | None = None,
+) -> Achievement:
+    """Edits a draft or a returned filing."""
+    _require(actor, "achievements.change_achievement", achievement)
+    achievement = _lock(achievement)
+    if achievement.status not in policies.EDITABLE_STATUSES:
+        raise ValidationError(
+            _("Only drafts and returned filings can be edited; this one is %(status)s.")
+            % {"status": achievement.get_status_display()},
+            code="not_editable",
+        )
+    _apply(achievement, data)
+    achievement.full_clean()
+    achievement.save()
+    if owners is not None:
+        _replace_owners(achievement, owners)
+    if contributors is not None:
+        _replace_contributors(achievement, contributors)
+    achievement_refresh_search(achievement=achievement)
+    return achievement
+
+
+def _replace_owners(achievement: Achievement, owners: list[OwnerShare]) -> None:
+    seen = set()
+    for owner in owners:
+        if owner.organisation.pk in seen:
+            raise ValidationError({"owners": _("Each owner may appear only once.")})
+        seen.add(owner.organisation.pk)
+    achievement.owners.all().delete()
+    rows = [
+        AchievementOwner(
+            achievement=achievement, organisation=owner.organisation, share_percent=owner.share_percent
+        )
+        for owner in owners
+    ]
+    for row in rows:
+        row.full_clean(exclude=["achievement"])
+    AchievementOwner.objects.bulk_create(rows)
+
+
+def _replace_contributors(achievement: Achievement, contributors: list[Contributor]) -> None:
+    achievement.contributors.all().delete()
+    rows = [
+        AchievementContributor(
+            achievement=achievement,
+            name=person.name.strip(),
+            affiliation=person.affiliation.strip(),
+            share_percent=person.share_percent,
+            position=index,
+        )
+        for index, person in enumerate(contributors, start=1)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["achievement"])
+    AchievementContributor.objects.bulk_create(rows)
+
+
+def _editable_for(actor, achievement: Achievement) -> Achievement:
+    _require(actor, "achievements.change_achievement", achievement)
+    achievement = _lock(achievement)
+    if achievement.status not in policies.EDITABLE_STATUSES:
+        raise ValidationError(
+            _("Only drafts and returned filings can be edited; this one is %(status)s.")
+            % {"status": achievement.get_status_display()},
+            code="not_editable",
+        )
+    return achievement
+
+
+@transaction.atomic
+def ip_asset_add(*, actor, achievement: Achievement, data: dict) -> IPAsset:
+    achievement = _editable_for(actor, achievement)
+    asset = IPAsset(
+        achievement=achievement,
+        **{key: data[key] for key in ("kind", "number", "title", "status", "granted_on") if key in data},
+    )
+    asset.full_clean()
+    asset.save()
+    return asset
+
+
+@transaction.atomic
+def ip_asset_update(*, actor, asset: IPAsset, data: dict) -> IPAsset:
+    _editable_for(actor, asset.achievement)
+    for key in ("kind", "number", "title", "status", "granted_on"):
+        if key in data:
+            setattr(asset, key, data[key])
+    asset.full_clean()
+    asset.save()
+    return asset
+
+
+@transaction.atomic
+def ip_asset_remove(*, actor, asset: IPAsset) -> None:
+    _editable_for(actor, asset.achievement)
+    asset.delete()
+
+
+@transaction.atomic
+def attachment_add(*, actor, achievement: Achievement, uploaded_file) -> Attachment:
+    """Attaches a PDF, image or office file; the type is read from the content, not the name."""
+    achievement = _editable_for(actor, achievement)
+    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size)s MB; files may be at most %(limit)s MB.")
+                % {
+                    "size": round(uploaded_file.size / 1024 / 1024, 1),
+                    "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
+                }
+            }
+        )
+    content_type = _content_type(uploaded_file)
+    if content_type is None:
+        raise ValidationError(
+            {"file": _("Only PDF, PNG, JPEG and Office documents (Word, Excel, PowerPoint) can be attached.")}
+        )
+    attachment = Attachment(
+        achievement=achievement,
+        file=uploaded_file,
+        original_name=uploaded_file.name[:200],
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=actor,
+    )
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+def _content_type(uploaded_file) -> str | None:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    names = None
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(uploaded_file) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            names = None
+        uploaded_file.seek(0)
+    return policies.sniff_content_type(head, names)
+
+
+@transaction.atomic
+def attachment_remove(*, actor, attachment: Attachment) -> None:
+    _editable_for(actor, attachment.achievement)
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+def submission_problems(achievement: Achievement) -> dict[str, list[str]]:
+    """What must be completed before a filing can be submitted, by field."""
+    problems: dict[str, list[str]] = {}
+
+    def need(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    if not achievement.technology_field_id:
+        need("technology_field", _("Choose the technology field."))
+    if not achievement.trl:
+        need("trl", _("Give the technology readiness level (1–9)."))
+    if not achievement.cooperation_modes:
+        need("cooperation_modes", _("Choose at least one way to cooperate."))
+    if not achievement.keywords:
+        need("keywords", _("Give at least one keyword."))
+    shares = [owner.share_percent for owner in achievement.owners.all()]
+    if not policies.shares_complete(shares):
+        need(
+            "owners",
+            _("The owners' shares add up to %(total)s %%; they must add up to 100 %%.")
+            % {"total": sum(shares, Decimal(0))},
+        )
+    if not achievement.is_publishable:
+        need("secrecy_status", _("Classified content cannot be filed for publication; declassify it first."))
+    return problems
+
+
+def _officials_url(achievement: Achievement) -> str:
+    return reverse("achievements:detail", args=[achievement.pk])
+
+
+def _notify_filers(achievement: Achievement, verb: str, title: str, body: str = "") -> None:
+    recipients = list(
+        institution_selectors.organisation_members(organisation_id=achievement.filing_institution_id)
+    )
+    recipients.append(achievement.created_by)
+    notification_services.notify(
+        recipients=recipients, verb=verb, title=title, body=body, url=_officials_url(achievement)
+    )
+
+
+@transaction.atomic
+def achievement_submit(*, actor, achievement: Achievement) -> Achievement:
+    """Sends a draft (or a returned filing) to the officials over the filing institution."""
+    _require(actor, "achievements.change_achievement", achievement)
+    achievement = _lock(achievement)
+    _move(achievement, AchievementStatus.SUBMITTED)
+    problems = submission_problems(achievement)
+    if problems:
+        raise ValidationError(problems)
+    achievement.submitted_at = timezone.now()
+    achievement.save()
+    with override(settings.LANGUAGE_CODE):
+        notification_services.notify(
+            recipients=institution_selectors.officials_covering(
+                region_code=achievement.filing_institution.region_id
+            ),
+            verb="achievement.submitted",
+            title=_("Filing to review: %(title)s") % {"title": achievement.title},
+            body=_("%(institution)s submitted an achievement for review.")
+            % {"institution": achievement.filing_institution.name},
+            url=_officials_url(achievement),
+        )
+    return achievement
+
+
+@transaction.atomic
+def achievement_return(*, actor, achievement: Achievement, reason: str) -> Achievement:
+    """Returns a submitted filing to the institution with the reasons it must address."""
+    _require(actor, "achievements.review_achievement", achievement)
+    achievement = _lock(achievement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Please say what must be changed before the filing can be approved.")}
+        )
+    _move(achievement, AchievementStatus.RETURNED)
+    achievement.return_reason = reason
+    achievement.reviewed_at = timezone.now()
+    achievement.reviewed_by = actor
+    achievement.save()
+    with override(settings.LANGUAGE_CODE):
+        _notify_filers(
+            achievement,
+            "achievement.returned",
+            _("Filing returned for changes: %(title)s") % {"title": achievement.title},
+            reason,
+        )
+    return achievement
+
+
+@transaction.atomic
+def achievement_approve(*, actor, achievement: Achievement) -> Achievement:
+    """Approves a submitted filing; publishes it at once when the filer asked for that."""
+    _require(actor, "achievements.review_achievement", achievement)
+    achievement = _lock(achievement)
+    _move(achievement, AchievementStatus.APPROVED)
+    achievement.return_reason = ""
+    achievement.reviewed_at = timezone.now()
+    achievement.reviewed_by = actor
+    achievement.save()
+    if achievement.publish_on_approval:
+        _publish(achievement)
+    with override(settings.LANGUAGE_CODE):
+        _notify_filers(
+            achievement,
+            "achievement.approved",
+            _("Filing approved: %(title)s") % {"title": achievement.title},
+            _("It is now public as %(number)s.") % {"number": achievement.filing_number}
+            if achievement.filing_number
+            else _("Publish it when you are ready."),
+        )
+    return achievement
+
+
+@transaction.atomic
+def achievement_publish(*, actor, achievement: Achievement) -> Achievement:
+    """Publishes an approved filing: it gets its filing number and enters the public database."""
+    _require(actor, "achievements.publish_achievement", achievement)
+    achievement = _lock(achievement)
+    _publish(achievement)
+    return achievement
+
+
+def _publish(achievement: Achievement) -> None:
+    _move(achievement, AchievementStatus.PUBLISHED)
+    if not achievement.is_publishable:
+        raise ValidationError({"secrecy_status": _("Classified content cannot be published.")})
+    now = timezone.now()
+    achievement.published_at = now
+    achievement.filing_number = _next_filing_number(
+        region_code=achievement.region_id, year=timezone.localdate(now).year
+    )
+    achievement.full_clean()
+    achievement.save()
+
+
+def _next_filing_number(*, region_code: str, year: int) -> str:
+    """Draws the next serial for the region and year under a row lock, so numbers never repeat."""
+    FilingSequence.objects.get_or_create(region_code=region_code, year=year)
+    sequence = FilingSequence.objects.select_for_update().get(region_code=region_code, year=year)
+    sequence.last_serial += 1
+    sequence.save(update_fields=["last_serial"])
+    return policies.filing_number(region_code=region_code, year=year, serial=sequence.last_serial)
+
+
+@transaction.atomic
+def achievement_withdraw(*, actor, achievement: Achievement) -> Achievement:
+    """The institution takes its filing back; a published one leaves the public database."""
+    _require(actor, "achievements.change_achievement", achievement)
+    achievement = _lock(achievement)
+    _move(achievement, AchievementStatus.WITHDRAWN)
+    achievement.save()
+    return achievement

@@ -1,0 +1,57 @@
+"""Writes for notifications: make them, mark them read. E-mail goes out through Celery on commit."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import tasks
+from notifications.models import Notification
+
+
+@transaction.atomic
+def notify(
+    *, recipients: Iterable, verb: str, title: str, body: str = "", url: str = ""
+) -> list[Notification]:
+    """Creates one notification per distinct, active recipient and queues their e-mails on commit."""
+    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, verb=verb, title=str(title), body=str(body), url=url)
+            for user in unique.values()
+        ]
+    )
+    for notification in notifications:
+        if notification.recipient.email:
+            tasks.notification_email_task.delay_on_commit(notification.pk)
+    return notifications
+
+
+def notification_mark_read(*, recipient, notification_ids: Iterable[int] | None = None) -> int:
+    """Marks the recipient's notifications (all, or the given ones) read; returns how many changed."""
+    queryset = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=list(notification_ids))
+    return queryset.update(read_at=timezone.now())
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """Sends the e-mail of one notification once; safe to run twice (the state predicate in the UPDATE)."""
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None or notification.emailed_at is not None or not notification.recipient.email:
+        return False
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
+    send_mail(
+        subject=notification.title,
+        message="\n\n".join(part for part in (notification.body, link) if part),
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
+    return True
