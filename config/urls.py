@@ -10,6 +10,10 @@ from config import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("institutions.api.urls")),
+    path("", include("notifications.api.urls")),
+    path("", include("achievements.api.urls")),
+    path("", include("achievements.api.catalogue_urls")),
+    path("", include("achievements.api.import_urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +23,9 @@ urlpatterns = [
     path("institutions/", include("institutions.urls")),
     path("audit/", include("institutions.audit_urls")),
     path("achievements/", include("achievements.urls")),
+    path("achievements/import/", include("achievements.import_urls")),
+    path("catalogues/", include("achievements.catalogue_urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,2 @@
+app_name = "achievement_imports"
+urlpatterns = []
