@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AchievementStatus(models.TextChoices):
@@ -30,7 +31,7 @@ class AchievementStage(models.TextChoices):
 
 
 class CooperationMode(models.TextChoices):
-    TRANSFER = "transfer", _("Transfer")
+    TRANSFER = "transfer", pgettext_lazy("cooperation mode", "Transfer")
     LICENCE_EXCLUSIVE = "licence_exclusive", _("Exclusive licence")
     LICENCE_SOLE = "licence_sole", _("Sole licence")
     LICENCE_ORDINARY = "licence_ordinary", _("Ordinary licence")

@@ -3,10 +3,17 @@
 The dictionary (``achievements/data/domain_dictionary.txt``, jieba's user-dictionary format) keeps
 technical terms such as 石墨烯, 锂离子电池 and 工业机器人 whole. Segmented text is indexed in a
 ``simple``-configuration tsvector, which works under any database locale (DESIGN.md).
+
+Documents are indexed with every word jieba finds, the shorter words inside long ones included
+(锂离子电池 → 锂离子, 离子, 电池, 锂离子电池). A query is read as the words the user meant
+(``query_plan``): each with its synonyms (``data/synonyms.txt``: 锂电池 = 锂离子电池) and the shorter
+words inside it, so that ranking can put documents that contain the words themselves ahead of those
+that only share a part of them.
 """
 
 import re
 import threading
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +22,7 @@ import jieba
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DICTIONARY = DATA_DIR / "domain_dictionary.txt"
 STOP_WORDS_FILE = DATA_DIR / "stop_words.txt"
+SYNONYMS_FILE = DATA_DIR / "synonyms.txt"
 # Tokens made only of punctuation or whitespace, and single Latin letters, carry no meaning.
 _NOISE = re.compile(r"^[\W_]+$|^[A-Za-z]$")
 _lock = threading.Lock()
@@ -60,6 +68,37 @@ def segmented(text: str) -> str:
     return " ".join(tokens(text, for_search=True))
 
 
+@cache
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Word → the other words of its synonym group (one group per line of ``synonyms.txt``)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        words = [word.lower() for word in line.split()]
+        if line.startswith("#") or len(words) < 2:
+            continue
+        for word in words:
+            groups[word] = tuple(other for other in words if other != word)
+    return groups
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One word of a search query as the user meant it."""
+
+    words: tuple[str, ...]  # the word and its synonyms: a document containing one matches it fully
+    parts: tuple[str, ...]  # shorter words inside it (锂电池 → 锂电, 电池): a partial match
+
+
+def query_plan(text: str) -> list[QueryTerm]:
+    """The distinct words of a search query, in order, with their synonyms and parts."""
+    plan = []
+    for word in dict.fromkeys(tokens(text)):
+        words = (word, *synonyms().get(word, ()))
+        parts = tuple(part for part in dict.fromkeys(tokens(word, for_search=True)) if part not in words)
+        plan.append(QueryTerm(words=words, parts=parts))
+    return plan
+
+
 def query_terms(text: str) -> list[str]:
-    """The distinct terms of a search query, in order."""
-    return list(dict.fromkeys(tokens(text, for_search=True)))
+    """Every word a matching document may contain: the query's words, their synonyms and parts."""
+    return list(dict.fromkeys(word for term in query_plan(text) for word in (*term.words, *term.parts)))

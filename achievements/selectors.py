@@ -5,11 +5,13 @@ see all their own filings; officials see what has been submitted in their jurisd
 drafts; platform admins see everything.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from achievements import policies, segmentation
@@ -50,14 +52,33 @@ def _with_list_relations(queryset: QuerySet[Achievement]) -> QuerySet[Achievemen
     )
 
 
-def search_query(text: str) -> SearchQuery | None:
-    """A tsquery that matches any of the query's segmented terms (ranking puts fuller matches first)."""
-    terms = segmentation.query_terms(text)
-    if not terms:
-        return None
-    # Terms are words from jieba with punctuation removed; quote them for to_tsquery.
-    raw = " | ".join("'" + term.replace("'", "''").replace("\\", "") + "'" for term in terms)
+def _tsquery(words, joiner: str = " | ") -> SearchQuery:
+    # Words come from jieba with punctuation removed; quote them for to_tsquery.
+    raw = joiner.join("'" + word.replace("'", "''").replace("\\", "") + "'" for word in words)
     return SearchQuery(raw, search_type="raw", config="simple")
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """A tsquery that matches any word of the query, a synonym or a part of one (ranking sorts them)."""
+    terms = segmentation.query_terms(text)
+    return _tsquery(terms) if terms else None
+
+
+def search_coverage(text: str):
+    """How much of the query a row covers, added up over the query's words: 1 when the row contains
+    the word or a synonym, ¾ when it contains every shorter word inside it (污水 and 处理 of 污水处理),
+    ½ when only some (电池 of 锂电池). Rows that cover more of what was asked for rank first;
+    ``ts_rank`` then orders the rows that cover as much (title before keywords before summary).
+    """
+    cases = []
+    for term in segmentation.query_plan(text):
+        whens = [When(search_vector=_tsquery(term.words), then=Value(1.0))]
+        if len(term.parts) > 1:
+            whens.append(When(search_vector=_tsquery(term.parts, " & "), then=Value(0.75)))
+        if term.parts:
+            whens.append(When(search_vector=_tsquery(term.parts), then=Value(0.5)))
+        cases.append(Case(*whens, default=Value(0.0), output_field=FloatField()))
+    return reduce(operator.add, cases) if cases else Value(0.0, output_field=FloatField())
 
 
 def achievement_public_list(
@@ -75,10 +96,11 @@ def _filtered(queryset, *, filters, q, ordering):
     query = search_query(q) if q else None
     if query is not None:
         queryset = queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.3, 0.6, 1.0])
+            coverage=search_coverage(q),
+            rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.3, 0.6, 1.0]),
         )
         order = (
-            ("-rank", "-published_at", "-pk")
+            ("-coverage", "-rank", "-published_at", "-pk")
             if not ordering
             else ORDERINGS.get(ordering, ORDERINGS["newest"])
         )

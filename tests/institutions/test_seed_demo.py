@@ -1,15 +1,15 @@
-"""``manage.py seed_demo``: plausible institutions in all 21 市(州), valid codes, a login per role, idempotent."""
+"""The institutions part of ``manage.py seed_demo`` (``institutions.demo_loader``): plausible institutions
+in all 21 市(州), valid codes, a login per role, idempotent. The command itself, which also files the
+demo achievements, is tested in ``tests/achievements/test_seed_demo.py``."""
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
 from django.utils import timezone, translation
 
 from accounts.models import PartnerAPIKey, User
-from institutions import demo_data, identifiers
+from institutions import demo_data, demo_loader, identifiers
 from institutions.choices import (
     DesignationLevel,
     DesignationStatus,
@@ -44,10 +44,12 @@ DEMO_USERNAMES = [
 
 
 def seed() -> str:
-    out = StringIO()
+    """Loads the demo institutions and returns the report the command prints for them."""
     with translation.override("en"):
-        call_command("seed_demo", stdout=out)
-    return out.getvalue()
+        loader = demo_loader.load()
+        lines = [demo_loader.summary(loader.counts)]
+        lines += [line for line, _is_warning in demo_loader.logins_report(loader)]
+    return "\n".join(lines) + "\n"
 
 
 def row_counts() -> dict[str, int]:

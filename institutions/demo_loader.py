@@ -1,7 +1,9 @@
-"""``manage.py seed_demo``: loads the demo institutions, designations and logins (``institutions.demo_data``).
+"""Loads the demo institutions, designations and logins of ``institutions.demo_data``.
 
-A loader, not a user action: it writes with the models directly, inside one transaction, calling
-``full_clean()`` on every object, and the audit trail records the changes with ``source=seed_demo``.
+``manage.py seed_demo`` (in ``achievements``, the app that also adds the demo achievements) runs this
+loader first. A loader, not a user action: it writes with the models directly, inside one
+transaction, calling ``full_clean()`` on every object, and the audit trail records the changes with
+``source=seed_demo``.
 
 Running it again creates nothing and changes nothing: organisations (by credit code), designations
 (by institution, level and year) and users (by username) are created only when missing, so what people
@@ -12,12 +14,12 @@ expired is marked fresh again so the printed logins keep working.
 
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pghistory
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +31,9 @@ from institutions import demo_data
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Designation, Membership, Organisation
 
+AUDIT_SOURCE = "seed_demo"
 PARTNER_KEY_NAME = "演示合作系统 (seed_demo)"
-COUNT_LABELS = {
+COUNT_LABELS: dict[str, Callable[[int], str]] = {
     "designations created": lambda n: ngettext(
         "%(count)d designation created", "%(count)d designations created", n
     ),
@@ -183,8 +186,29 @@ class DemoLoader:
         self.counts["partner keys issued"] += 1
 
 
+def load() -> DemoLoader:
+    """Runs the loader in one transaction, audited as ``seed_demo``; returns it for the report."""
+    loader = DemoLoader()
+    with pghistory.context(source=AUDIT_SOURCE), transaction.atomic():
+        loader.run()
+    return loader
+
+
 def _classifications(scheme: str) -> dict[str, Classification]:
     return {entry.code: entry for entry in Classification.objects.filter(scheme=scheme, is_current=True)}
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def summary(counts: Counter, labels: dict[str, Callable[[int], str]] = COUNT_LABELS) -> str:
+    """One line: what the loaders created, or that everything was already in place."""
+    done = pgettext("list separator", ", ").join(
+        labels[what](count) % {"count": count} for what, count in sorted(counts.items()) if count
+    )
+    if not done:
+        return _("Demo data: already in place, nothing changed.")
+    return _("Demo data: %(done)s.") % {"done": done}
 
 
 def _display_width(text: str) -> int:
@@ -215,44 +239,36 @@ def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return "\n".join([line(header), rule, *(line(row) for row in rows)])
 
 
-class Command(BaseCommand):
-    help = (
-        "Creates the demo institutions in all 21 cities, designations and a login for each role (idempotent)."
-    )
+def logins_report(loader: DemoLoader) -> list[tuple[str, bool]]:
+    """The lines that follow the summary: the logins table and how to get a partner key.
 
-    def handle(self, *args, **options):
-        loader = DemoLoader()
-        with pghistory.context(source="seed_demo"), transaction.atomic():
-            loader.run()
-        self._report(loader)
-
-    def _report(self, loader: DemoLoader) -> None:
-        done = pgettext("list separator", ", ").join(
-            COUNT_LABELS[what](count) % {"count": count} for what, count in sorted(loader.counts.items())
-        )
-        self.stdout.write(
-            _("Demo data: %(done)s.") % {"done": done}
-            if done
-            else _("Demo data: already in place, nothing changed.")
-        )
-        self.stdout.write("")
-        self.stdout.write(
-            _("Demo logins (password for all: %(password)s):") % {"password": demo_data.DEMO_PASSWORD}
-        )
-        header = (_("Username"), _("Role"), _("What they can do"))
-        self.stdout.write(format_table(header, login_rows(loader.organisations)))
-        self.stdout.write("")
-        if loader.new_partner_key:
-            self.stdout.write(
-                self.style.WARNING(
-                    _("Partner API key for 'partner' (shown only now, keep it): %(key)s")
-                    % {"key": loader.new_partner_key}
-                )
+    Each line comes with whether it deserves a warning style (the partner key shown only once).
+    """
+    lines = [
+        ("", False),
+        (_("Demo logins (password for all: %(password)s):") % {"password": demo_data.DEMO_PASSWORD}, False),
+        (
+            format_table((_("Username"), _("Role"), _("What they can do")), login_rows(loader.organisations)),
+            False,
+        ),
+        ("", False),
+    ]
+    if loader.new_partner_key:
+        lines.append(
+            (
+                _("Partner API key for 'partner' (shown only now, keep it): %(key)s")
+                % {"key": loader.new_partner_key},
+                True,
             )
-        self.stdout.write(
+        )
+    lines.append(
+        (
             _(
                 "Another partner key: Django admin → Partner API keys → Add "
                 "(/admin/accounts/partnerapikey/add/), service account 'partner'; the key is shown once. "
                 "Send it as the header 'Authorization: Api-Key <key>'."
-            )
+            ),
+            False,
         )
+    )
+    return lines
