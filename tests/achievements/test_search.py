@@ -1,14 +1,17 @@
 """Chinese search: segmentation with the domain dictionary, relevance on a committed set of examples,
 and an index that follows edits."""
 
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from achievements import segmentation, selectors, services
+from achievements.models import Achievement
 from tests import factories
 from tests.achievements.factories import draft, published
 
@@ -149,3 +152,15 @@ def test_the_search_index_follows_edited_keywords(chengdu_staff, chengdu_institu
 
 def _found(actor, q: str) -> list[int]:
     return [achievement.pk for achievement in selectors.achievement_my_list(actor=actor, q=q)]
+
+
+@pytest.mark.django_db
+def test_reindexing_rebuilds_a_stale_search_vector(chengdu_staff, chengdu_official, chengdu_institution):
+    achievement = published(chengdu_staff, chengdu_official, chengdu_institution)
+    Achievement.objects.filter(pk=achievement.pk).update(search_vector=None)
+    found = selectors.achievement_public_list(actor=chengdu_staff, q="负极材料")
+    assert achievement not in found
+
+    call_command("reindex_achievements", stdout=io.StringIO())
+
+    assert achievement in selectors.achievement_public_list(actor=chengdu_staff, q="负极材料")
