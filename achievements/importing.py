@@ -106,8 +106,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("region", "所在地区代码", _("GB/T 2260 code (see the 选项 sheet); blank means the institution's region."),
            "510104", False, ("所在地区", "region"), 14),
     Column("is_dual_use", "军民两用", _("是 or 否; blank means 否."), "否", False, ("is_dual_use",), 10),
-    Column("secrecy_status", "密级状态", _("Only dual-use achievements can have been classified; blank means 从未定密."),
-           "从未定密", False, ("secrecy_status",), 12),
+    Column("secrecy_status", "密级状态", _("Only dual-use achievements can have been classified; blank means 未定密."),
+           "未定密", False, ("secrecy_status",), 12),
     Column("patents", "专利申请号 (可多个, 用、分隔)",
            _("Chinese patent application numbers with their check character; numbers written with ZL are "
              "recorded as granted, others as applied for."),
@@ -123,7 +123,7 @@ COLUMNS: tuple[Column, ...] = (
 )  # fmt: skip
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 # Columns an export adds; an exported file can be uploaded again, so the importer ignores them.
-EXPORT_ONLY_HEADERS = ("状态", "备案编号", "登记单位", "发布日期")
+EXPORT_ONLY_HEADERS = ("状态", "汇交编号", "汇交单位", "发布日期")
 
 # The Chinese names written in the template and the export, per choice field.
 CHOICE_NAMES: dict[str, dict[str, str]] = {
@@ -148,7 +148,7 @@ CHOICE_NAMES: dict[str, dict[str, str]] = {
     },
     "price_type": {PriceType.FIXED: "参考价格", PriceType.NEGOTIABLE: "面议"},
     "secrecy_status": {
-        SecrecyStatus.NEVER_CLASSIFIED: "从未定密",
+        SecrecyStatus.NEVER_CLASSIFIED: "未定密",
         SecrecyStatus.DECLASSIFIED: "已解密",
         SecrecyStatus.CLASSIFIED: "涉密",
     },
@@ -294,12 +294,14 @@ _IGNORED_HEADERS = {_header_core(header) for header in EXPORT_ONLY_HEADERS}
 
 
 def _choice_lookup(key: str) -> dict[str, str]:
-    """Accepted spellings of each choice: its Chinese name, its stored value, its English label."""
+    """Accepted spellings of each choice: its Chinese name, its stored value, and its label as the pages
+    show it in English and in Chinese."""
     lookup = {}
-    with override("en"):
-        for value, label in _CHOICE_CLASSES[key].choices:
-            lookup[normalise(value)] = value
-            lookup[normalise(str(label))] = value
+    for language in ("en", "zh-hans"):
+        with override(language):
+            for value, label in _CHOICE_CLASSES[key].choices:
+                lookup[normalise(value)] = value
+                lookup[normalise(str(label))] = value
     for value, name in CHOICE_NAMES[key].items():
         lookup[normalise(name)] = value
     return lookup

@@ -292,7 +292,7 @@ def test_stored_messages_are_shown_in_the_readers_language(run_on_commit, chengd
 def test_unknown_columns_are_reported_and_an_exports_own_columns_ignored(
     run_on_commit, chengdu_staff, chengdu_institution
 ):
-    headers = [*workbooks.HEADERS, "状态", "备案编号", "备注"]
+    headers = [*workbooks.HEADERS, "状态", "汇交编号", "备注"]
 
     batch = _checked(
         run_on_commit,
@@ -780,7 +780,7 @@ def test_the_export_matches_the_filtered_public_list(
     expected = list(
         selectors.achievement_public_list(actor=AnonymousUser(), filters={"field": "03"}, ordering="title")
     )
-    assert rows[0] == [*workbooks.HEADERS, "状态", "备案编号", "登记单位", "发布日期"]
+    assert rows[0] == [*workbooks.HEADERS, "状态", "汇交编号", "汇交单位", "发布日期"]
     assert [row[0] for row in rows[1:]] == [achievement.title for achievement in expected]
     assert [row[0] for row in rows[1:]] == sorted(achievement.title for achievement in materials)
     first = dict(zip(rows[0], rows[1], strict=True))
@@ -791,8 +791,8 @@ def test_the_export_matches_the_filtered_public_list(
     assert first["权属单位及份额 (名称:份额%, 用、分隔)"] == f"{chengdu_institution.name}:100"
     assert first["所在地区代码"] == "510104"
     assert first["状态"] == "Published"
-    assert first["备案编号"] == materials[0].filing_number
-    assert first["登记单位"] == chengdu_institution.name
+    assert first["汇交编号"] == materials[0].filing_number
+    assert first["汇交单位"] == chengdu_institution.name
     # The detail is for signed-in users by default: a visitor's export leaves it out.
     assert first["详细介绍"] is None
 
@@ -817,7 +817,7 @@ def test_my_export_includes_drafts_and_the_detail(
     theirs = _export_rows(api_client.get(EXPORT_URL, {"scope": "mine"}))
 
     row = dict(zip(mine[0], mine[1], strict=True))
-    assert (row["标题*"], row["状态"], row["备案编号"]) == ("我的草稿", "Draft", None)
+    assert (row["标题*"], row["状态"], row["汇交编号"]) == ("我的草稿", "Draft", None)
     assert row["详细介绍"] == "核心工艺包括纳米硅包覆、碳化与造粒三个环节。"
     assert theirs == [mine[0]]
 
