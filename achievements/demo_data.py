@@ -31,10 +31,11 @@ from django.utils.translation import ngettext
 
 from accounts import services as account_services
 from accounts.models import User
-from achievements import demo_pools, services
+from achievements import catalogues, demo_pools, services
 from achievements.choices import (
     AchievementStage,
     AchievementType,
+    CatalogueKind,
     CooperationMode,
     DetailVisibility,
     IPKind,
@@ -43,7 +44,7 @@ from achievements.choices import (
     SecrecyStatus,
 )
 from achievements.identifiers import check_character
-from achievements.models import Achievement
+from achievements.models import Achievement, DualUseCatalogue
 from institutions import demo_data as institution_demo
 from institutions.choices import ClassificationScheme, MembershipRole
 from institutions.models import Classification, Membership, Organisation
@@ -53,6 +54,9 @@ SEED = "tianfu-demo-achievements"
 IMPORT_KEY_PREFIX = "demo-"
 AUDIT_SOURCE = "seed_demo"
 COUNT_LABELS: dict[str, Callable[[int], str]] = {
+    "catalogues published": lambda n: ngettext(
+        "%(count)d dual-use catalogue published", "%(count)d dual-use catalogues published", n
+    ),
     "achievements created": lambda n: ngettext(
         "%(count)d achievement created", "%(count)d achievements created", n
     ),
@@ -744,4 +748,52 @@ def load(*, organisations: dict[str, Organisation], users: dict[str, User]) -> A
     loader = AchievementLoader(organisations=organisations, users=users)
     with pghistory.context(source=AUDIT_SOURCE):
         loader.run()
+        with transaction.atomic():
+            published = publish_catalogues(editor=users["province"])
+        if published:
+            loader.counts["catalogues published"] += published
     return loader
+
+
+# The first editions of the two dual-use catalogues (plan clause （十二）), each gathering published dual-use
+# achievements; military-origin results (中物院, 绵阳) go to 军转民, the others to 民参军.
+DEMO_CATALOGUES = (
+    (
+        CatalogueKind.MILITARY_TO_CIVIL,
+        "四川省军用技术转民用推广目录",
+        "为推动军用技术向民用领域转移转化，现发布本批推广目录，欢迎企业对接。",
+        True,
+    ),
+    (
+        CatalogueKind.CIVIL_TO_MILITARY,
+        "四川省“民参军”技术与产品推荐目录",
+        "为支持民口单位参与国防科技创新，现发布本批推荐目录。",
+        False,
+    ),
+)
+DEMO_CATALOGUE_EDITION = "2026年第一批"
+
+
+def publish_catalogues(*, editor: User) -> int:
+    """Publishes each demo catalogue edition once; returns how many were published now."""
+    published = 0
+    dual_use = list(
+        Achievement.objects.published()
+        .filter(is_dual_use=True, import_key__startswith="demo-")
+        .select_related("region")
+        .order_by("filing_number")
+    )
+    for kind, title, introduction, military_origin in DEMO_CATALOGUES:
+        if DualUseCatalogue.objects.filter(kind=kind, edition=DEMO_CATALOGUE_EDITION).exists():
+            continue
+        chosen = [a for a in dual_use if a.region_id.startswith("5107") == military_origin][:8]
+        if not chosen:
+            continue
+        catalogue = catalogues.catalogue_create(
+            actor=editor, kind=kind, title=title, edition=DEMO_CATALOGUE_EDITION, introduction=introduction
+        )
+        for achievement in chosen:
+            catalogues.catalogue_add_entry(actor=editor, catalogue=catalogue, achievement=achievement)
+        catalogues.catalogue_publish(actor=editor, catalogue=catalogue)
+        published += 1
+    return published

@@ -306,3 +306,23 @@ def test_the_seed_leaves_no_notifications_and_is_audited_as_seed_demo(db, seeded
     assert Notification.objects.count() == 0
     assert Counter(events.values_list("pgh_label", flat=True)) == {"insert": 300, "update": 1163}
     assert set(events.values_list("pgh_context__source", flat=True)) == {"seed_demo"}
+
+
+def test_both_dual_use_catalogues_have_a_published_first_edition(db, seeded):
+    from achievements.choices import CatalogueKind, CatalogueStatus
+    from achievements.models import DualUseCatalogue
+
+    catalogues = {
+        catalogue.kind: catalogue
+        for catalogue in DualUseCatalogue.objects.filter(edition="2026年第一批").prefetch_related(
+            "achievements"
+        )
+    }
+
+    assert set(catalogues) == {CatalogueKind.MILITARY_TO_CIVIL, CatalogueKind.CIVIL_TO_MILITARY}
+    for catalogue in catalogues.values():
+        assert catalogue.status == CatalogueStatus.PUBLISHED
+        assert 1 <= catalogue.achievements.count() <= 8
+        assert all(achievement.is_dual_use for achievement in catalogue.achievements.all())
+    military = catalogues[CatalogueKind.MILITARY_TO_CIVIL].achievements.all()
+    assert all(achievement.region_id.startswith("5107") for achievement in military)
