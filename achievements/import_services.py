@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from achievements import importing, services, tasks
+from achievements import excel_template, importing, services, tasks
 from achievements.choices import ImportStatus
 from achievements.models import Achievement, ImportBatch
 from institutions.choices import ClassificationScheme, OrganisationKind
@@ -116,7 +116,7 @@ def _vocabulary(
 
 def import_template() -> bytes:
     """The template workbook with the current classifications and regions."""
-    return importing.build_template(
+    return excel_template.build_template(
         _vocabulary(),
         keyword_limit=settings.ACHIEVEMENT_MAX_KEYWORDS,
         max_rows=settings.IMPORT_MAX_ROWS,
