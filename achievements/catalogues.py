@@ -12,16 +12,21 @@ with what the catalogue page shows of each achievement) are here too, next to th
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, QuerySet, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from achievements import selectors
 from achievements.choices import AchievementStatus, CatalogueStatus
 from achievements.models import Achievement, CatalogueEntry, DualUseCatalogue
+from institutions import selectors as institution_selectors
+from notifications import services as notification_services
 
 MANAGE_PERMISSION = "achievements.manage_catalogues"
 CATALOGUE_FIELDS = ("kind", "title", "edition", "introduction")
@@ -268,4 +273,21 @@ def catalogue_publish(
     catalogue.published_on = published_on
     catalogue.full_clean()
     catalogue.save()
+    _notify_listed_institutions(catalogue, [entry.achievement for entry in entries])
     return catalogue
+
+
+def _notify_listed_institutions(catalogue: DualUseCatalogue, achievements: list[Achievement]) -> None:
+    """Tells each filing institution's members which of their achievements the new edition lists."""
+    by_institution: dict[int, list[str]] = {}
+    for achievement in achievements:
+        by_institution.setdefault(achievement.filing_institution_id, []).append(achievement.title)
+    with override(settings.LANGUAGE_CODE):
+        for institution_id, titles in by_institution.items():
+            notification_services.notify(
+                recipients=institution_selectors.organisation_members(organisation_id=institution_id),
+                verb="catalogue.published",
+                title=_("Listed in %(catalogue)s") % {"catalogue": str(catalogue)},
+                body=_("The published catalogue lists: %(titles)s.") % {"titles": "、".join(titles)},
+                url=reverse("catalogues:detail", args=[catalogue.pk]),
+            )

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from achievements import catalogues, selectors, services
 from achievements.choices import CatalogueKind, CatalogueStatus
 from achievements.models import Achievement, CatalogueEntry, DualUseCatalogue
+from notifications.models import Notification
 from tests import factories
 from tests.achievements.factories import draft, published
 
@@ -1148,3 +1149,18 @@ def test_the_api_list_costs_the_same_queries_for_1_and_6_editions(
         response = client.get("/api/v1/catalogues/")
 
     assert response.json()["count"] == count
+
+
+def test_publishing_tells_the_listed_institutions_once(
+    province_official, chengdu_staff, chengdu_official, chengdu_institution
+):
+    first, second = dual_use_achievements(chengdu_staff, chengdu_official, chengdu_institution, 2)
+    catalogue = catalogue_with(province_official, [first, second])
+    Notification.objects.all().delete()
+
+    catalogues.catalogue_publish(actor=province_official, catalogue=catalogue, published_on=PUBLISHED_ON)
+
+    notification = Notification.objects.get(recipient=chengdu_staff, verb="catalogue.published")
+    assert first.title in notification.body and second.title in notification.body
+    assert notification.url == f"/catalogues/{catalogue.pk}/"
+    assert Notification.objects.filter(verb="catalogue.published").count() == 1
