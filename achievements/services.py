@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.urls import reverse
@@ -30,6 +30,7 @@ from achievements.models import (
 )
 from institutions import selectors as institution_selectors
 from institutions.models import Organisation
+from institutions.rules import require
 from notifications import services as notification_services
 
 ACHIEVEMENT_FIELDS = (
@@ -69,11 +70,6 @@ class Contributor:
     name: str
     affiliation: str = ""
     share_percent: Decimal | None = None
-
-
-def _require(actor, permission: str, obj=None) -> None:
-    if actor is None or not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _lock(achievement: Achievement) -> Achievement:
@@ -134,7 +130,7 @@ def achievement_create(
     import_key: str = "",
 ) -> Achievement:
     """Starts a filing as a draft. Members of the institution and its linked partner systems may file."""
-    _require(actor, "achievements.file_for_organisation", institution)
+    require(actor, "achievements.file_for_organisation", institution)
     achievement = Achievement(filing_institution=institution, created_by=actor, import_key=import_key)
     if "region" not in data:
         achievement.region_id = institution.region_id
@@ -159,7 +155,7 @@ def achievement_update(
     contributors: list[Contributor] | None = None,
 ) -> Achievement:
     """Edits a draft or a returned filing."""
-    _require(actor, "achievements.change_achievement", achievement)
+    require(actor, "achievements.change_achievement", achievement)
     achievement = _lock(achievement)
     if achievement.status not in policies.EDITABLE_STATUSES:
         raise ValidationError(
@@ -214,7 +210,7 @@ def _replace_contributors(achievement: Achievement, contributors: list[Contribut
 
 
 def _editable_for(actor, achievement: Achievement) -> Achievement:
-    _require(actor, "achievements.change_achievement", achievement)
+    require(actor, "achievements.change_achievement", achievement)
     achievement = _lock(achievement)
     if achievement.status not in policies.EDITABLE_STATUSES:
         raise ValidationError(
@@ -352,7 +348,7 @@ def _notify_filers(achievement: Achievement, verb: str, title: str, body: str = 
 @transaction.atomic
 def achievement_submit(*, actor, achievement: Achievement) -> Achievement:
     """Sends a draft (or a returned filing) to the officials over the filing institution."""
-    _require(actor, "achievements.change_achievement", achievement)
+    require(actor, "achievements.change_achievement", achievement)
     achievement = _lock(achievement)
     _move(achievement, AchievementStatus.SUBMITTED)
     problems = submission_problems(achievement)
@@ -377,7 +373,7 @@ def achievement_submit(*, actor, achievement: Achievement) -> Achievement:
 @transaction.atomic
 def achievement_return(*, actor, achievement: Achievement, reason: str) -> Achievement:
     """Returns a submitted filing to the institution with the reasons it must address."""
-    _require(actor, "achievements.review_achievement", achievement)
+    require(actor, "achievements.review_achievement", achievement)
     achievement = _lock(achievement)
     reason = (reason or "").strip()
     if not reason:
@@ -402,7 +398,7 @@ def achievement_return(*, actor, achievement: Achievement, reason: str) -> Achie
 @transaction.atomic
 def achievement_approve(*, actor, achievement: Achievement) -> Achievement:
     """Approves a submitted filing; publishes it at once when the filer asked for that."""
-    _require(actor, "achievements.review_achievement", achievement)
+    require(actor, "achievements.review_achievement", achievement)
     achievement = _lock(achievement)
     _move(achievement, AchievementStatus.APPROVED)
     achievement.return_reason = ""
@@ -426,7 +422,7 @@ def achievement_approve(*, actor, achievement: Achievement) -> Achievement:
 @transaction.atomic
 def achievement_publish(*, actor, achievement: Achievement) -> Achievement:
     """Publishes an approved filing: it gets its filing number and enters the public database."""
-    _require(actor, "achievements.publish_achievement", achievement)
+    require(actor, "achievements.publish_achievement", achievement)
     achievement = _lock(achievement)
     _publish(achievement)
     return achievement
@@ -457,7 +453,7 @@ def _next_filing_number(*, region_code: str, year: int) -> str:
 @transaction.atomic
 def achievement_withdraw(*, actor, achievement: Achievement) -> Achievement:
     """The institution takes its filing back; a published one leaves the public database."""
-    _require(actor, "achievements.change_achievement", achievement)
+    require(actor, "achievements.change_achievement", achievement)
     achievement = _lock(achievement)
     _move(achievement, AchievementStatus.WITHDRAWN)
     achievement.save()

@@ -26,6 +26,7 @@ from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.models import Organisation
 from institutions.roles import actor_roles
+from institutions.rules import require
 
 PAGE_SIZE = 20
 
@@ -74,11 +75,6 @@ FIELD_STEPS = {
     "contributors": 4,
 }
 FIELD_LABELS = {"owners": gettext_lazy("Owners"), "contributors": gettext_lazy("Contributors")}
-
-
-def _require(user, permission: str, obj=None) -> None:
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _render_fragment_or_page(request, *, page: str, fragment: str, context: dict):
@@ -208,7 +204,7 @@ def achievement_detail(request, pk: int):
 @require_GET
 def attachment_download(request, pk: int, attachment_pk: int):
     achievement = selectors.achievement_get(pk=pk, actor=request.user)
-    _require(request.user, "achievements.view_achievement_detail", achievement)
+    require(request.user, "achievements.view_achievement_detail", achievement)
     attachment = next((item for item in achievement.attachments.all() if item.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
@@ -224,7 +220,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 @require_POST
 def achievement_submit(request, pk: int):
     achievement = selectors.achievement_get(pk=pk, actor=request.user)
-    _require(request.user, "achievements.change_achievement", achievement)
+    require(request.user, "achievements.change_achievement", achievement)
     try:
         services.achievement_submit(actor=request.user, achievement=achievement)
     except ValidationError as error:
@@ -242,7 +238,7 @@ def achievement_submit(request, pk: int):
 
 def _workflow_action(request, pk: int, *, permission: str, service, success: str):
     achievement = selectors.achievement_get(pk=pk, actor=request.user)
-    _require(request.user, permission, achievement)
+    require(request.user, permission, achievement)
     try:
         service(actor=request.user, achievement=achievement)
     except ValidationError as error:
@@ -292,7 +288,7 @@ def achievement_approve(request, pk: int):
 @require_POST
 def achievement_return(request, pk: int):
     achievement = selectors.achievement_get(pk=pk, actor=request.user)
-    _require(request.user, "achievements.review_achievement", achievement)
+    require(request.user, "achievements.review_achievement", achievement)
     form = forms.ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -405,7 +401,7 @@ def achievement_create(request):
 @login_required
 def achievement_edit(request, pk: int, step: int = 1):
     achievement = selectors.achievement_get(pk=pk, actor=request.user)
-    _require(request.user, "achievements.change_achievement", achievement)
+    require(request.user, "achievements.change_achievement", achievement)
     if not 1 <= step <= LAST_STEP:
         raise Http404
     if achievement.status not in policies.EDITABLE_STATUSES:
@@ -543,7 +539,7 @@ def _review_step(request, achievement: Achievement):
 
 def _editable_child(request, pk: int, related: str, child_pk: int):
     achievement = selectors.achievement_get(pk=pk, actor=request.user)
-    _require(request.user, "achievements.change_achievement", achievement)
+    require(request.user, "achievements.change_achievement", achievement)
     child = next((item for item in getattr(achievement, related).all() if item.pk == child_pk), None)
     if child is None:
         raise Http404

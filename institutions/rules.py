@@ -5,8 +5,16 @@ and everything under it by GB/T 2260 code.
 """
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from institutions.roles import actor_roles
+
+
+def require(user, permission: str, obj=None) -> None:
+    """Raises PermissionDenied (a 403 page, or a 403 API answer) unless ``user`` holds the permission."""
+    if user is None or not user.has_perm(permission, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 @rules.predicate

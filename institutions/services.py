@@ -15,6 +15,7 @@ from institutions import lock_objects, policies
 from institutions.choices import DesignationStatus, MembershipRole
 from institutions.models import Classification, Designation, Membership, Organisation, Region
 from institutions.roles import actor_roles, forget_roles
+from institutions.rules import require
 
 ORGANISATION_EDITABLE_FIELDS = (
     "name",
@@ -50,11 +51,6 @@ OFFICIAL_ONLY_FIELDS = frozenset(
 )
 
 
-def _require(actor, permission: str, obj=None) -> None:
-    if actor is None or not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _differs(instance, name: str, value) -> bool:
     """Whether ``value`` differs from the instance's field, comparing related objects by key."""
     field = instance._meta.get_field(name)
@@ -76,9 +72,9 @@ def organisation_create(
 ) -> Organisation:
     """Registers an organisation. Officials may register only inside their jurisdiction."""
     region: Region | None = data.get("region")
-    _require(actor, "institutions.add_organisation")
+    require(actor, "institutions.add_organisation")
     if region is not None:
-        _require(actor, "institutions.add_organisation_in_region", region)
+        require(actor, "institutions.add_organisation_in_region", region)
     organisation = Organisation()
     _apply(organisation, data, ORGANISATION_EDITABLE_FIELDS)
     organisation.full_clean()
@@ -93,7 +89,7 @@ def organisation_update(
     *, actor, organisation: Organisation, data: dict, service_fields: Iterable[Classification] | None = None
 ) -> Organisation:
     """Edits an organisation. Its own admin edits the profile; officials also its identity and place."""
-    _require(actor, "institutions.change_organisation", organisation)
+    require(actor, "institutions.change_organisation", organisation)
     organisation = lock_objects.organisation_qs_select_for_update().get(pk=organisation.pk)
     roles = actor_roles(actor)
     official = roles.is_platform_admin or roles.covers_region(organisation.region_id)
@@ -111,7 +107,7 @@ def organisation_update(
         )
     if "region" in data and _differs(organisation, "region", data["region"]) and not roles.is_platform_admin:
         # Moving an organisation is allowed only within the official's own jurisdiction.
-        _require(actor, "institutions.add_organisation_in_region", data["region"])
+        require(actor, "institutions.add_organisation_in_region", data["region"])
     _apply(organisation, data, ORGANISATION_EDITABLE_FIELDS)
     organisation.full_clean()
     organisation.save()
@@ -122,10 +118,10 @@ def organisation_update(
 
 @transaction.atomic
 def membership_add(*, actor, organisation: Organisation, user, role: str) -> Membership:
-    _require(actor, "institutions.manage_members", organisation)
+    require(actor, "institutions.manage_members", organisation)
     if role == MembershipRole.OFFICIAL:
         # Appointing officials widens someone's jurisdiction: only officials over this region may.
-        _require(actor, "institutions.manage_designations", organisation)
+        require(actor, "institutions.manage_designations", organisation)
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError({"user": _("This user is already a member of this organisation.")})
     membership = Membership(user=user, organisation=organisation, role=role)
@@ -137,9 +133,9 @@ def membership_add(*, actor, organisation: Organisation, user, role: str) -> Mem
 
 @transaction.atomic
 def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
-    _require(actor, "institutions.manage_members", membership.organisation)
+    require(actor, "institutions.manage_members", membership.organisation)
     if MembershipRole.OFFICIAL in (role, membership.role):
-        _require(actor, "institutions.manage_designations", membership.organisation)
+        require(actor, "institutions.manage_designations", membership.organisation)
     membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
     if membership.role == MembershipRole.ADMIN and role != MembershipRole.ADMIN:
         _ensure_another_admin(membership)
@@ -152,9 +148,9 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
 
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
-    _require(actor, "institutions.manage_members", membership.organisation)
+    require(actor, "institutions.manage_members", membership.organisation)
     if membership.role == MembershipRole.OFFICIAL:
-        _require(actor, "institutions.manage_designations", membership.organisation)
+        require(actor, "institutions.manage_designations", membership.organisation)
     if membership.role == MembershipRole.ADMIN:
         _ensure_another_admin(membership)
     membership.delete()
@@ -178,7 +174,7 @@ def designation_grant(
     *, actor, organisation: Organisation, level: str, year_granted: int, document_number: str = ""
 ) -> Designation:
     """Records a national or provincial demonstration-institution title for an institution."""
-    _require(actor, "institutions.manage_designations", organisation)
+    require(actor, "institutions.manage_designations", organisation)
     # Lock the institution so two officials cannot grant the same title at once.
     organisation = lock_objects.organisation_qs_select_for_update().get(pk=organisation.pk)
     roles = actor_roles(actor)
@@ -202,7 +198,7 @@ def designation_change_status(
     *, actor, designation: Designation, status: str, reason: str = ""
 ) -> Designation:
     """Moves a designation along its life (warn, reinstate, revoke); warnings and revocations need a reason."""
-    _require(actor, "institutions.manage_designations", designation.organisation)
+    require(actor, "institutions.manage_designations", designation.organisation)
     designation = lock_objects.designation_qs_select_for_update().get(pk=designation.pk)
     if not policies.designation_can_move(designation.status, status):
         raise ValidationError(

@@ -7,7 +7,7 @@ from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from institutions.choices import DesignationStatus, RegionLevel
 from institutions.models import Designation, Membership, Organisation
 from institutions.policies import DESIGNATION_TRANSITIONS
 from institutions.roles import actor_roles
+from institutions.rules import require
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -33,11 +34,6 @@ STATUS_ACTIONS = {
     DesignationStatus.WARNED: gettext_lazy("Warn"),
     DesignationStatus.REVOKED: gettext_lazy("Revoke"),
 }
-
-
-def _require(user, permission: str, obj=None) -> None:
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _render_fragment_or_page(request, *, page: str, fragment: str, context: dict):
@@ -176,7 +172,7 @@ def organisation_detail(request, pk: int):
 
 @login_required
 def organisation_create(request):
-    _require(request.user, "institutions.add_organisation")
+    require(request.user, "institutions.add_organisation")
     form = forms.OrganisationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,7 +192,7 @@ def organisation_create(request):
 @login_required
 def organisation_edit(request, pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    _require(request.user, "institutions.change_organisation", organisation)
+    require(request.user, "institutions.change_organisation", organisation)
     # The form works on a copy so that a rejected edit never touches the object the service checks.
     form = forms.OrganisationForm(request.POST or None, instance=copy(organisation), actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -245,7 +241,7 @@ def _member_of(organisation: Organisation, membership_pk: int) -> Membership:
 @login_required
 def members(request, pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    _require(request.user, "institutions.manage_members", organisation)
+    require(request.user, "institutions.manage_members", organisation)
     add_form = forms.MembershipAddForm(request.POST or None)
     if request.method == "POST" and add_form.is_valid():
         try:
@@ -271,7 +267,7 @@ def members(request, pk: int):
 @require_POST
 def member_change_role(request, pk: int, membership_pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    _require(request.user, "institutions.manage_members", organisation)
+    require(request.user, "institutions.manage_members", organisation)
     membership = _member_of(organisation, membership_pk)
     form = forms.MembershipRoleForm(request.POST)
     if not form.is_valid():
@@ -296,7 +292,7 @@ def member_change_role(request, pk: int, membership_pk: int):
 @require_POST
 def member_remove(request, pk: int, membership_pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    _require(request.user, "institutions.manage_members", organisation)
+    require(request.user, "institutions.manage_members", organisation)
     membership = _member_of(organisation, membership_pk)
     try:
         services.membership_remove(actor=request.user, membership=membership)
@@ -353,7 +349,7 @@ def _designations_page(request, organisation, grant_form, failed_status_form=Non
 @login_required
 def designations(request, pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    _require(request.user, "institutions.manage_designations", organisation)
+    require(request.user, "institutions.manage_designations", organisation)
     grant_form = forms.DesignationGrantForm(request.POST or None)
     if request.method == "POST" and grant_form.is_valid():
         try:
@@ -376,7 +372,7 @@ def designations(request, pk: int):
 @require_POST
 def designation_change_status(request, pk: int, designation_pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    _require(request.user, "institutions.manage_designations", organisation)
+    require(request.user, "institutions.manage_designations", organisation)
     designation = next((d for d in organisation.all_designations if d.pk == designation_pk), None)
     if designation is None:
         raise Http404
