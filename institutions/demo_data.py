@@ -637,42 +637,50 @@ DEMO_USERS = [
         "province",
         "李蓉",
         _("Official (province)"),
-        _("Manages institutions, members and designations anywhere in Sichuan; reads the audit log"),
+        _(
+            "Reviews filings, manages institutions, members and designations anywhere in Sichuan, publishes the dual-use catalogues; reads the audit log"
+        ),
         (("sc_department", MembershipRole.OFFICIAL),),
     ),
     DemoUser(
         "chengdu",
         "张锦",
         _("Official (city)"),
-        _("Manages institutions, members and designations in %(region)s and its counties only"),
+        _(
+            "Reviews filings and manages institutions, members and designations in %(region)s and its counties only"
+        ),
         (("510100_bureau", MembershipRole.OFFICIAL),),
     ),
     DemoUser(
         "mianyang",
         "王涪",
         _("Official (city)"),
-        _("Manages institutions, members and designations in %(region)s and its counties only"),
+        _(
+            "Reviews filings and manages institutions, members and designations in %(region)s and its counties only"
+        ),
         (("510700_bureau", MembershipRole.OFFICIAL),),
     ),
     DemoUser(
         "scu-admin",
         "陈望江",
         _("Institution admin"),
-        _("Edits the profile and members of %(organisation)s"),
+        _("Edits the profile and members of %(organisation)s and files its achievements"),
         (("scu_office", MembershipRole.ADMIN),),
     ),
     DemoUser(
         "scu-staff",
         "刘川",
         _("Institution staff"),
-        _("Works for %(organisation)s; cannot edit it or its members"),
+        _(
+            "Files achievements for %(organisation)s (some drafts, returned and submitted ones are waiting); cannot edit the institution or its members"
+        ),
         (("scu_office", MembershipRole.STAFF),),
     ),
     DemoUser(
         "enterprise",
         "赵德",
         _("Enterprise user"),
-        _("Staff of %(organisation)s; browses the directory and the network"),
+        _("Staff of %(organisation)s; reads achievement details and browses the directory and the network"),
         (("deyang_heavy", MembershipRole.STAFF),),
     ),
     DemoUser(
