@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accounts",
     "institutions",
     "achievements",
+    "market",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
+# Deadlines live in the database; beat only wakes the tasks that act on them (each expires before
+# the next run, so a stopped beat never piles them up).
+CELERY_BEAT_SCHEDULE = {
+    "market-close-publicity": {
+        "task": "market.tasks.listing_close_publicity_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "market-expire-listings": {
+        "task": "market.tasks.listing_expire_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
+    "market-flag-overdue-registrations": {
+        "task": "market.tasks.contract_flag_overdue_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
+}
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- Accounts, passwords, lock-out, sessions (DOMAIN.md §10) -------------------------------------
@@ -314,5 +334,17 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
 # Titles at least this similar (0–1, after removing spaces and punctuation) are shown as possible duplicates.
 DUPLICATE_TITLE_SIMILARITY = env.float("DUPLICATE_TITLE_SIMILARITY", default=0.85)
+
+# --- Market (DOMAIN.md §2, §9): practice values, overridable per deployment ------------------------
+# 协议定价 publicity (公示) in calendar days, frozen onto each listing when it is published.
+MARKET_PUBLICITY_DAYS = env.int("MARKET_PUBLICITY_DAYS", default=15)
+# 成交公示 of registered deals, calendar days (7 covers the ≥ 5 working days of 32号令 outside holidays).
+MARKET_DISCLOSURE_DAYS = env.int("MARKET_DISCLOSURE_DAYS", default=7)
+# Days a registration body has to decide, when the rule set in force does not say (2000 办法 第14条: 30).
+MARKET_REGISTRATION_DECISION_DAYS = env.int("MARKET_REGISTRATION_DECISION_DAYS", default=30)
+# Which date picks the registration rule set: "application" (default) or "signing" (DOMAIN §2.1).
+MARKET_RULE_SET_REFERENCE_DATE = env.str("MARKET_RULE_SET_REFERENCE_DATE", default="application")
+# Longest listing period a seller may choose, in days.
+MARKET_LISTING_MAX_DAYS = env.int("MARKET_LISTING_MAX_DAYS", default=730)
 
 PLATFORM_NAME = _("Tianfu Technology Trading Market")

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("achievements.api.urls")),
     path("", include("achievements.api.catalogue_urls")),
     path("", include("achievements.api.import_urls")),
+    path("", include("market.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("achievements/", include("achievements.urls")),
     path("achievements/import/", include("achievements.import_urls")),
     path("catalogues/", include("achievements.catalogue_urls")),
+    path("market/", include("market.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -11,6 +11,7 @@ ROLE_LABELS = {
     "institution_admin": _("Institution administrator"),
     "institution_staff": _("Institution staff"),
     "enterprise_user": _("Enterprise user"),
+    "registrar": _("Contract registrar"),
     "broker": _("Broker"),
     "partner": _("Partner system"),
 }

@@ -32,6 +32,7 @@ class ActorRoles:
     broker_of: frozenset[int] = frozenset()
     partner_of: frozenset[int] = frozenset()
     enterprise_of: frozenset[int] = frozenset()
+    registrar_of: frozenset[int] = frozenset()
     institution_of: frozenset[int] = field(default_factory=frozenset)
 
     @property
@@ -63,6 +64,8 @@ class ActorRoles:
             labels.append("institution_staff")
         if self.enterprise_of:
             labels.append("enterprise_user")
+        if self.registrar_of:
+            labels.append("registrar")
         if self.broker_of:
             labels.append("broker")
         if self.partner_of:
@@ -128,6 +131,7 @@ def actor_roles(user) -> ActorRoles:
         broker_of=ids(MembershipRole.BROKER),
         partner_of=ids(MembershipRole.PARTNER),
         enterprise_of=ids(MembershipRole.ADMIN, MembershipRole.STAFF, kinds={OrganisationKind.ENTERPRISE}),
+        registrar_of=ids(MembershipRole.OFFICIAL, kinds={OrganisationKind.REGISTRATION_BODY}),
         institution_of=ids(kinds=_INSTITUTION_KINDS),
     )
     setattr(user, _CACHE_ATTRIBUTE, roles)

@@ -116,6 +116,7 @@ def command_run(options) -> int:
     _server = ensure_database()
     manage("migrate", "--noinput")
     manage("load_reference_data")
+    manage("load_market_reference_data")
     demo = subprocess.run(
         [sys.executable, "manage.py", "seed_demo"], cwd=ROOT, capture_output=True, text=True
     )

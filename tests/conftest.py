@@ -5,12 +5,15 @@ from rest_framework.test import APIClient
 
 from institutions import reference_data
 from institutions.models import Classification, Organisation, Region
+from market import reference_data as market_reference_data
+from market.models import RegistrationRuleSet
 from tests import factories
 
 
 def load_reference_data() -> None:
     reference_data.load_regions(Region)
     reference_data.load_classifications(Classification)
+    market_reference_data.load_rule_sets(RegistrationRuleSet)
 
 
 @pytest.fixture(scope="session")

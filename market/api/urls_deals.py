@@ -1,0 +1,3 @@
+"""Placeholder until the deals API lands."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Placeholder until the demands API lands."""
+
+urlpatterns = []

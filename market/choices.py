@@ -1,0 +1,185 @@
+"""Statuses and categories of the technology market (天府技术交易大市场)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLICITY = "publicity", _("In publicity (公示)")
+    ACTIVE = "active", _("Listed")
+    IN_DEAL = "in_deal", _("In a deal")
+    SOLD = "sold", _("Sold")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class TransactionMode(models.TextChoices):
+    """交易方式 of a listing or a deal (DOMAIN §9: 转让, 许可, 作价投资, 开发, 服务, 咨询)."""
+
+    TRANSFER = "transfer", pgettext_lazy("transaction mode", "Transfer")
+    LICENCE_EXCLUSIVE = "licence_exclusive", _("Exclusive licence")
+    LICENCE_SOLE = "licence_sole", _("Sole licence")
+    LICENCE_ORDINARY = "licence_ordinary", _("Ordinary licence")
+    INVESTMENT = "investment", _("Investment in kind (作价投资)")
+    JOINT_DEVELOPMENT = "joint_development", _("Joint development")
+    TECHNICAL_SERVICE = "technical_service", _("Technical service")
+    TECHNICAL_CONSULTING = "technical_consulting", _("Technical consulting")
+
+
+SERVICE_MODES = (TransactionMode.TECHNICAL_SERVICE, TransactionMode.TECHNICAL_CONSULTING)
+
+
+class PricingMethod(models.TextChoices):
+    FIXED = "fixed", _("Fixed price")
+    RANGE = "range", _("Price range")
+    NEGOTIABLE = "negotiable", _("Negotiable")
+    AUCTION = "auction", _("By auction")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class DemandStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+class InquiryStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONVERTED = "converted", _("Became a deal")
+    CLOSED = "closed", _("Closed")
+
+
+class DealStatus(models.TextChoices):
+    NEGOTIATING = "negotiating", _("Negotiating")
+    AGREED = "agreed", _("Agreed and signed")
+    SUBMITTED = "submitted", _("Submitted for registration")
+    REGISTERED = "registered", _("Registered")
+    REJECTED = "rejected", _("Not registered (未予登记)")
+    PERFORMED = "performed", _("Performed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class BrokerRole(models.TextChoices):
+    """How a broker (技术经纪人) serves a deal."""
+
+    INTERMEDIARY = "intermediary", _("Intermediary (居间)")
+    COMMISSION_AGENT = "commission_agent", _("Commission agent (行纪)")
+    AGENT = "agent", _("Agent (代理)")
+
+
+class FeeBasis(models.TextChoices):
+    FIXED = "fixed", _("Fixed fee")
+    PERCENT_OF_CONTRACT = "pct_of_contract", _("Percentage of the contract amount")
+    PERCENT_OF_RECEIVED = "pct_of_received", _("Percentage of the amount received")
+
+
+class ContractCategory(models.TextChoices):
+    """合同类别 (DOMAIN §2.2); the statistical category is mapped through the rule set in force."""
+
+    DEVELOPMENT = "development", _("Technology development")
+    TRANSFER = "transfer", _("Technology transfer")
+    LICENCE = "licence", _("Technology licence")
+    CONSULTING = "consulting", _("Technology consulting")
+    SERVICE = "service", _("Technology service")
+
+
+class ContractSubType(models.TextChoices):
+    """合同子类; each belongs to one category (``SUB_TYPE_CATEGORY``)."""
+
+    COMMISSIONED_DEVELOPMENT = "commissioned_development", _("Commissioned development (委托开发)")
+    COOPERATIVE_DEVELOPMENT = "cooperative_development", _("Cooperative development (合作开发)")
+    PATENT_RIGHT = "patent_right", _("Patent right transfer (专利权转让)")
+    PATENT_APPLICATION_RIGHT = (
+        "patent_application_right",
+        _("Patent application right transfer (专利申请权转让)"),
+    )
+    TECHNICAL_SECRET_TRANSFER = "technical_secret_transfer", _("Technical secret transfer (技术秘密转让)")
+    OTHER_IP_TRANSFER = "other_ip_transfer", _("Other IP transfer (布图设计、植物新品种、软件著作权等)")
+    TECHNOLOGY_EQUITY = "technology_equity", _("Technology as equity (技术入股)")
+    PATENT_LICENCE = "patent_licence", _("Patent licence (专利实施许可)")
+    TECHNICAL_SECRET_LICENCE = "technical_secret_licence", _("Technical secret licence (技术秘密使用许可)")
+    FEASIBILITY = "feasibility", _("Feasibility study (可行性论证)")
+    FORECAST = "forecast", _("Technology forecast (技术预测)")
+    SPECIAL_SURVEY = "special_survey", _("Special survey (专题调查)")
+    EVALUATION_REPORT = "evaluation_report", _("Analysis and evaluation report (分析评价报告)")
+    TECHNICAL_SERVICE = "technical_service", _("Technical service (技术服务)")
+    TECHNICAL_TRAINING = "technical_training", _("Technical training (技术培训)")
+    TECHNICAL_INTERMEDIARY = "technical_intermediary", _("Technical intermediary (技术中介)")
+
+
+SUB_TYPE_CATEGORY: dict[str, str] = {
+    ContractSubType.COMMISSIONED_DEVELOPMENT: ContractCategory.DEVELOPMENT,
+    ContractSubType.COOPERATIVE_DEVELOPMENT: ContractCategory.DEVELOPMENT,
+    ContractSubType.PATENT_RIGHT: ContractCategory.TRANSFER,
+    ContractSubType.PATENT_APPLICATION_RIGHT: ContractCategory.TRANSFER,
+    ContractSubType.TECHNICAL_SECRET_TRANSFER: ContractCategory.TRANSFER,
+    ContractSubType.OTHER_IP_TRANSFER: ContractCategory.TRANSFER,
+    ContractSubType.TECHNOLOGY_EQUITY: ContractCategory.TRANSFER,
+    ContractSubType.PATENT_LICENCE: ContractCategory.LICENCE,
+    ContractSubType.TECHNICAL_SECRET_LICENCE: ContractCategory.LICENCE,
+    ContractSubType.FEASIBILITY: ContractCategory.CONSULTING,
+    ContractSubType.FORECAST: ContractCategory.CONSULTING,
+    ContractSubType.SPECIAL_SURVEY: ContractCategory.CONSULTING,
+    ContractSubType.EVALUATION_REPORT: ContractCategory.CONSULTING,
+    ContractSubType.TECHNICAL_SERVICE: ContractCategory.SERVICE,
+    ContractSubType.TECHNICAL_TRAINING: ContractCategory.SERVICE,
+    ContractSubType.TECHNICAL_INTERMEDIARY: ContractCategory.SERVICE,
+}
+
+
+class LicenceScope(models.TextChoices):
+    """独占 / 排他 / 普通 (technology licences only)."""
+
+    EXCLUSIVE = "exclusive", _("Exclusive (独占)")
+    SOLE = "sole", _("Sole (排他)")
+    ORDINARY = "ordinary", _("Ordinary (普通)")
+
+
+class PaymentMethod(models.TextChoices):
+    """支付方式 (民法典 第846条)."""
+
+    LUMP_SUM = "lump_sum", _("Lump sum, paid at once (一次总算一次总付)")
+    INSTALMENTS = "instalments", _("Lump sum in instalments (一次总算分期支付)")
+    ROYALTY = "royalty", _("Royalties (提成支付)")
+    ROYALTY_WITH_FEE = "royalty_with_fee", _("Royalties with an entry fee (提成支付附加预付入门费)")
+
+
+class ContractIPType(models.TextChoices):
+    """知识产权类型 of the registration form."""
+
+    INVENTION_PATENT = "invention_patent", _("Invention patent")
+    UTILITY_MODEL = "utility_model", _("Utility model patent")
+    DESIGN_PATENT = "design_patent", _("Design patent")
+    SOFTWARE_COPYRIGHT = "software_copyright", _("Software copyright")
+    TECHNICAL_SECRET = "technical_secret", _("Technical secret")
+    PLANT_VARIETY = "plant_variety", _("Plant variety")
+    IC_LAYOUT = "ic_layout", _("Integrated-circuit layout design")
+    NONE = "none", _("No intellectual property involved")
+
+
+class RejectionReason(models.TextChoices):
+    """Why a contract is not registered (未予登记): 火炬中心 FAQ 2021-01-13, plus Chengdu's two."""
+
+    VOID = "void", _("The contract is void or not in effect")
+    NOT_TECHNOLOGY_CONTRACT = "not_technology_contract", _("It is not a technology contract")
+    UNCLEAR_ESSENTIALS = "unclear_essentials", _("Parties, subject, price or royalty are unclear")
+    APPROVAL_MISSING = "approval_missing", _("A required state approval is missing")
+    TITLE_CONTRADICTS_CONTENT = (
+        "title_contradicts_content",
+        _("The title contradicts the content and was not corrected"),
+    )
+    RESTRICTIVE_TERMS = "restrictive_terms", _("Restrictive terms monopolise the technology")
+    DOCUMENTS_DEFECTIVE = "documents_defective", _("Documents are missing or defective")
+    SEALS_DEFECTIVE = "seals_defective", _("Seals are incomplete or do not match the parties")
+    MAIN_TERMS_UNCLEAR = "main_terms_unclear", _("The main terms are unclear")
+    BREAKS_MANDATORY_LAW = "breaks_mandatory_law", _("The subject breaks a mandatory provision of law")
+    OTHER = "other", _("Other reason")

@@ -1,0 +1,18 @@
+"""Models of the market, split by sub-domain: listings and demands, deals, contract registration."""
+
+from market.models.contracts import ContractRegistration, RegistrationRuleSet, RegistrationSequence
+from market.models.deals import Deal, DealBroker, Inquiry, InquiryMessage
+from market.models.listings import Demand, Listing, ListingObjection
+
+__all__ = [
+    "ContractRegistration",
+    "Deal",
+    "DealBroker",
+    "Demand",
+    "Inquiry",
+    "InquiryMessage",
+    "Listing",
+    "ListingObjection",
+    "RegistrationRuleSet",
+    "RegistrationSequence",
+]

@@ -1,0 +1,254 @@
+"""Technology-contract registration (技术合同认定登记) and the disclosure of registered deals."""
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Organisation
+from market.choices import (
+    ContractCategory,
+    ContractIPType,
+    ContractSubType,
+    LicenceScope,
+    PaymentMethod,
+    RejectionReason,
+)
+from market.models.deals import Deal
+from market.models.listings import MONEY, _technology_field
+from market.querysets import ContractQuerySet
+
+
+@pghistory.track()
+class RegistrationRuleSet(models.Model):
+    """A version of the registration rules (DOMAIN §2.1), in force from ``effective_from`` until the
+    day before ``effective_to``. A contract is judged under the version in force on its reference date
+    (the application date by default; ``MARKET_RULE_SET_REFERENCE_DATE``). Loaded from
+    ``market/data/registration_rule_sets.json``."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(_("source"), max_length=300)
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until (exclusive)"), null=True, blank=True)
+    decision_days = models.PositiveSmallIntegerField(
+        _("days to decide"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the MARKET_REGISTRATION_DECISION_DAYS setting applies."),
+    )
+    application_window_days = models.PositiveSmallIntegerField(
+        _("days after signing to apply"), null=True, blank=True
+    )
+    categories = models.JSONField(_("registrable categories"), default=list)
+    statistical_categories = models.JSONField(_("statistical category of each category"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("registration rule set")
+        verbose_name_plural = _("registration rule sets")
+        ordering = ("-effective_from",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=models.F("effective_from")),
+                name="%(app_label)s_%(class)s_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrationSequence(models.Model):
+    """The last serial a registration body gave in a year; drawn under a row lock."""
+
+    registration_body = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_body", "year"], name="%(app_label)s_%(class)s_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_body_id}/{self.year}: {self.last_serial}"
+
+
+def contract_upload_to(instance, filename: str) -> str:
+    return f"market/contracts/{instance.deal_id}/{filename}"
+
+
+registration_number_validator = RegexValidator(r"^\d{16}$", _("A registration number has exactly 16 digits."))
+
+
+@pghistory.track()
+class ContractRegistration(models.Model):
+    """The registration form (表号 JJ-001) of a signed deal, its handling by the registration body and
+    the disclosure (成交公示) of the registered deal.
+
+    The seller submits it with the signed contract; the registrar may correct the category and the
+    technical transaction amount (技术交易额 = 合同金额 − 非技术性费用) before registering it with a
+    16-digit number, or refuse it with a coded reason (未予登记). After performance the registrar
+    records the certified technical income (核定技术性收入).
+    """
+
+    deal = models.OneToOneField(
+        Deal, on_delete=models.PROTECT, related_name="contract", verbose_name=_("deal")
+    )
+    registration_body = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts_to_register",
+        verbose_name=_("registration body"),
+    )
+    rule_set = models.ForeignKey(
+        RegistrationRuleSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rules applied"),
+    )
+    project_name = models.CharField(_("project name"), max_length=200)
+    contract_category = models.CharField(
+        _("contract category"), max_length=12, choices=ContractCategory.choices
+    )
+    sub_type = models.CharField(_("sub-type"), max_length=30, choices=ContractSubType.choices)
+    licence_scope = models.CharField(
+        _("licence scope"), max_length=10, choices=LicenceScope.choices, blank=True
+    )
+    signed_on = models.DateField(_("signed on"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    contract_amount = models.DecimalField(_("contract amount (yuan)"), **MONEY)
+    non_technical_amount = models.DecimalField(
+        _("non-technical costs (yuan)"),
+        default=0,
+        help_text=_("Equipment, instruments, parts and materials; not part of the technical amount."),
+        **MONEY,
+    )
+    technical_amount = models.DecimalField(
+        _("technical transaction amount (yuan)"),
+        help_text=_("Contract amount less non-technical costs, unless the registrar set it otherwise."),
+        **MONEY,
+    )
+    payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
+    ip_type = models.CharField(_("intellectual property"), max_length=20, choices=ContractIPType.choices)
+    technology_field = _technology_field()
+    expected_investment = models.DecimalField(
+        _("expected new investment (yuan)"), null=True, blank=True, **MONEY
+    )
+    expected_output = models.DecimalField(_("expected new output (yuan)"), null=True, blank=True, **MONEY)
+    seller_name = models.CharField(_("seller name"), max_length=200)
+    seller_credit_code = models.CharField(_("seller credit code"), max_length=18)
+    seller_entity_type = models.CharField(_("seller legal-entity type code"), max_length=3)
+    seller_region_code = models.CharField(_("seller region code"), max_length=6)
+    buyer_name = models.CharField(_("buyer name"), max_length=200)
+    buyer_credit_code = models.CharField(_("buyer credit code"), max_length=18)
+    buyer_entity_type = models.CharField(_("buyer legal-entity type code"), max_length=3)
+    buyer_region_code = models.CharField(_("buyer region code"), max_length=6)
+    contract_file = models.FileField(_("signed contract"), upload_to=contract_upload_to, blank=True)
+    contract_file_name = models.CharField(_("file name"), max_length=200, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    due_on = models.DateField(_("decision due"), null=True, blank=True)
+    declared_category = models.CharField(
+        _("category as declared"), max_length=12, choices=ContractCategory.choices, blank=True
+    )
+    declared_technical_amount = models.DecimalField(
+        _("technical amount as declared"), null=True, blank=True, **MONEY
+    )
+    registrar = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrar"),
+    )
+    registrar_note = models.TextField(_("registrar's note"), blank=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[registration_number_validator],
+    )
+    rejected_at = models.DateTimeField(_("refused at"), null=True, blank=True)
+    rejection_reason = models.CharField(
+        _("reason for refusal"), max_length=30, choices=RejectionReason.choices, blank=True
+    )
+    rejection_note = models.TextField(_("explanation of the refusal"), blank=True)
+    disclosure_starts_on = models.DateField(_("disclosed from"), null=True, blank=True)
+    disclosure_ends_on = models.DateField(_("disclosed until"), null=True, blank=True)
+    certified_income = models.DecimalField(
+        _("certified technical income (yuan)"), null=True, blank=True, **MONEY
+    )
+    certified_at = models.DateTimeField(_("income certified at"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract registration")
+        verbose_name_plural = _("contract registrations")
+        ordering = ("-submitted_at", "-pk")
+        indexes = [
+            models.Index(fields=["registration_body", "due_on"], name="market_contract_queue"),
+            models.Index(
+                fields=["disclosure_starts_on", "disclosure_ends_on"], name="market_contract_disclosure"
+            ),
+            models.Index(fields=["-registered_at"], name="market_contract_registered"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_amount__gte=0)
+                & Q(non_technical_amount__gte=0)
+                & Q(non_technical_amount__lte=models.F("contract_amount")),
+                name="%(app_label)s_%(class)s_amounts_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(technical_amount__gte=0) & Q(technical_amount__lte=models.F("contract_amount")),
+                name="%(app_label)s_%(class)s_technical_amount_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_validity_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_number__isnull=True) | Q(registration_number__regex=r"^\d{16}$"),
+                name="%(app_label)s_%(class)s_registration_number_16_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.registration_number or self.project_name
+
+    @property
+    def is_corrected(self) -> bool:
+        return bool(self.declared_category) and (
+            self.declared_category != self.contract_category
+            or self.declared_technical_amount != self.technical_amount
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        amounts_known = self.non_technical_amount is not None and self.contract_amount is not None
+        if amounts_known and self.non_technical_amount > self.contract_amount:
+            errors["non_technical_amount"] = _("Non-technical costs cannot exceed the contract amount.")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("The contract cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)

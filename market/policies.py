@@ -1,0 +1,268 @@
+"""Pure rules of the market: state machines, publicity, the technical-amount arithmetic, registration
+rules and numbers, commissions. Values in, values out; no database."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from market.choices import (
+    SUB_TYPE_CATEGORY,
+    ContractCategory,
+    ContractSubType,
+    DealStatus,
+    DemandStatus,
+    ListingStatus,
+    TransactionMode,
+)
+
+LISTING_TRANSITIONS: dict[str, frozenset[str]] = {
+    ListingStatus.DRAFT: frozenset({ListingStatus.PUBLICITY, ListingStatus.WITHDRAWN}),
+    ListingStatus.PUBLICITY: frozenset({ListingStatus.ACTIVE, ListingStatus.WITHDRAWN}),
+    ListingStatus.ACTIVE: frozenset({ListingStatus.IN_DEAL, ListingStatus.EXPIRED, ListingStatus.WITHDRAWN}),
+    ListingStatus.IN_DEAL: frozenset({ListingStatus.SOLD, ListingStatus.ACTIVE}),
+    ListingStatus.SOLD: frozenset(),
+    ListingStatus.EXPIRED: frozenset(),
+    ListingStatus.WITHDRAWN: frozenset(),
+}
+LISTING_EDITABLE_STATUSES = frozenset({ListingStatus.DRAFT})
+
+DEMAND_TRANSITIONS: dict[str, frozenset[str]] = {
+    DemandStatus.DRAFT: frozenset({DemandStatus.SUBMITTED, DemandStatus.CLOSED}),
+    DemandStatus.SUBMITTED: frozenset({DemandStatus.PUBLISHED, DemandStatus.RETURNED, DemandStatus.CLOSED}),
+    DemandStatus.RETURNED: frozenset({DemandStatus.SUBMITTED, DemandStatus.CLOSED}),
+    DemandStatus.PUBLISHED: frozenset({DemandStatus.CLOSED}),
+    DemandStatus.CLOSED: frozenset(),
+}
+DEMAND_EDITABLE_STATUSES = frozenset({DemandStatus.DRAFT, DemandStatus.RETURNED})
+
+DEAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    DealStatus.NEGOTIATING: frozenset({DealStatus.AGREED, DealStatus.CANCELLED}),
+    DealStatus.AGREED: frozenset({DealStatus.SUBMITTED, DealStatus.CANCELLED}),
+    DealStatus.SUBMITTED: frozenset({DealStatus.REGISTERED, DealStatus.REJECTED}),
+    DealStatus.REJECTED: frozenset({DealStatus.SUBMITTED}),
+    DealStatus.REGISTERED: frozenset({DealStatus.PERFORMED}),
+    DealStatus.PERFORMED: frozenset(),
+    DealStatus.CANCELLED: frozenset(),
+}
+DEAL_TERMS_EDITABLE_STATUSES = frozenset({DealStatus.NEGOTIATING})
+CONTRACT_EDITABLE_STATUSES = frozenset({DealStatus.AGREED, DealStatus.REJECTED})
+
+
+def can_move(transitions: Mapping[str, frozenset[str]], current: str, target: str) -> bool:
+    return target in transitions.get(current, frozenset())
+
+
+# Publicity (公示) ----------------------------------------------------------------------------------
+
+
+def publicity_end(published_at: datetime, days: int) -> datetime:
+    """Publicity runs ``days`` calendar days from publication (DOMAIN §9.1: 协议定价 15 days)."""
+    return published_at + timedelta(days=days)
+
+
+def signing_blocker(
+    *, listing_status: str | None, publicity_ends_at: datetime | None, open_objections: int, now: datetime
+) -> str | None:
+    """Why a deal on this listing cannot be signed now, or None when it can.
+
+    Publicity must have closed and no objection may be open (促进科技成果转化法 第18条 practice).
+    A deal without a listing (answering a demand) has nothing to wait for.
+    """
+    if listing_status is None:
+        return None
+    if open_objections:
+        return _(
+            "An objection to the listing is still open; the deal can be signed once officials resolve it."
+        )
+    if listing_status == ListingStatus.PUBLICITY or (
+        publicity_ends_at is not None and now < publicity_ends_at
+    ):
+        return _("The listing is still in its publicity period; the deal can be signed after %(end)s.") % {
+            "end": publicity_ends_at.strftime("%Y-%m-%d %H:%M") if publicity_ends_at else "—"
+        }
+    if listing_status not in (ListingStatus.ACTIVE, ListingStatus.IN_DEAL):
+        return _("The listing is no longer on the market.")
+    return None
+
+
+# Amounts -------------------------------------------------------------------------------------------
+
+
+def technical_amount(contract_amount: Decimal, non_technical_amount: Decimal) -> Decimal:
+    """技术交易额 = 合同金额 − 非技术性费用 (DOMAIN §2.4); raises ValueError on impossible amounts."""
+    if contract_amount < 0 or non_technical_amount < 0:
+        raise ValueError("amounts cannot be negative")
+    if non_technical_amount > contract_amount:
+        raise ValueError("non-technical costs exceed the contract amount")
+    return contract_amount - non_technical_amount
+
+
+def commission(
+    *, fee_basis: str, rate_percent: Decimal | None, fee_amount: Decimal | None, contract_amount: Decimal
+) -> Decimal | None:
+    """The broker's commission as far as it is known at signing (a share of money received is not)."""
+    if fee_basis == "fixed":
+        return fee_amount
+    if fee_basis == "pct_of_contract" and rate_percent is not None:
+        return (contract_amount * rate_percent / Decimal(100)).quantize(Decimal("0.01"))
+    return None
+
+
+# Registration --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The parts of a registration rule-set version the rules need."""
+
+    code: str
+    effective_from: date
+    effective_to: date | None
+    decision_days: int | None
+    application_window_days: int | None
+    categories: tuple[str, ...]
+    statistical_categories: Mapping[str, str]
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+
+def rule_set_in_force(rule_sets: Iterable[RuleSet], day: date) -> RuleSet | None:
+    """The version in force on ``day``; the latest start wins if versions overlap."""
+    candidates = [rule_set for rule_set in rule_sets if rule_set.in_force_on(day)]
+    return max(candidates, key=lambda rule_set: rule_set.effective_from, default=None)
+
+
+def statistical_category(rule_set: RuleSet, category: str) -> str:
+    """The category the statistics count a contract under (licences inside transfers before 2026)."""
+    return rule_set.statistical_categories.get(category, category)
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    category: str
+    sub_type: str
+    licence_scope: str
+    signed_on: date
+    valid_from: date
+    valid_until: date
+    contract_amount: Decimal
+    non_technical_amount: Decimal
+    expected_investment: Decimal | None
+    expected_output: Decimal | None
+    has_contract_file: bool
+
+
+def registration_problems(
+    facts: ContractFacts, rule_set: RuleSet | None, applied_on: date
+) -> dict[str, list[str]]:
+    """What stops a contract from being submitted for registration under ``rule_set``, by field."""
+    problems: dict[str, list[str]] = {}
+
+    def need(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    if rule_set is None:
+        need("__all__", _("No registration rules are in force on %(day)s.") % {"day": applied_on.isoformat()})
+        return problems
+    if facts.category not in rule_set.categories:
+        need(
+            "contract_category",
+            _(
+                "%(category)s contracts cannot be registered under the rules in force; choose another category."
+            )
+            % {"category": ContractCategory(facts.category).label},
+        )
+    if SUB_TYPE_CATEGORY.get(facts.sub_type) != facts.category:
+        need(
+            "sub_type",
+            _("%(sub_type)s is not a kind of %(category)s contract.")
+            % {
+                "sub_type": ContractSubType(facts.sub_type).label,
+                "category": ContractCategory(facts.category).label,
+            },
+        )
+    if facts.category == ContractCategory.LICENCE and not facts.licence_scope:
+        need("licence_scope", _("Say whether the licence is exclusive, sole or ordinary."))
+    if facts.category == ContractCategory.TRANSFER and (
+        facts.expected_investment is None or facts.expected_output is None
+    ):
+        need(
+            "expected_investment", _("Transfer contracts must state the expected new investment and output.")
+        )
+    if facts.signed_on > applied_on:
+        need("signed_on", _("The contract must be signed before it is registered."))
+    if facts.valid_until < facts.valid_from:
+        need("valid_until", _("The contract cannot end before it starts."))
+    if facts.non_technical_amount > facts.contract_amount:
+        need("non_technical_amount", _("Non-technical costs cannot exceed the contract amount."))
+    if not facts.has_contract_file:
+        need(
+            "contract_file",
+            _("Attach the signed written contract; oral contracts cannot be registered."),
+        )
+    return problems
+
+
+def is_late_application(rule_set: RuleSet, signed_on: date, applied_on: date) -> bool:
+    """Applied later than the local practice allows after signing: flagged for the registrar, not refused."""
+    window = rule_set.application_window_days
+    return window is not None and (applied_on - signed_on).days > window
+
+
+def decision_due(submitted_on: date, decision_days: int) -> date:
+    """The registration body decides within ``decision_days`` of accepting (2000 办法 第14条: 30 days)."""
+    return submitted_on + timedelta(days=decision_days)
+
+
+def is_overdue(due_on: date | None, today: date) -> bool:
+    return due_on is not None and today > due_on
+
+
+def registration_number(*, region_code: str, year: int, serial: int) -> str:
+    """The platform's own 16-digit 合同登记编号: year (4) + the registration body's GB/T 2260 region
+    code (6) + serial within the body and year (6), e.g. ``2026510100000042``.
+
+    The national layout is undocumented (DOMAIN §2.6), so the number is stored whole and never parsed.
+    """
+    if not (len(region_code) == 6 and region_code.isdigit()):
+        raise ValueError("region_code must be 6 digits")
+    if not 0 < serial < 1_000_000:
+        raise ValueError("serial must be between 1 and 999999")
+    return f"{year:04d}{region_code}{serial:06d}"
+
+
+def disclosure_window(registered_on: date, days: int) -> tuple[date, date]:
+    """成交公示 from the day of registration for ``days`` calendar days, both ends included."""
+    return registered_on, registered_on + timedelta(days=days - 1)
+
+
+# Pre-filling a contract from a deal -----------------------------------------------------------------
+
+_MODE_CATEGORY: dict[str, tuple[str, str]] = {
+    TransactionMode.TRANSFER: (ContractCategory.TRANSFER, ContractSubType.PATENT_RIGHT),
+    TransactionMode.LICENCE_EXCLUSIVE: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
+    TransactionMode.LICENCE_SOLE: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
+    TransactionMode.LICENCE_ORDINARY: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
+    TransactionMode.INVESTMENT: (ContractCategory.TRANSFER, ContractSubType.TECHNOLOGY_EQUITY),
+    TransactionMode.JOINT_DEVELOPMENT: (
+        ContractCategory.DEVELOPMENT,
+        ContractSubType.COOPERATIVE_DEVELOPMENT,
+    ),
+    TransactionMode.TECHNICAL_SERVICE: (ContractCategory.SERVICE, ContractSubType.TECHNICAL_SERVICE),
+    TransactionMode.TECHNICAL_CONSULTING: (ContractCategory.CONSULTING, ContractSubType.EVALUATION_REPORT),
+}
+_MODE_LICENCE_SCOPE = {
+    TransactionMode.LICENCE_EXCLUSIVE: "exclusive",
+    TransactionMode.LICENCE_SOLE: "sole",
+    TransactionMode.LICENCE_ORDINARY: "ordinary",
+}
+
+
+def category_for_mode(transaction_mode: str) -> tuple[str, str, str]:
+    """(category, sub-type, licence scope) a deal's transaction mode suggests for its contract."""
+    category, sub_type = _MODE_CATEGORY[transaction_mode]
+    return category, sub_type, _MODE_LICENCE_SCOPE.get(transaction_mode, "")

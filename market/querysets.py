@@ -1,0 +1,151 @@
+"""Query vocabulary of the market; ``visible_to`` is the one place each record's visibility is decided."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from institutions.roles import actor_roles
+from market.choices import DealStatus, DemandStatus, InquiryStatus, ListingStatus
+
+PUBLIC_LISTING_STATUSES = (
+    ListingStatus.PUBLICITY,
+    ListingStatus.ACTIVE,
+    ListingStatus.IN_DEAL,
+    ListingStatus.SOLD,
+)
+PUBLIC_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
+
+
+def _in_regions(field: str, prefixes) -> Q:
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition
+
+
+class ListingQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_LISTING_STATUSES)
+
+    def open_for_inquiries(self):
+        return self.filter(status__in=(ListingStatus.PUBLICITY, ListingStatus.ACTIVE))
+
+    def visible_to(self, user):
+        """Public listings for everyone; every listing of their own institution for its members and
+        partner systems; anything past draft in their jurisdiction for officials; all for admins."""
+        roles = actor_roles(user)
+        if roles.is_platform_admin:
+            return self
+        condition = Q(status__in=PUBLIC_LISTING_STATUSES)
+        if roles.is_authenticated:
+            condition |= Q(institution_id__in=roles.member_of | roles.partner_of)
+            condition |= Q(brokers=user) if roles.broker_of else Q(pk__in=[])
+            if roles.is_official:
+                condition |= ~Q(status=ListingStatus.DRAFT) & _in_regions(
+                    "institution__region_id", roles.jurisdiction_prefixes
+                )
+        queryset = self.filter(condition)
+        return queryset.distinct() if roles.broker_of else queryset
+
+
+class DemandQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_DEMAND_STATUSES)
+
+    def open(self):
+        return self.filter(status=DemandStatus.PUBLISHED, deadline__gte=timezone.localdate())
+
+    def visible_to(self, user):
+        roles = actor_roles(user)
+        if roles.is_platform_admin:
+            return self
+        condition = Q(status__in=PUBLIC_DEMAND_STATUSES)
+        if roles.is_authenticated:
+            condition |= Q(enterprise_id__in=roles.member_of)
+            if roles.is_official:
+                condition |= ~Q(status=DemandStatus.DRAFT) & _in_regions(
+                    "enterprise__region_id", roles.jurisdiction_prefixes
+                )
+        return self.filter(condition)
+
+
+class InquiryQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=InquiryStatus.OPEN)
+
+    def visible_to(self, user):
+        """A private thread: the members of both parties and the brokers engaged on its deal or
+        named on its listing; nobody else, officials included."""
+        roles = actor_roles(user)
+        if roles.is_platform_admin:
+            return self
+        if not roles.is_authenticated:
+            return self.none()
+        condition = Q(seller_id__in=roles.member_of) | Q(buyer_id__in=roles.member_of)
+        if roles.broker_of:
+            condition |= Q(listing__brokers=user) | Q(deal__broker_engagements__broker=user)
+            return self.filter(condition).distinct()
+        return self.filter(condition)
+
+
+class DealQuerySet(models.QuerySet):
+    def signed(self):
+        return self.exclude(status__in=(DealStatus.NEGOTIATING, DealStatus.CANCELLED))
+
+    def visible_to(self, user):
+        """The parties and their engaged brokers; officials over either party once the deal is
+        signed; the registration body it was submitted to."""
+        roles = actor_roles(user)
+        if roles.is_platform_admin:
+            return self
+        if not roles.is_authenticated:
+            return self.none()
+        condition = Q(seller_id__in=roles.member_of) | Q(buyer_id__in=roles.member_of)
+        if roles.broker_of:
+            condition |= Q(broker_engagements__broker=user)
+        if roles.registrar_of:
+            condition |= Q(contract__registration_body_id__in=roles.registrar_of) & ~Q(
+                status__in=(DealStatus.NEGOTIATING, DealStatus.AGREED, DealStatus.CANCELLED)
+            )
+        if roles.is_official:
+            region_condition = _in_regions("seller__region_id", roles.jurisdiction_prefixes) | _in_regions(
+                "buyer__region_id", roles.jurisdiction_prefixes
+            )
+            condition |= region_condition & ~Q(status__in=(DealStatus.NEGOTIATING, DealStatus.CANCELLED))
+        queryset = self.filter(condition)
+        return queryset.distinct() if roles.broker_of else queryset
+
+
+class ContractQuerySet(models.QuerySet):
+    def registered(self):
+        return self.filter(registration_number__isnull=False)
+
+    def disclosed(self, on=None):
+        """Registered deals whose disclosure period (成交公示) includes ``on`` (today by default)."""
+        day = on or timezone.localdate()
+        return self.filter(
+            registration_number__isnull=False, disclosure_starts_on__lte=day, disclosure_ends_on__gte=day
+        )
+
+    def awaiting_decision(self):
+        return self.filter(deal__status=DealStatus.SUBMITTED)
+
+    def visible_to(self, user):
+        """The parties and their brokers, the registration body it was submitted to, and officials
+        over the seller (the applicant)."""
+        roles = actor_roles(user)
+        if roles.is_platform_admin:
+            return self
+        if not roles.is_authenticated:
+            return self.none()
+        condition = Q(deal__seller_id__in=roles.member_of) | Q(deal__buyer_id__in=roles.member_of)
+        if roles.broker_of:
+            condition |= Q(deal__broker_engagements__broker=user)
+        if roles.registrar_of:
+            condition |= Q(registration_body_id__in=roles.registrar_of, submitted_at__isnull=False)
+        if roles.is_official:
+            condition |= Q(submitted_at__isnull=False) & _in_regions(
+                "deal__seller__region_id", roles.jurisdiction_prefixes
+            )
+        queryset = self.filter(condition)
+        return queryset.distinct() if roles.broker_of else queryset

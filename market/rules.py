@@ -1,0 +1,166 @@
+"""Who may do what on the market (django-rules), for pages, API and services alike.
+
+Sellers are the members (admin, staff) of the listing institution and its linked partner systems;
+buyers the members of an enterprise. Officials act on what lies in their jurisdiction; a registrar
+(an official of a registration body) acts only on contracts submitted to their body.
+"""
+
+import rules
+
+from institutions.roles import actor_roles
+from institutions.rules import is_platform_admin
+from market.choices import ListingStatus, ObjectionStatus
+
+
+def _roles(user):
+    return actor_roles(user)
+
+
+# Listings ------------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def may_list_for(user, organisation) -> bool:
+    """Members of a transfer institution, university or institute, or a partner system linked to it."""
+    roles = _roles(user)
+    return organisation is not None and (
+        organisation.pk in (roles.member_of & roles.institution_of) or organisation.pk in roles.partner_of
+    )
+
+
+@rules.predicate
+def is_seller_of_listing(user, listing) -> bool:
+    roles = _roles(user)
+    return listing is not None and (
+        listing.institution_id in roles.member_of or listing.institution_id in roles.partner_of
+    )
+
+
+@rules.predicate
+def is_official_over_listing(user, listing) -> bool:
+    return listing is not None and _roles(user).covers_region(listing.institution.region_id)
+
+
+@rules.predicate
+def listing_in_publicity(user, listing) -> bool:
+    return listing is not None and listing.status == ListingStatus.PUBLICITY
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return _roles(user).is_authenticated
+
+
+@rules.predicate
+def is_buyer_organisation_member(user) -> bool:
+    return bool(_roles(user).member_of)
+
+
+rules.add_perm("market.list_for_organisation", is_platform_admin | may_list_for)
+rules.add_perm("market.change_listing", is_platform_admin | is_seller_of_listing)
+rules.add_perm("market.moderate_listing", is_platform_admin | is_official_over_listing)
+rules.add_perm("market.file_objection", is_signed_in & listing_in_publicity & ~is_seller_of_listing)
+rules.add_perm("market.inquire_listing", is_buyer_organisation_member & ~is_seller_of_listing)
+
+
+@rules.predicate
+def is_official_over_objection(user, objection) -> bool:
+    return objection is not None and _roles(user).covers_region(objection.listing.institution.region_id)
+
+
+@rules.predicate
+def objection_is_open(user, objection) -> bool:
+    return objection is not None and objection.status == ObjectionStatus.OPEN
+
+
+rules.add_perm(
+    "market.resolve_objection", (is_platform_admin | is_official_over_objection) & objection_is_open
+)
+
+# Demands -------------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def may_post_demand_for(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in _roles(user).enterprise_of
+
+
+@rules.predicate
+def is_poster_of_demand(user, demand) -> bool:
+    return demand is not None and demand.enterprise_id in _roles(user).member_of
+
+
+@rules.predicate
+def is_official_over_demand(user, demand) -> bool:
+    return demand is not None and _roles(user).covers_region(demand.enterprise.region_id)
+
+
+@rules.predicate
+def is_institution_member(user) -> bool:
+    roles = _roles(user)
+    return bool(roles.member_of & roles.institution_of)
+
+
+rules.add_perm("market.post_demand_for_organisation", is_platform_admin | may_post_demand_for)
+rules.add_perm("market.change_demand", is_platform_admin | is_poster_of_demand)
+rules.add_perm("market.review_demand", is_platform_admin | is_official_over_demand)
+rules.add_perm("market.answer_demand", is_institution_member & ~is_poster_of_demand)
+
+# Inquiries and deals -------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_party(user, record) -> bool:
+    """A member of the seller or the buyer of an inquiry or a deal."""
+    roles = _roles(user)
+    return record is not None and (record.seller_id in roles.member_of or record.buyer_id in roles.member_of)
+
+
+@rules.predicate
+def is_seller_party(user, record) -> bool:
+    return record is not None and record.seller_id in _roles(user).member_of
+
+
+@rules.predicate
+def is_engaged_broker(user, deal) -> bool:
+    """A broker engaged on the deal; the engagements are prefetched by the selectors."""
+    if deal is None or not _roles(user).broker_of:
+        return False
+    return any(engagement.broker_id == user.pk for engagement in deal.broker_engagements.all())
+
+
+@rules.predicate
+def is_broker_on_inquiry(user, inquiry) -> bool:
+    if inquiry is None or not _roles(user).broker_of:
+        return False
+    if inquiry.listing_id and any(broker.pk == user.pk for broker in inquiry.listing.brokers.all()):
+        return True
+    deal = getattr(inquiry, "deal", None)
+    return deal is not None and is_engaged_broker(user, deal)
+
+
+rules.add_perm("market.take_part_in_inquiry", is_platform_admin | is_party | is_broker_on_inquiry)
+rules.add_perm("market.manage_inquiry", is_platform_admin | is_party)
+rules.add_perm("market.negotiate_deal", is_platform_admin | is_party)
+rules.add_perm("market.message_deal", is_platform_admin | is_party | is_engaged_broker)
+rules.add_perm("market.manage_contract", is_platform_admin | is_seller_party)
+
+# Registration --------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_registrar_of_contract(user, contract) -> bool:
+    return (
+        contract is not None
+        and contract.registration_body_id is not None
+        and contract.registration_body_id in _roles(user).registrar_of
+    )
+
+
+@rules.predicate
+def is_registrar(user) -> bool:
+    return bool(_roles(user).registrar_of)
+
+
+rules.add_perm("market.register_contract", is_platform_admin | is_registrar_of_contract)
+rules.add_perm("market.view_registration_queue", is_platform_admin | is_registrar)

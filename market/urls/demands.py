@@ -1,0 +1,3 @@
+"""Placeholder until the demands pages land."""
+
+urlpatterns = []

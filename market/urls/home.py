@@ -1,0 +1,3 @@
+"""Placeholder until the home pages land."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Placeholder until the listings pages land."""
+
+urlpatterns = []
