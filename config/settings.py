@@ -160,7 +160,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3500},
     },
     "market-flag-overdue-registrations": {
-        "task": "market.tasks.contract_flag_overdue_task",
+        "task": "market.tasks_contracts.contract_flag_overdue_task",
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
