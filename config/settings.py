@@ -99,6 +99,7 @@ TEMPLATES = [
                 "institutions.context_processors.roles",
                 "notifications.context_processors.navigation_counts",
                 "achievements.context_processors.review_queue",
+                "market.context_processors.registration_queue",
             ],
         },
     },
