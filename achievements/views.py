@@ -151,6 +151,8 @@ def achievement_permissions(user, achievement: Achievement) -> dict[str, bool]:
         and user.has_perm("achievements.publish_achievement", achievement),
         "review": may_review and status == AchievementStatus.SUBMITTED,
         "follow": may_change or may_review,
+        # The market (a higher app) offers listing a published achievement; the page only links there.
+        "list_on_market": may_change and status == AchievementStatus.PUBLISHED,
     }
 
 
