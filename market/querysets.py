@@ -42,7 +42,7 @@ class ListingQuerySet(models.QuerySet):
             condition |= Q(brokers=user) if roles.broker_of else Q(pk__in=[])
             if roles.is_official:
                 condition |= ~Q(status=ListingStatus.DRAFT) & _in_regions(
-                    "institution__region_id", roles.jurisdiction_prefixes
+                    "institution__region__code", roles.jurisdiction_prefixes
                 )
         queryset = self.filter(condition)
         return queryset.distinct() if roles.broker_of else queryset
@@ -64,7 +64,7 @@ class DemandQuerySet(models.QuerySet):
             condition |= Q(enterprise_id__in=roles.member_of)
             if roles.is_official:
                 condition |= ~Q(status=DemandStatus.DRAFT) & _in_regions(
-                    "enterprise__region_id", roles.jurisdiction_prefixes
+                    "enterprise__region__code", roles.jurisdiction_prefixes
                 )
         return self.filter(condition)
 
@@ -108,8 +108,8 @@ class DealQuerySet(models.QuerySet):
                 status__in=(DealStatus.NEGOTIATING, DealStatus.AGREED, DealStatus.CANCELLED)
             )
         if roles.is_official:
-            region_condition = _in_regions("seller__region_id", roles.jurisdiction_prefixes) | _in_regions(
-                "buyer__region_id", roles.jurisdiction_prefixes
+            region_condition = _in_regions("seller__region__code", roles.jurisdiction_prefixes) | _in_regions(
+                "buyer__region__code", roles.jurisdiction_prefixes
             )
             condition |= region_condition & ~Q(status__in=(DealStatus.NEGOTIATING, DealStatus.CANCELLED))
         queryset = self.filter(condition)
@@ -145,7 +145,7 @@ class ContractQuerySet(models.QuerySet):
             condition |= Q(registration_body_id__in=roles.registrar_of, submitted_at__isnull=False)
         if roles.is_official:
             condition |= Q(submitted_at__isnull=False) & _in_regions(
-                "deal__seller__region_id", roles.jurisdiction_prefixes
+                "deal__seller__region__code", roles.jurisdiction_prefixes
             )
         queryset = self.filter(condition)
         return queryset.distinct() if roles.broker_of else queryset

@@ -1,3 +1,12 @@
-"""Placeholder until the contracts API lands."""
+"""Routes of contract registration, the disclosure board and the rule sets (mounted under /api/v1/)."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from market.api import views_contracts as views
+
+router = SimpleRouter(use_regex_path=False)
+router.register("contracts", views.ContractViewSet, basename="contract")
+router.register("disclosures", views.DisclosureViewSet, basename="disclosure")
+router.register("registration-rule-sets", views.RegistrationRuleSetViewSet, basename="registration-rule-set")
+
+urlpatterns = router.urls

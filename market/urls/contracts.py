@@ -1,3 +1,19 @@
-"""Placeholder until the contracts pages land."""
+"""Pages of contract registration, the registrar's queue and the disclosure board (namespace ``market``)."""
 
-urlpatterns = []
+from django.urls import path
+
+from market.views import contracts as views
+
+urlpatterns = [
+    path("deals/<int:pk>/contract/", views.contract_edit, name="contract-edit"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract-detail"),
+    path("contracts/<int:pk>/file/", views.contract_file, name="contract-file"),
+    path("contracts/<int:pk>/submit/", views.contract_submit, name="contract-submit"),
+    path("contracts/<int:pk>/register/", views.contract_register, name="contract-register"),
+    path("contracts/<int:pk>/reject/", views.contract_reject, name="contract-reject"),
+    path("contracts/<int:pk>/certify-income/", views.contract_certify_income, name="contract-certify-income"),
+    path("contracts/<int:pk>/certificate/", views.contract_certificate, name="contract-certificate"),
+    path("registration/", views.registration_queue, name="registration-queue"),
+    path("disclosures/", views.disclosure_list, name="disclosure-list"),
+    path("disclosures/<int:pk>/", views.disclosure_detail, name="disclosure-detail"),
+]

@@ -1,0 +1,220 @@
+"""Input and output serializers of contract registration, the disclosure board and the rule sets.
+
+Output serializers read what the selectors joined, so a page costs the same queries as one row. The
+disclosure serializer shows only what may be public: the technical amount only with the parties'
+consent (``deal.disclose_amount``). Input serializers translate codes and ids; the rules live in the
+services.
+"""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from institutions.api.serializers import ClassificationReferenceSerializer, OrganisationReferenceSerializer
+from institutions.choices import ClassificationScheme
+from institutions.models import Classification
+from market.choices import (
+    ContractCategory,
+    ContractIPType,
+    ContractSubType,
+    DealStatus,
+    LicenceScope,
+    PaymentMethod,
+    RejectionReason,
+)
+from market.models import ContractRegistration
+from market.selectors import contracts as contract_selectors
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class PartySerializer(serializers.Serializer):
+    """A party as snapshotted on the registration form."""
+
+    name = serializers.CharField(read_only=True)
+    credit_code = serializers.CharField(read_only=True, help_text="统一社会信用代码.")
+    entity_type = serializers.CharField(read_only=True, help_text="买/卖方性质 code of form JJ-001.")
+    region_code = serializers.CharField(read_only=True, help_text="GB/T 2260 region code (6 digits).")
+
+
+def _party(contract: ContractRegistration, side: str) -> dict:
+    return {
+        "name": getattr(contract, f"{side}_name"),
+        "credit_code": getattr(contract, f"{side}_credit_code"),
+        "entity_type": getattr(contract, f"{side}_entity_type"),
+        "region_code": getattr(contract, f"{side}_region_code"),
+    }
+
+
+class ContractSerializer(serializers.Serializer):
+    """A registration form (表号 JJ-001) with the registrar's decision."""
+
+    id = serializers.IntegerField(read_only=True)
+    deal = serializers.IntegerField(source="deal_id", read_only=True)
+    deal_status = serializers.ChoiceField(source="deal.status", choices=DealStatus.choices, read_only=True)
+    deal_status_label = serializers.CharField(source="deal.get_status_display", read_only=True)
+    seller_organisation = OrganisationReferenceSerializer(source="deal.seller", read_only=True)
+    buyer_organisation = OrganisationReferenceSerializer(source="deal.buyer", read_only=True)
+    registration_body = OrganisationReferenceSerializer(read_only=True, allow_null=True)
+    rule_set = serializers.CharField(source="rule_set.code", read_only=True, allow_null=True, default=None)
+    project_name = serializers.CharField(read_only=True)
+    contract_category = serializers.ChoiceField(choices=ContractCategory.choices, read_only=True)
+    contract_category_label = serializers.CharField(source="get_contract_category_display", read_only=True)
+    sub_type = serializers.ChoiceField(choices=ContractSubType.choices, read_only=True)
+    licence_scope = serializers.ChoiceField(choices=LicenceScope.choices, read_only=True, allow_blank=True)
+    signed_on = serializers.DateField(read_only=True)
+    valid_from = serializers.DateField(read_only=True)
+    valid_until = serializers.DateField(read_only=True)
+    contract_amount = serializers.DecimalField(read_only=True, **MONEY)
+    non_technical_amount = serializers.DecimalField(read_only=True, **MONEY)
+    technical_amount = serializers.DecimalField(
+        read_only=True, help_text="技术交易额 = contract amount − non-technical costs.", **MONEY
+    )
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, read_only=True)
+    ip_type = serializers.ChoiceField(choices=ContractIPType.choices, read_only=True)
+    technology_field = ClassificationReferenceSerializer(read_only=True, allow_null=True)
+    expected_investment = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
+    expected_output = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
+    seller = serializers.SerializerMethodField()
+    buyer = serializers.SerializerMethodField()
+    has_contract_file = serializers.SerializerMethodField()
+    contract_file_name = serializers.CharField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    due_on = serializers.DateField(read_only=True, allow_null=True)
+    is_late_application = serializers.SerializerMethodField()
+    declared_category = serializers.CharField(
+        read_only=True, help_text="The category as the seller declared it."
+    )
+    declared_technical_amount = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
+    registration_number = serializers.CharField(
+        read_only=True, allow_null=True, help_text="16 digits; opaque, never parsed."
+    )
+    registered_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    registrar_note = serializers.CharField(read_only=True)
+    rejected_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    rejection_reason = serializers.ChoiceField(
+        choices=RejectionReason.choices, read_only=True, allow_blank=True
+    )
+    rejection_note = serializers.CharField(read_only=True)
+    disclosure_starts_on = serializers.DateField(read_only=True, allow_null=True)
+    disclosure_ends_on = serializers.DateField(read_only=True, allow_null=True)
+    certified_income = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
+    certified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    @extend_schema_field(PartySerializer)
+    def get_seller(self, contract: ContractRegistration) -> dict:
+        return _party(contract, "seller")
+
+    @extend_schema_field(PartySerializer)
+    def get_buyer(self, contract: ContractRegistration) -> dict:
+        return _party(contract, "buyer")
+
+    def get_has_contract_file(self, contract: ContractRegistration) -> bool:
+        return bool(contract.contract_file)
+
+    def get_is_late_application(self, contract: ContractRegistration) -> bool:
+        return contract_selectors.is_late(contract)
+
+
+class ContractPrepareInputSerializer(serializers.Serializer):
+    deal = serializers.IntegerField(help_text="The id of a signed (agreed) deal of which you are the seller.")
+
+
+class ContractInputSerializer(serializers.Serializer):
+    project_name = serializers.CharField(max_length=200, required=False)
+    contract_category = serializers.ChoiceField(choices=ContractCategory.choices, required=False)
+    sub_type = serializers.ChoiceField(choices=ContractSubType.choices, required=False)
+    licence_scope = serializers.ChoiceField(choices=LicenceScope.choices, required=False, allow_blank=True)
+    signed_on = serializers.DateField(required=False)
+    valid_from = serializers.DateField(required=False)
+    valid_until = serializers.DateField(required=False)
+    contract_amount = serializers.DecimalField(required=False, min_value=0, **MONEY)
+    non_technical_amount = serializers.DecimalField(required=False, min_value=0, **MONEY)
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    ip_type = serializers.ChoiceField(choices=ContractIPType.choices, required=False)
+    technology_field = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Classification.objects.filter(scheme=ClassificationScheme.TECHNOLOGY_FIELD, is_current=True),
+        required=False,
+        allow_null=True,
+        help_text="Technology-field code.",
+    )
+    expected_investment = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY)
+    expected_output = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY)
+
+
+class ContractFileInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The signed contract: PDF, PNG or JPEG, read from the content.")
+
+
+class ContractRegisterInputSerializer(serializers.Serializer):
+    contract_category = serializers.ChoiceField(
+        choices=ContractCategory.choices, required=False, help_text="Only to correct the declared category."
+    )
+    sub_type = serializers.ChoiceField(choices=ContractSubType.choices, required=False)
+    non_technical_amount = serializers.DecimalField(
+        required=False, help_text="Corrected non-technical costs; the technical amount follows.", **MONEY
+    )
+    technical_amount = serializers.DecimalField(
+        required=False, help_text="Sets the technical amount directly (0 to the contract amount).", **MONEY
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ContractRejectInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=RejectionReason.choices)
+    note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Required for `other`."
+    )
+
+
+class ContractCertifyIncomeInputSerializer(serializers.Serializer):
+    certified_income = serializers.DecimalField(help_text="核定技术性收入 in yuan.", **MONEY)
+    performed_on = serializers.DateField()
+
+
+class DisclosureSerializer(serializers.Serializer):
+    """A registered deal as the public disclosure board (成交公示) shows it."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(source="project_name", read_only=True)
+    seller_name = serializers.CharField(read_only=True)
+    seller_region_code = serializers.CharField(read_only=True)
+    buyer_name = serializers.CharField(read_only=True)
+    buyer_region_code = serializers.CharField(read_only=True)
+    contract_category = serializers.ChoiceField(choices=ContractCategory.choices, read_only=True)
+    contract_category_label = serializers.CharField(source="get_contract_category_display", read_only=True)
+    technology_field = ClassificationReferenceSerializer(read_only=True, allow_null=True)
+    registered_on = serializers.SerializerMethodField()
+    disclosure_ends_on = serializers.DateField(read_only=True)
+    technical_amount = serializers.SerializerMethodField(
+        help_text="Null unless both parties agreed to disclose the amount."
+    )
+    url = serializers.SerializerMethodField()
+
+    def get_registered_on(self, contract: ContractRegistration) -> str:
+        return contract.disclosure_starts_on.isoformat()
+
+    @extend_schema_field(serializers.DecimalField(allow_null=True, **MONEY))
+    def get_technical_amount(self, contract: ContractRegistration):
+        if not contract.deal.disclose_amount:
+            return None
+        return serializers.DecimalField(**MONEY).to_representation(contract.technical_amount)
+
+    def get_url(self, contract: ContractRegistration) -> str:
+        return reverse("market:disclosure-detail", args=[contract.pk])
+
+
+class RegistrationRuleSetSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)
+    effective_from = serializers.DateField(read_only=True)
+    effective_to = serializers.DateField(read_only=True, allow_null=True, help_text="Exclusive.")
+    decision_days = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Null: the platform setting (30 days by default) applies."
+    )
+    application_window_days = serializers.IntegerField(read_only=True, allow_null=True)
+    categories = serializers.ListField(child=serializers.CharField(), read_only=True)
+    statistical_categories = serializers.DictField(child=serializers.CharField(), read_only=True)
+    note = serializers.CharField(read_only=True)

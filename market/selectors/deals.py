@@ -1,0 +1,183 @@
+"""Reads of inquiries, their threads, deals and broker engagements. Every read starts from the
+model's ``visible_to(actor)``: the members of both parties and the brokers on the listing or the deal;
+officials and registration bodies see signed deals only, as the querysets decide.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from market import policies
+from market.choices import DealStatus, ObjectionStatus
+from market.filters.deals import DealFilterSet, InquiryFilterSet
+from market.models import Deal, DealBroker, Inquiry, InquiryMessage, ListingObjection
+
+INQUIRY_ORDERINGS = {
+    "recent": ("-last_message_at", "-pk"),
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+}
+DEAL_ORDERINGS = {
+    "updated": ("-updated_at", "-pk"),
+    "newest": ("-created_at", "-pk"),
+    "signed": ("-signed_on", "-pk"),
+    "amount": ("-amount", "-pk"),
+}
+
+
+def _filtered(queryset, filterset_class, *, actor, filters):
+    if filters is not None:
+        filterset = filterset_class(filters, queryset=queryset, actor=actor)
+        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    return queryset
+
+
+def _message_count():
+    counts = (
+        InquiryMessage.objects.filter(inquiry=OuterRef("pk"))
+        .order_by()
+        .values("inquiry")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def inquiry_visible_queryset(*, actor) -> QuerySet[Inquiry]:
+    return Inquiry.objects.visible_to(actor)
+
+
+def inquiry_list(*, actor, filters: dict | None = None, ordering: str = "") -> QuerySet[Inquiry]:
+    """My inquiries: as a member of the seller or the buyer, or as a broker; newest activity first."""
+    queryset = _filtered(
+        inquiry_visible_queryset(actor=actor), InquiryFilterSet, actor=actor, filters=filters
+    )
+    return (
+        queryset.select_related("listing", "demand", "seller", "buyer", "deal")
+        .annotate(message_count=_message_count())
+        .order_by(*INQUIRY_ORDERINGS.get(ordering, INQUIRY_ORDERINGS["recent"]))
+    )
+
+
+def inquiry_get(*, pk: int, actor) -> Inquiry:
+    """One thread with its messages, and what the permission rules read (the listing's brokers, the
+    deal's engagements)."""
+    try:
+        return (
+            inquiry_visible_queryset(actor=actor)
+            .select_related(
+                "listing__institution",
+                "demand__enterprise",
+                "seller__region",
+                "buyer__region",
+                "opened_by",
+                "deal",
+            )
+            .prefetch_related(
+                "listing__brokers",
+                "deal__broker_engagements",
+                Prefetch("messages", queryset=InquiryMessage.objects.select_related("author")),
+            )
+            .get(pk=pk)
+        )
+    except Inquiry.DoesNotExist as error:
+        raise Http404 from error
+
+
+def inquiry_messages(*, inquiry: Inquiry) -> QuerySet[InquiryMessage]:
+    return inquiry.messages.select_related("author").order_by("created_at", "pk")
+
+
+def _engagements():
+    return Prefetch(
+        "broker_engagements",
+        queryset=DealBroker.objects.select_related("broker", "agency", "engaged_by").order_by("pk"),
+    )
+
+
+def _open_objections():
+    counts = (
+        ListingObjection.objects.filter(listing=OuterRef("listing_id"), status=ObjectionStatus.OPEN)
+        .order_by()
+        .values("listing")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def deal_visible_queryset(*, actor) -> QuerySet[Deal]:
+    return Deal.objects.visible_to(actor)
+
+
+def deal_signing_blocker(deal: Deal) -> str | None:
+    """Why a deal under negotiation cannot be signed now, from the listing joined by the selectors and
+    their count of its open objections (the same rule ``listing_signing_blocker`` applies)."""
+    if deal.status != DealStatus.NEGOTIATING or deal.listing_id is None:
+        return None
+    return policies.signing_blocker(
+        listing_status=deal.listing.status,
+        publicity_ends_at=deal.listing.publicity_ends_at,
+        open_objections=getattr(deal, "listing_open_objections", 0),
+        now=timezone.now(),
+    )
+
+
+def deal_list(*, actor, filters: dict | None = None, ordering: str = "") -> QuerySet[Deal]:
+    """My deals (selling, buying or brokering), with the parties and brokers every row shows."""
+    queryset = _filtered(deal_visible_queryset(actor=actor), DealFilterSet, actor=actor, filters=filters)
+    return (
+        queryset.select_related("seller", "buyer", "listing", "demand", "contract")
+        .annotate(listing_open_objections=_open_objections())
+        .prefetch_related(_engagements())
+        .order_by(*DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["updated"]))
+    )
+
+
+def deal_get(*, pk: int, actor) -> Deal:
+    try:
+        return (
+            deal_visible_queryset(actor=actor)
+            .select_related(
+                "seller__region",
+                "buyer__region",
+                "listing__institution",
+                "demand__enterprise",
+                "inquiry",
+                "contract",
+                "created_by",
+            )
+            .annotate(listing_open_objections=_open_objections())
+            .prefetch_related(_engagements())
+            .get(pk=pk)
+        )
+    except Deal.DoesNotExist as error:
+        raise Http404 from error
+
+
+def deal_contract(deal: Deal):
+    """The deal's registration form, if one was started (read from the joined row; no query)."""
+    try:
+        return deal.contract
+    except Deal.contract.RelatedObjectDoesNotExist:
+        return None
+
+
+def engagement_commission(engagement: DealBroker, deal: Deal) -> Decimal | None:
+    """The broker's commission as far as it is known at signing (policies.commission)."""
+    return policies.commission(
+        fee_basis=engagement.fee_basis,
+        rate_percent=engagement.rate_percent,
+        fee_amount=engagement.fee_amount,
+        contract_amount=deal.amount,
+    )
+
+
+def engagement_get(*, pk: int, deal: Deal) -> DealBroker:
+    for engagement in deal.broker_engagements.all():
+        if engagement.pk == pk:
+            return engagement
+    raise Http404

@@ -1,0 +1,548 @@
+"""Writes on technology-contract registration (技术合同认定登记) and its disclosure (成交公示).
+
+The seller of an agreed deal prepares the registration form (pre-filled from the deal and the parties'
+profiles), attaches the signed contract and submits it to the registration body of its locality
+(按地域一次登记). A registrar of that body registers it with a 16-digit number — correcting the
+category or the technical transaction amount if needed — or refuses it with a coded reason (未予登记),
+after which the seller may correct and submit again. Registration opens the disclosure period and,
+after performance, the registrar records the certified technical income (核定技术性收入).
+"""
+
+import calendar
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from institutions.choices import OrganisationKind
+from institutions.models import Organisation
+from institutions.rules import require
+from market import lock_objects, policies
+from market.choices import (
+    SUB_TYPE_CATEGORY,
+    ContractCategory,
+    ContractIPType,
+    ContractSubType,
+    DealStatus,
+    RejectionReason,
+)
+from market.models import ContractRegistration, Deal, RegistrationSequence
+from market.selectors import contracts as contract_selectors
+from market.services import common
+from market.services import listings as listing_services
+
+# What the seller may change on the form; the parties' snapshot comes from their profiles.
+CONTRACT_FIELDS = (
+    "project_name",
+    "contract_category",
+    "sub_type",
+    "licence_scope",
+    "signed_on",
+    "valid_from",
+    "valid_until",
+    "contract_amount",
+    "non_technical_amount",
+    "payment_method",
+    "ip_type",
+    "technology_field",
+    "expected_investment",
+    "expected_output",
+)
+VALIDITY_YEARS = 2
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def _contract_url(contract: ContractRegistration) -> str:
+    return reverse("market:contract-detail", args=[contract.pk])
+
+
+def _years_later(day: date, years: int) -> date:
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def _not_editable(contract: ContractRegistration) -> ValidationError:
+    return ValidationError(
+        _("The registration form can only be changed while the deal is %(statuses)s; it is %(status)s.")
+        % {
+            "statuses": " / ".join(
+                str(DealStatus(status).label) for status in sorted(policies.CONTRACT_EDITABLE_STATUSES)
+            ),
+            "status": contract.deal.get_status_display(),
+        },
+        code="not_editable",
+    )
+
+
+# Preparing the form ---------------------------------------------------------------------------------
+
+
+def registration_body_for(region_code: str) -> Organisation | None:
+    """The registration body of the applicant's locality: the active body whose region is the most
+    specific of the county, its city and the province (按地域一次登记)."""
+    candidates = [region_code, f"{region_code[:4]}00", f"{region_code[:2]}0000"]
+    bodies = {
+        body.region_id: body
+        for body in Organisation.objects.filter(
+            kind=OrganisationKind.REGISTRATION_BODY, is_active=True, region_id__in=candidates
+        )
+        .select_related("region")
+        .order_by("-pk")  # the oldest body of a region wins
+    }
+    return next((bodies[code] for code in candidates if code in bodies), None)
+
+
+def _party_snapshot(organisation: Organisation, side: str) -> dict:
+    if organisation.entity_type_id is None:
+        raise ValidationError(
+            _(
+                "%(organisation)s has no legal-entity type (买/卖方性质) on its profile; its administrator "
+                "must set it before the contract can be registered."
+            )
+            % {"organisation": organisation.name},
+            code="entity_type_missing",
+        )
+    return {
+        f"{side}_name": organisation.name,
+        f"{side}_credit_code": organisation.credit_code,
+        f"{side}_entity_type": organisation.entity_type.code,
+        f"{side}_region_code": organisation.region_id,
+    }
+
+
+def _ip_type(deal: Deal) -> str:
+    listing = deal.listing
+    if listing is None or listing.achievement_id is None:
+        return ContractIPType.NONE
+    asset = listing.achievement.ip_assets.order_by("pk").first()
+    if asset is None or asset.kind not in ContractIPType.values:
+        return ContractIPType.NONE
+    return asset.kind
+
+
+def _technology_field_id(deal: Deal) -> int | None:
+    if deal.listing_id:
+        return deal.listing.technology_field_id
+    if deal.demand_id:
+        return deal.demand.technology_field_id
+    return None
+
+
+@transaction.atomic
+def contract_prepare(*, actor, deal: Deal) -> ContractRegistration:
+    """The registration form of a signed deal, created pre-filled on first use (then returned as is)."""
+    require(actor, "market.manage_contract", deal)
+    deal = lock_objects.deal_for_update(deal.pk)
+    existing = ContractRegistration.objects.filter(deal=deal).first()
+    if existing is not None:
+        return existing
+    if deal.status not in policies.CONTRACT_EDITABLE_STATUSES:
+        raise ValidationError(
+            _("Only a signed deal can be registered; this deal is %(status)s.")
+            % {"status": deal.get_status_display()},
+            code="illegal_transition",
+        )
+    seller = Organisation.objects.select_related("entity_type").get(pk=deal.seller_id)
+    buyer = Organisation.objects.select_related("entity_type").get(pk=deal.buyer_id)
+    parties = {**_party_snapshot(seller, "seller"), **_party_snapshot(buyer, "buyer")}
+    body = registration_body_for(seller.region_id)
+    if body is None:
+        raise ValidationError(
+            _(
+                "No registration body serves %(region)s yet, so the contract cannot be registered on the "
+                "platform; please contact the platform administrators."
+            )
+            % {"region": seller.region.name},
+            code="no_registration_body",
+        )
+    category, sub_type, licence_scope = policies.category_for_mode(deal.transaction_mode)
+    signed_on = deal.signed_on or timezone.localdate()
+    contract = ContractRegistration(
+        deal=deal,
+        registration_body=body,
+        project_name=deal.title,
+        contract_category=category,
+        sub_type=sub_type,
+        licence_scope=licence_scope,
+        signed_on=signed_on,
+        valid_from=signed_on,
+        valid_until=_years_later(signed_on, VALIDITY_YEARS),
+        contract_amount=deal.amount,
+        non_technical_amount=Decimal("0"),
+        technical_amount=policies.technical_amount(deal.amount, Decimal("0")),
+        payment_method=deal.payment_method,
+        ip_type=_ip_type(deal),
+        technology_field_id=_technology_field_id(deal),
+        **parties,
+    )
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+def _editable(actor, contract: ContractRegistration) -> ContractRegistration:
+    require(actor, "market.manage_contract", contract.deal)
+    lock_objects.deal_for_update(contract.deal_id)
+    contract = lock_objects.contract_for_update(contract.pk)
+    if contract.deal.status not in policies.CONTRACT_EDITABLE_STATUSES:
+        raise _not_editable(contract)
+    return contract
+
+
+def _recompute_technical_amount(contract: ContractRegistration) -> None:
+    try:
+        contract.technical_amount = policies.technical_amount(
+            contract.contract_amount, contract.non_technical_amount
+        )
+    except ValueError as error:
+        if contract.contract_amount < 0:
+            raise ValidationError({"contract_amount": _("Amounts cannot be negative.")}) from error
+        if contract.non_technical_amount < 0:
+            raise ValidationError({"non_technical_amount": _("Amounts cannot be negative.")}) from error
+        raise ValidationError(
+            {"non_technical_amount": _("Non-technical costs cannot exceed the contract amount.")}
+        ) from error
+
+
+@transaction.atomic
+def contract_update(*, actor, contract: ContractRegistration, data: dict) -> ContractRegistration:
+    """Changes the form while the deal is signed or was refused registration; the technical amount
+    follows (contract amount − non-technical costs)."""
+    contract = _editable(actor, contract)
+    for name in CONTRACT_FIELDS:
+        if name in data:
+            setattr(contract, name, data[name])
+    if contract.contract_category != ContractCategory.LICENCE:
+        contract.licence_scope = ""
+    _recompute_technical_amount(contract)
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+def _content_type(uploaded_file) -> str | None:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    return next((kind for signature, kind in _SIGNATURES if head.startswith(signature)), None)
+
+
+@transaction.atomic
+def contract_attach_file(*, actor, contract: ContractRegistration, uploaded_file) -> ContractRegistration:
+    """Attaches the scanned signed contract (PDF, PNG or JPEG, recognised by content; size-limited)."""
+    contract = _editable(actor, contract)
+    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "contract_file": _("The file is %(size)s MB; files may be at most %(limit)s MB.")
+                % {
+                    "size": round(uploaded_file.size / 1024 / 1024, 1),
+                    "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
+                }
+            }
+        )
+    if _content_type(uploaded_file) is None:
+        raise ValidationError(
+            {"contract_file": _("The signed contract must be a PDF or a scan as PNG or JPEG.")}
+        )
+    if contract.contract_file:
+        contract.contract_file.delete(save=False)
+    contract.contract_file = uploaded_file
+    contract.contract_file_name = uploaded_file.name[:200]
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+# Submitting ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_submit(*, actor, contract: ContractRegistration) -> ContractRegistration:
+    """Sends the form with the signed contract to the registration body; all problems are reported at
+    once. A late application is flagged to the registrar, never refused."""
+    require(actor, "market.manage_contract", contract.deal)
+    deal = lock_objects.deal_for_update(contract.deal_id)
+    contract = lock_objects.contract_for_update(contract.pk)
+    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.SUBMITTED, noun=pgettext("market", "deal"))
+    today = timezone.localdate()
+    rule_set, problems = contract_selectors.contract_problems(contract, today)
+    if problems:
+        raise ValidationError(problems)
+    decision_days = rule_set.decision_days or settings.MARKET_REGISTRATION_DECISION_DAYS
+    contract.rule_set = rule_set
+    contract.submitted_at = timezone.now()
+    contract.due_on = policies.decision_due(today, decision_days)
+    contract.declared_category = contract.contract_category
+    contract.declared_technical_amount = contract.technical_amount
+    contract.rejected_at = None
+    contract.rejection_reason = ""
+    contract.rejection_note = ""
+    contract.overdue_notified_at = None
+    contract.full_clean()
+    contract.save()
+    deal.full_clean()
+    deal.save()
+    late = policies.is_late_application(
+        contract_selectors.rule_set_value(rule_set), contract.signed_on, today
+    )
+    with common.platform_language():
+        body = _("%(seller)s applies to register “%(project)s”; please decide by %(due)s.") % {
+            "seller": contract.seller_name,
+            "project": contract.project_name,
+            "due": contract.due_on.isoformat(),
+        }
+        if late:
+            body += " " + _(
+                "Late application: submitted %(days)s days after signing (the rules expect %(window)s)."
+            ) % {"days": (today - contract.signed_on).days, "window": rule_set.application_window_days}
+        common.notify(
+            recipients=common.registrars_of(contract.registration_body_id),
+            verb="contract.submitted",
+            title=_("Contract to register: %(project)s") % {"project": contract.project_name},
+            body=body,
+            url=_contract_url(contract),
+        )
+    return contract
+
+
+# The registrar's decision --------------------------------------------------------------------------
+
+
+def _next_registration_number(*, body: Organisation, year: int) -> str:
+    """Draws the body's next serial for the year under a row lock, so numbers never repeat."""
+    RegistrationSequence.objects.get_or_create(registration_body=body, year=year)
+    sequence = RegistrationSequence.objects.select_for_update().get(registration_body=body, year=year)
+    sequence.last_serial += 1
+    sequence.save(update_fields=["last_serial"])
+    return policies.registration_number(region_code=body.region_id, year=year, serial=sequence.last_serial)
+
+
+def _apply_corrections(
+    contract: ContractRegistration,
+    *,
+    contract_category: str | None,
+    sub_type: str | None,
+    technical_amount: Decimal | None,
+    non_technical_amount: Decimal | None,
+) -> None:
+    if contract_category:
+        contract.contract_category = contract_category
+    if sub_type:
+        contract.sub_type = sub_type
+    if SUB_TYPE_CATEGORY.get(contract.sub_type) != contract.contract_category:
+        raise ValidationError(
+            {
+                "sub_type": _("%(sub_type)s is not a kind of %(category)s contract.")
+                % {
+                    "sub_type": ContractSubType(contract.sub_type).label,
+                    "category": ContractCategory(contract.contract_category).label,
+                }
+            }
+        )
+    if contract.contract_category != ContractCategory.LICENCE:
+        contract.licence_scope = ""
+    if non_technical_amount is not None:
+        contract.non_technical_amount = non_technical_amount
+        _recompute_technical_amount(contract)
+    if technical_amount is not None:
+        if not Decimal(0) <= technical_amount <= contract.contract_amount:
+            raise ValidationError(
+                {
+                    "technical_amount": _(
+                        "The technical transaction amount must be between 0 and the contract amount "
+                        "(%(amount)s yuan)."
+                    )
+                    % {"amount": contract.contract_amount}
+                }
+            )
+        contract.technical_amount = technical_amount
+
+
+def _party_recipients(deal: Deal) -> list:
+    recipients = common.members_of(deal.seller_id, deal.buyer_id)
+    recipients.extend(engagement.broker for engagement in deal.broker_engagements.select_related("broker"))
+    return recipients
+
+
+@transaction.atomic
+def contract_register(
+    *,
+    actor,
+    contract: ContractRegistration,
+    contract_category: str | None = None,
+    sub_type: str | None = None,
+    technical_amount: Decimal | None = None,
+    non_technical_amount: Decimal | None = None,
+    note: str = "",
+) -> ContractRegistration:
+    """Registers a submitted contract (认定登记): the registrar of its body may correct the category and
+    the amounts; the contract gets its 16-digit number and its disclosure period begins."""
+    require(actor, "market.register_contract", contract)
+    if contract.deal.listing_id:
+        # Registration may sell the listing: lock it first, as every service does (listing, deal, contract).
+        lock_objects.listing_for_update(contract.deal.listing_id)
+    deal = lock_objects.deal_for_update(contract.deal_id)
+    contract = lock_objects.contract_for_update(contract.pk)
+    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.REGISTERED, noun=pgettext("market", "deal"))
+    _apply_corrections(
+        contract,
+        contract_category=contract_category,
+        sub_type=sub_type,
+        technical_amount=technical_amount,
+        non_technical_amount=non_technical_amount,
+    )
+    now = timezone.now()
+    today = timezone.localdate(now)
+    contract.registration_number = _next_registration_number(body=contract.registration_body, year=today.year)
+    contract.registered_at = now
+    contract.registrar = actor
+    contract.registrar_note = (note or "").strip()
+    contract.disclosure_starts_on, contract.disclosure_ends_on = policies.disclosure_window(
+        today, settings.MARKET_DISCLOSURE_DAYS
+    )
+    contract.full_clean()
+    contract.save()
+    deal.full_clean()
+    deal.save()
+    if deal.listing_id:
+        listing_services.listing_mark_sold(listing=deal.listing)
+    with common.platform_language():
+        common.notify(
+            recipients=_party_recipients(deal),
+            verb="contract.registered",
+            title=_("Contract registered: %(project)s") % {"project": contract.project_name},
+            body=_(
+                "%(body)s registered the contract as %(number)s; technical transaction amount %(amount)s yuan."
+            )
+            % {
+                "body": contract.registration_body.name,
+                "number": contract.registration_number,
+                "amount": contract.technical_amount,
+            },
+            url=_contract_url(contract),
+        )
+    return contract
+
+
+@transaction.atomic
+def contract_reject(
+    *, actor, contract: ContractRegistration, reason: str, note: str = ""
+) -> ContractRegistration:
+    """Refuses registration (未予登记) with a coded reason; “other” needs an explanation. The seller may
+    correct the form and submit it again."""
+    require(actor, "market.register_contract", contract)
+    note = (note or "").strip()
+    if reason not in RejectionReason.values:
+        raise ValidationError({"reason": _("Choose one of the listed reasons.")})
+    if reason == RejectionReason.OTHER and not note:
+        raise ValidationError({"note": _("Explain the reason when it is not one of the listed ones.")})
+    deal = lock_objects.deal_for_update(contract.deal_id)
+    contract = lock_objects.contract_for_update(contract.pk)
+    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.REJECTED, noun=pgettext("market", "deal"))
+    contract.rejected_at = timezone.now()
+    contract.rejection_reason = reason
+    contract.rejection_note = note
+    contract.registrar = actor
+    contract.full_clean()
+    contract.save()
+    deal.full_clean()
+    deal.save()
+    with common.platform_language():
+        body = str(RejectionReason(reason).label)
+        if note:
+            body = f"{body}: {note}"
+        common.notify(
+            recipients=common.members_of(deal.seller_id),
+            verb="contract.rejected",
+            title=_("Contract not registered: %(project)s") % {"project": contract.project_name},
+            body=body + " " + _("Correct the form and submit it again."),
+            url=_contract_url(contract),
+        )
+    return contract
+
+
+@transaction.atomic
+def contract_certify_income(
+    *, actor, contract: ContractRegistration, certified_income: Decimal, performed_on: date
+) -> ContractRegistration:
+    """Records the certified technical income (核定技术性收入) of a performed contract; the deal closes."""
+    require(actor, "market.register_contract", contract)
+    deal = lock_objects.deal_for_update(contract.deal_id)
+    contract = lock_objects.contract_for_update(contract.pk)
+    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.PERFORMED, noun=pgettext("market", "deal"))
+    errors = {}
+    if certified_income is None or not Decimal(0) <= certified_income <= contract.contract_amount:
+        errors["certified_income"] = _(
+            "The certified income must be between 0 and the contract amount (%(amount)s yuan)."
+        ) % {"amount": contract.contract_amount}
+    if performed_on is None or performed_on > timezone.localdate() or performed_on < contract.signed_on:
+        errors["performed_on"] = _("The performance date must lie between the signing date and today.")
+    if errors:
+        raise ValidationError(errors)
+    contract.certified_income = certified_income
+    contract.certified_at = timezone.now()
+    contract.full_clean()
+    contract.save()
+    deal.performed_on = performed_on
+    deal.full_clean()
+    deal.save()
+    with common.platform_language():
+        common.notify(
+            recipients=common.members_of(deal.seller_id),
+            verb="contract.income_certified",
+            title=_("Technical income certified: %(project)s") % {"project": contract.project_name},
+            body=_("Certified technical income: %(amount)s yuan.") % {"amount": certified_income},
+            url=_contract_url(contract),
+        )
+    return contract
+
+
+# Deadlines -----------------------------------------------------------------------------------------
+
+
+def overdue_contract_pks(today: date | None = None) -> list[int]:
+    """Submitted contracts past their decision date whose registrars have not been reminded yet."""
+    today = today or timezone.localdate()
+    return list(
+        ContractRegistration.objects.filter(
+            deal__status=DealStatus.SUBMITTED, due_on__lt=today, overdue_notified_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def contract_flag_overdue(*, contract_pk: int) -> bool:
+    """Reminds the registrars of a contract past its decision date, once; safe to run twice."""
+    contract = lock_objects.contract_for_update(contract_pk)
+    today = timezone.localdate()
+    if (
+        contract.deal.status != DealStatus.SUBMITTED
+        or contract.overdue_notified_at is not None
+        or not policies.is_overdue(contract.due_on, today)
+    ):
+        return False
+    contract.overdue_notified_at = timezone.now()
+    contract.save(update_fields=["overdue_notified_at", "updated_at"])
+    with common.platform_language():
+        common.notify(
+            recipients=common.registrars_of(contract.registration_body_id),
+            verb="contract.overdue",
+            title=_("Registration overdue: %(project)s") % {"project": contract.project_name},
+            body=_("The decision was due on %(due)s.") % {"due": contract.due_on.isoformat()},
+            url=_contract_url(contract),
+        )
+    return True

@@ -1,0 +1,298 @@
+"""Pages of contract registration: the seller's registration form, a contract's page with the
+registrar's decision forms, the printable registration certificate (技术合同登记证明), the registrar's
+queue and the public disclosure board (成交公示).
+
+Views are thin: a selector reads (what the user may not see is a 404), a permission check turns away
+the rest (403), one service writes, and the page redirects with a message; a service's
+ValidationError is shown next to the field it names.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from institutions import forms as institution_forms
+from market import policies
+from market.choices import DealStatus
+from market.filters.contracts import DisclosureFilterSet, RegistrationQueueFilterSet
+from market.forms import contracts as forms
+from market.models import ContractRegistration
+from market.selectors import contracts as selectors
+from market.services import contracts as services
+
+PAGE_SIZE = 20
+QUEUE_TAB_LABELS = {
+    "waiting": gettext_lazy("Waiting"),
+    "overdue": gettext_lazy("Overdue"),
+    "registered": gettext_lazy("Registered"),
+    "refused": gettext_lazy("Not registered"),
+}
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def contract_permissions(user, contract: ContractRegistration) -> dict[str, bool]:
+    status = contract.deal.status
+    may_manage = user.has_perm("market.manage_contract", contract.deal)
+    may_register = user.has_perm("market.register_contract", contract)
+    return {
+        "edit": may_manage and status in policies.CONTRACT_EDITABLE_STATUSES,
+        "decide": may_register and status == DealStatus.SUBMITTED,
+        "certify": may_register and status == DealStatus.REGISTERED,
+        "certificate": contract.registration_number is not None,
+    }
+
+
+# --- The seller's registration form ----------------------------------------------------------------
+
+
+def _service_errors(form, error: ValidationError) -> None:
+    institution_forms.add_service_errors(form, error, aliases={"contract_file": "upload"})
+
+
+@login_required
+def contract_edit(request, pk: int):
+    """The registration form of deal ``pk``: created pre-filled on the first visit, saved, then submitted."""
+    deal = selectors.deal_for_contract(pk=pk, actor=request.user)
+    if not request.user.has_perm("market.manage_contract", deal):
+        raise PermissionDenied
+    existing = selectors.contract_of_deal(deal=deal)
+    if existing is not None and deal.status not in policies.CONTRACT_EDITABLE_STATUSES:
+        return redirect("market:contract-detail", pk=existing.pk)
+    try:
+        contract = existing or services.contract_prepare(actor=request.user, deal=deal)
+    except ValidationError as error:
+        context = {"deal": deal, "errors": error.messages}
+        return render(request, "market/contracts/cannot_prepare.html", context, status=400)
+    contract = selectors.contract_get(pk=contract.pk, actor=request.user)
+    form = forms.ContractForm(request.POST or None, request.FILES or None, instance=contract)
+    if request.method == "POST":
+        if form.is_valid() and _save_and_maybe_submit(request, form, contract):
+            return redirect("market:contract-detail", pk=contract.pk)
+        contract = selectors.contract_get(pk=contract.pk, actor=request.user)
+    rule_set, problems = selectors.contract_problems(contract)
+    context = {
+        "contract": contract,
+        "deal": deal,
+        "form": form,
+        "rule_set": rule_set,
+        "problems": _labelled(problems),
+    }
+    return render(request, "market/contracts/edit.html", context, status=400 if form.errors else 200)
+
+
+def _save_and_maybe_submit(request, form, contract) -> bool:
+    try:
+        contract = services.contract_update(actor=request.user, contract=contract, data=form.service_data())
+        if form.cleaned_data.get("upload"):
+            contract = services.contract_attach_file(
+                actor=request.user, contract=contract, uploaded_file=form.cleaned_data["upload"]
+            )
+    except ValidationError as error:
+        _service_errors(form, error)
+        return False
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("The registration form has been saved."))
+        return True
+    try:
+        services.contract_submit(actor=request.user, contract=contract)
+    except ValidationError as error:
+        _service_errors(form, error)
+        messages.error(request, _("The form was saved but cannot be submitted yet: see the problems listed."))
+        return False
+    messages.success(
+        request,
+        _("The contract has been submitted to %(body)s; its registrars have been notified.")
+        % {"body": contract.registration_body.name},
+    )
+    return True
+
+
+def _labelled(problems: dict[str, list[str]]) -> list[tuple[str, str]]:
+    labels = {
+        field.name: field.verbose_name
+        for field in ContractRegistration._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+    return [
+        ("" if name == "__all__" else str(labels.get(name, name)), message)
+        for name, messages_ in problems.items()
+        for message in messages_
+    ]
+
+
+# --- A contract's page and the registrar's decisions -----------------------------------------------
+
+
+def _detail_page(request, contract, *, register_form=None, reject_form=None, certify_form=None, status=200):
+    can = contract_permissions(request.user, contract)
+    context = {
+        "contract": contract,
+        "can": can,
+        "deadline": selectors.contract_deadline(contract),
+        "register_form": register_form or forms.RegisterForm.for_contract(contract),
+        "reject_form": reject_form or forms.RejectForm(),
+        "certify_form": certify_form
+        or forms.CertifyIncomeForm(initial={"certified_income": contract.technical_amount}),
+    }
+    return render(request, "market/contracts/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def contract_detail(request, pk: int):
+    return _detail_page(request, selectors.contract_get(pk=pk, actor=request.user))
+
+
+@login_required
+@require_GET
+def contract_file(request, pk: int):
+    contract = selectors.contract_get(pk=pk, actor=request.user)
+    if not contract.contract_file:
+        raise Http404
+    return FileResponse(
+        contract.contract_file.open("rb"), as_attachment=True, filename=contract.contract_file_name or None
+    )
+
+
+@login_required
+@require_POST
+def contract_submit(request, pk: int):
+    contract = selectors.contract_get(pk=pk, actor=request.user)
+    if not request.user.has_perm("market.manage_contract", contract.deal):
+        raise PermissionDenied
+    try:
+        services.contract_submit(actor=request.user, contract=contract)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            messages.error(request, _("The contract cannot be submitted yet: complete what is listed."))
+            return redirect("market:contract-edit", pk=contract.deal_id)
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The contract has been submitted; the registrars have been notified."))
+    return redirect("market:contract-detail", pk=contract.pk)
+
+
+def _registrar_contract(request, pk: int) -> ContractRegistration:
+    contract = selectors.contract_get(pk=pk, actor=request.user)
+    if not request.user.has_perm("market.register_contract", contract):
+        raise PermissionDenied
+    return contract
+
+
+@login_required
+@require_POST
+def contract_register(request, pk: int):
+    contract = _registrar_contract(request, pk)
+    form = forms.RegisterForm.for_contract(contract, request.POST)
+    if form.is_valid():
+        try:
+            contract = services.contract_register(
+                actor=request.user, contract=contract, **form.service_arguments(contract)
+            )
+        except ValidationError as error:
+            institution_forms.add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The contract has been registered as %(number)s; the parties have been notified.")
+                % {"number": contract.registration_number},
+            )
+            return redirect("market:contract-detail", pk=contract.pk)
+    return _detail_page(request, contract, register_form=form, status=400)
+
+
+@login_required
+@require_POST
+def contract_reject(request, pk: int):
+    contract = _registrar_contract(request, pk)
+    form = forms.RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contract_reject(actor=request.user, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            institution_forms.add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The contract has not been registered; the seller has been told why.")
+            )
+            return redirect("market:contract-detail", pk=contract.pk)
+    return _detail_page(request, contract, reject_form=form, status=400)
+
+
+@login_required
+@require_POST
+def contract_certify_income(request, pk: int):
+    contract = _registrar_contract(request, pk)
+    form = forms.CertifyIncomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contract_certify_income(actor=request.user, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            institution_forms.add_service_errors(form, error)
+        else:
+            messages.success(request, _("The certified technical income has been recorded."))
+            return redirect("market:contract-detail", pk=contract.pk)
+    return _detail_page(request, contract, certify_form=form, status=400)
+
+
+@login_required
+@require_GET
+def contract_certificate(request, pk: int):
+    contract = selectors.contract_certificate_get(pk=pk, actor=request.user)
+    return render(request, "market/contracts/certificate.html", {"contract": contract})
+
+
+# --- The registrar's queue -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def registration_queue(request):
+    if not request.user.has_perm("market.view_registration_queue"):
+        raise PermissionDenied
+    tab = request.GET.get("tab", "waiting")
+    if tab not in selectors.QUEUE_TABS:
+        tab = "waiting"
+    filterset = RegistrationQueueFilterSet(request.GET)
+    counts = selectors.registration_queue_counts(actor=request.user, filters=request.GET)
+    page_obj = _page(request, selectors.registration_queue(actor=request.user, tab=tab, filters=request.GET))
+    today = timezone.localdate()
+    rows = [(contract, selectors.contract_deadline(contract, today)) for contract in page_obj]
+    context = {
+        "filter_form": filterset.form,
+        "tab": tab,
+        "tabs": [(name, QUEUE_TAB_LABELS[name], counts[name]) for name in selectors.QUEUE_TABS],
+        "page_obj": page_obj,
+        "rows": rows,
+    }
+    return render(request, "market/contracts/queue.html", context)
+
+
+# --- The disclosure board --------------------------------------------------------------------------
+
+
+@require_GET
+def disclosure_list(request):
+    filterset = DisclosureFilterSet(request.GET)
+    page_obj = _page(request, selectors.disclosure_list(filters=request.GET))
+    context = {"filter_form": filterset.form, "page_obj": page_obj}
+    partial = getattr(request, "htmx", False) and not request.htmx.history_restore_request
+    template = "market/disclosures/_results.html" if partial else "market/disclosures/list.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_GET
+def disclosure_detail(request, pk: int):
+    return render(request, "market/disclosures/detail.html", {"contract": selectors.disclosure_get(pk=pk)})
