@@ -1,3 +1,10 @@
-"""Placeholder until the demands API lands."""
+"""Routes of the technology-demand API, mounted under /api/v1/ (namespace ``api``)."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from market.api import views_demands
+
+router = SimpleRouter(use_regex_path=False)
+router.register("demands", views_demands.DemandViewSet, basename="demand")
+
+urlpatterns = router.urls

@@ -215,6 +215,7 @@ class Demand(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30)
 
     return_reason = models.TextField(_("reason for return"), blank=True)
+    status_reason = models.TextField(_("reason for the last status change"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,3 +1,9 @@
-"""Placeholder until the home pages land."""
+"""The market home page at /market/."""
 
-urlpatterns = []
+from django.urls import path
+
+from market.views import home as views
+
+urlpatterns = [
+    path("", views.market_home, name="home"),
+]
