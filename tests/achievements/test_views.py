@@ -333,7 +333,7 @@ def test_an_enterprise_only_attachment_is_forbidden_to_other_signed_in_users(
         ("chengdu_staff", "draft", {"edit", "submit", "withdraw"}),
         ("chengdu_staff", "submitted", {"withdraw"}),
         ("chengdu_official", "submitted", {"review"}),
-        ("chengdu_staff", "published", {"withdraw"}),
+        ("chengdu_staff", "published", {"withdraw", "list_on_market"}),
         ("mianyang_staff", "published", set()),
         ("chengdu_official", "published", set()),
     ],
@@ -354,6 +354,8 @@ def test_the_page_offers_the_actions_the_user_may_take_now(
         "follow",
     }
     assert offered == buttons
+    listing_link = f'href="/market/listings/new/?achievement={achievement.pk}"'
+    assert (listing_link in response.content.decode()) is ("list_on_market" in buttons)
 
 
 # --- filing, step by step ------------------------------------------------------------------------
