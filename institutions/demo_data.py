@@ -178,7 +178,8 @@ def _province_specs() -> list[OrganisationSpec]:
 
 
 def _city_specs(city: City) -> list[OrganisationSpec]:
-    """The city's S&T bureau and its regional transfer centre (the 市级 node of the network)."""
+    """The city's S&T bureau, its regional transfer centre (the 市级 node of the network) and its
+    technology-contract registration station (登记机构, 按地域一次登记: sellers of the city register here)."""
     return [
         OrganisationSpec(
             key=f"{city.code}_bureau",
@@ -207,6 +208,17 @@ def _city_specs(city: City) -> list[OrganisationSpec]:
             parent="sc_centre",
             fields=city.fields,
             services=BROKERING,
+        ),
+        OrganisationSpec(
+            key=f"{city.code}_registration",
+            name=f"{city.title}技术合同认定登记站",
+            region=city.code,
+            kind=OrganisationKind.REGISTRATION_BODY,
+            category="12",
+            slot="3",
+            entity_type="024",
+            introduction=f"经省科学技术厅批准设立的技术合同登记机构，受理{city.area}卖方（技术提供方）"
+            "技术合同的认定登记、技术交易额和技术性收入核定。",
         ),
     ]
 
@@ -504,7 +516,9 @@ def _academy_specs(academy: Academy) -> list[OrganisationSpec]:
 _SLOT_OVERRIDES = {"cas_chengdu": "P", "cas_chengdu_office": "Q"}
 
 
-def _enterprise(key, name, region, slot, introduction, fields):
+def _enterprise(key, name, region, slot, introduction, fields, entity_type="150"):
+    """A demo enterprise; ``entity_type`` is its 买/卖方性质 code (150 有限责任公司, 160 股份有限公司,
+    110 国有企业, 170 私营企业)."""
     return OrganisationSpec(
         key=key,
         name=name,
@@ -512,7 +526,7 @@ def _enterprise(key, name, region, slot, introduction, fields):
         kind=OrganisationKind.ENTERPRISE,
         category="91",
         slot=slot,
-        entity_type="150",
+        entity_type=entity_type,
         introduction=introduction,
         fields=fields,
     )
@@ -554,6 +568,236 @@ ENTERPRISES = [
 # fmt: on
 
 
+# Two or three buyers in every 市(州), in the city's own industries, so that deals, registered contracts
+# and the statistics built on them reach all 21 cities. Each sits in its own county, on slot "2".
+LTD, PLC, STATE, PRIVATE = "150", "160", "110", "170"
+
+# fmt: off
+CITY_ENTERPRISES = [
+    _enterprise(
+        "chengdu_biopharma", "成都天府康瑞生物医药股份有限公司", "510115", "2",
+        "温江医学城的创新药和高端制剂企业，持续受让高校院所的候选药物和制剂工艺。",
+        ("04",), PLC,
+    ),
+    _enterprise(
+        "chengdu_aero", "成都蓉翔航空零部件制造有限公司", "510114", "2",
+        "为主机厂配套航空结构件和发动机零部件，寻求精密加工、复合材料和无损检测技术。",
+        ("05", "02"),
+    ),
+    _enterprise(
+        "chengdu_software", "成都锦城数智科技有限公司", "510104", "2",
+        "面向政务和制造业提供工业软件与数据服务，与高校合作开发人工智能应用。",
+        ("01", "06"), PRIVATE,
+    ),
+    _enterprise(
+        "zigong_boiler", "自贡川能节能环保装备股份有限公司", "510304", "2",
+        "从事电站锅炉、余热回收和烟气治理成套装备制造，征集高效换热和低氮燃烧技术。",
+        ("02", "08"), PLC,
+    ),
+    _enterprise(
+        "zigong_salt", "自贡盐源化工新材料有限公司", "510311", "2",
+        "以井矿盐为原料发展精细化工和新材料，关注盐化工副产物高值化利用。",
+        ("03", "08"),
+    ),
+    _enterprise(
+        "panzhihua_steel", "攀枝花钢城冶金技术有限公司", "510402", "2",
+        "国有冶金企业，承担钒钛磁铁矿综合利用和冶金固废资源化项目。",
+        ("03", "02"), STATE,
+    ),
+    _enterprise(
+        "panzhihua_mango", "攀枝花米易阳光农业科技有限公司", "510421", "2",
+        "发展芒果、早春蔬菜等特色农业，引进品种改良和采后保鲜技术。",
+        ("10",), PRIVATE,
+    ),
+    _enterprise(
+        "luzhou_pharma", "泸州川南医药科技有限公司", "510502", "2",
+        "中成药和医用辅料生产企业，与医科大学合作开展中药经典名方的二次开发。",
+        ("04",),
+    ),
+    _enterprise(
+        "luzhou_lychee", "泸州合江荔枝农业开发有限公司", "510522", "2",
+        "经营荔枝、桂圆种植和深加工，需要病虫害绿色防控和冷链保鲜技术。",
+        ("10",), PRIVATE,
+    ),
+    _enterprise(
+        "deyang_energy", "德阳蜀汽清洁能源装备股份有限公司", "510682", "2",
+        "研制燃气轮机部件、氢能装备和光热发电设备，是成德绵示范区的重点配套企业。",
+        ("07", "02"), PLC,
+    ),
+    _enterprise(
+        "deyang_machinery", "德阳罗江精密机械有限公司", "510604", "2",
+        "为重装企业配套精密齿轮和液压件，推进数控化和智能化改造。",
+        ("02",),
+    ),
+    _enterprise(
+        "mianyang_electronics", "绵阳涪江电子科技有限公司", "510704", "2",
+        "从事电子元器件和显示模组制造，引进高可靠电子装联和检测技术。",
+        ("01",),
+    ),
+    _enterprise(
+        "mianyang_isotope", "绵阳科城同位素应用技术有限公司", "510705", "2",
+        "国有核技术应用企业，开展辐照加工、同位素制备和工业无损检测服务。",
+        ("11", "04"), STATE,
+    ),
+    _enterprise(
+        "guangyuan_food", "广元利州绿色食品有限公司", "510802", "2",
+        "加工黑木耳、猕猴桃和核桃等山区特色农产品，寻求精深加工和品质检测技术。",
+        ("10",),
+    ),
+    _enterprise(
+        "guangyuan_aluminium", "广元朝天铝基新材料有限公司", "510812", "2",
+        "生产铝合金型材和铝基复合材料，开展再生铝保级利用技术攻关。",
+        ("03",),
+    ),
+    _enterprise(
+        "suining_lithium", "遂宁锂源新能源材料股份有限公司", "510981", "2",
+        "生产碳酸锂和磷酸铁锂正极材料，持续引进提锂和材料改性技术。",
+        ("07", "03"), PLC,
+    ),
+    _enterprise(
+        "suining_pcb", "遂宁船山电子电路有限公司", "510903", "2",
+        "印制电路板制造企业，关注高密度互连板工艺和含铜废液资源化。",
+        ("01", "03"),
+    ),
+    _enterprise(
+        "neijiang_metallurgy", "内江威远冶金材料有限公司", "511024", "2",
+        "国有冶金材料企业，生产特种钢材和耐火材料，推进节能降碳改造。",
+        ("03", "02"), STATE,
+    ),
+    _enterprise(
+        "neijiang_building", "内江东兴建材装备制造有限公司", "511011", "2",
+        "制造新型建材生产线和环保装备，征集固废制备建材的技术。",
+        ("02", "08"), PRIVATE,
+    ),
+    _enterprise(
+        "leshan_silicon", "乐山晶硅光伏材料股份有限公司", "511112", "2",
+        "多晶硅和单晶硅片生产企业，需要高效电池工艺和硅料提纯降耗技术。",
+        ("07", "03"), PLC,
+    ),
+    _enterprise(
+        "leshan_materials", "乐山沙湾新材料科技有限公司", "511111", "2",
+        "开发电子级化学品和特种硅材料，与高校共建中试平台。",
+        ("03",),
+    ),
+    _enterprise(
+        "nanchong_petrochemical", "南充嘉陵油气化工有限公司", "511304", "2",
+        "国有油气化工企业，开展天然气净化、精细化工和安全环保技术改造。",
+        ("07", "08"), STATE,
+    ),
+    _enterprise(
+        "nanchong_auto", "南充高坪汽车零部件有限公司", "511303", "2",
+        "为整车企业配套底盘和电驱部件，推进新能源汽车零部件轻量化。",
+        ("09", "02"),
+    ),
+    _enterprise(
+        "nanchong_agriculture", "南充阆中现代农业科技有限公司", "511381", "2",
+        "经营生猪养殖和粮油加工，引进养殖废弃物资源化和智慧农业技术。",
+        ("10",), PRIVATE,
+    ),
+    _enterprise(
+        "meishan_materials", "眉山彭山新材料科技有限公司", "511403", "2",
+        "生产锂电铜箔和电子材料，寻求超薄铜箔制备和表面处理技术。",
+        ("03", "07"),
+    ),
+    _enterprise(
+        "meishan_food", "眉山东坡泡菜食品有限公司", "511402", "2",
+        "泡菜和调味品加工企业，关注乳酸菌发酵控制和高盐废水处理。",
+        ("10", "08"), PRIVATE,
+    ),
+    _enterprise(
+        "yibin_terminal", "宜宾三江智能终端制造有限公司", "511503", "2",
+        "智能手机和可穿戴设备代工企业，引进自动化装配和视觉检测技术。",
+        ("01",),
+    ),
+    _enterprise(
+        "yibin_auto", "宜宾叙州新能源汽车零部件有限公司", "511504", "2",
+        "为新能源汽车配套电池包结构件和热管理系统。",
+        ("09", "07"),
+    ),
+    _enterprise(
+        "guangan_equipment", "广安华蓥装备制造有限公司", "511681", "2",
+        "制造矿山机械和汽车零部件，推进焊接自动化和设备远程运维。",
+        ("02",),
+    ),
+    _enterprise(
+        "guangan_chemical", "广安前锋绿色化工股份有限公司", "511603", "2",
+        "以天然气为原料生产精细化学品，开展清洁生产和化工园区安全监测改造。",
+        ("08", "03"), PLC,
+    ),
+    _enterprise(
+        "dazhou_gas", "达州普光天然气化工股份有限公司", "511722", "2",
+        "依托普光气田发展天然气化工，需要高含硫天然气净化和硫资源利用技术。",
+        ("07", "03"), PLC,
+    ),
+    _enterprise(
+        "dazhou_materials", "达州通川玄武岩纤维新材料有限公司", "511702", "2",
+        "生产连续玄武岩纤维及其复合材料，开拓交通和建筑领域应用。",
+        ("03",),
+    ),
+    _enterprise(
+        "yaan_tea", "雅安名山茶业科技有限公司", "511803", "2",
+        "蒙顶山茶种植和加工企业，引进茶树良种和清洁化加工技术。",
+        ("10",), PRIVATE,
+    ),
+    _enterprise(
+        "yaan_data", "雅安雨城大数据产业有限公司", "511802", "2",
+        "运营绿色数据中心，提供算力租赁和数据治理服务。",
+        ("01",),
+    ),
+    _enterprise(
+        "bazhong_fungus", "巴中通江银耳生物科技有限公司", "511921", "2",
+        "银耳种植和功能食品开发企业，寻求菌种选育和多糖提取技术。",
+        ("10", "04"), PRIVATE,
+    ),
+    _enterprise(
+        "bazhong_herbs", "巴中恩阳中药材开发有限公司", "511903", "2",
+        "发展川明参、金银花等道地药材种植和初加工。",
+        ("04", "10"),
+    ),
+    _enterprise(
+        "ziyang_dental", "资阳雁江口腔医疗器械有限公司", "512002", "2",
+        "生产义齿、种植体和口腔数字化设备，是资阳口腔装备材料产业园的骨干企业。",
+        ("04",),
+    ),
+    _enterprise(
+        "ziyang_rail", "资阳乐至轨道交通装备股份有限公司", "512022", "2",
+        "为机车车辆配套牵引部件和转向架零件，开展轻量化和状态监测研发。",
+        ("09", "02"), PLC,
+    ),
+    _enterprise(
+        "aba_yak", "阿坝红原高原生态农牧科技有限公司", "513233", "2",
+        "发展牦牛、藏香猪养殖和高原饲草种植，引进草原生态修复技术。",
+        ("10", "08"), PRIVATE,
+    ),
+    _enterprise(
+        "aba_ecology", "阿坝汶川生态环保科技有限公司", "513221", "2",
+        "从事地质灾害治理和生态修复工程，需要边坡监测预警技术。",
+        ("08",),
+    ),
+    _enterprise(
+        "ganzi_hydro", "甘孜康定清洁能源开发有限公司", "513301", "2",
+        "国有清洁能源企业，建设运营水电和光伏电站，推进水风光互补。",
+        ("07",), STATE,
+    ),
+    _enterprise(
+        "ganzi_dairy", "甘孜高原牦牛乳业有限公司", "513328", "2",
+        "牦牛乳制品加工企业，关注乳品保鲜和高原冷链技术。",
+        ("10",), PRIVATE,
+    ),
+    _enterprise(
+        "liangshan_aerospace", "凉山西昌航天配套科技有限公司", "513401", "2",
+        "为航天发射场提供配套装备和测试服务，开展航天技术民用转化。",
+        ("05", "02"),
+    ),
+    _enterprise(
+        "liangshan_agriculture", "凉山会理现代农业开发有限公司", "513402", "2",
+        "经营石榴、烤烟种植和加工，引进水肥一体化和采后处理技术。",
+        ("10",), PRIVATE,
+    ),
+]
+# fmt: on
+
+
 def organisation_specs() -> list[OrganisationSpec]:
     """Every demo organisation, parents before their children."""
     specs = _province_specs()
@@ -566,6 +810,7 @@ def organisation_specs() -> list[OrganisationSpec]:
             specs.append(spec if slot is None else replace(spec, slot=slot))
     specs += COUNTY_STATIONS
     specs += ENTERPRISES
+    specs += CITY_ENTERPRISES
     return specs
 
 
@@ -638,7 +883,7 @@ DEMO_USERS = [
         "李蓉",
         _("Official (province)"),
         _(
-            "Reviews filings, manages institutions, members and designations anywhere in Sichuan, publishes the dual-use catalogues; reads the audit log"
+            "Reviews filings and demands, resolves objections to listings, manages institutions, members and designations anywhere in Sichuan, publishes the dual-use catalogues; reads the audit log"
         ),
         (("sc_department", MembershipRole.OFFICIAL),),
     ),
@@ -647,7 +892,7 @@ DEMO_USERS = [
         "张锦",
         _("Official (city)"),
         _(
-            "Reviews filings and manages institutions, members and designations in %(region)s and its counties only"
+            "Reviews filings and demands, resolves objections to listings and manages institutions, members and designations in %(region)s and its counties only"
         ),
         (("510100_bureau", MembershipRole.OFFICIAL),),
     ),
@@ -656,7 +901,7 @@ DEMO_USERS = [
         "王涪",
         _("Official (city)"),
         _(
-            "Reviews filings and manages institutions, members and designations in %(region)s and its counties only"
+            "Reviews filings and demands, resolves objections to listings and manages institutions, members and designations in %(region)s and its counties only"
         ),
         (("510700_bureau", MembershipRole.OFFICIAL),),
     ),
@@ -664,7 +909,7 @@ DEMO_USERS = [
         "scu-admin",
         "陈望江",
         _("Institution admin"),
-        _("Edits the profile and members of %(organisation)s and files its achievements"),
+        _("Edits the profile and members of %(organisation)s, files its achievements and lists them on the market"),
         (("scu_office", MembershipRole.ADMIN),),
     ),
     DemoUser(
@@ -672,7 +917,7 @@ DEMO_USERS = [
         "刘川",
         _("Institution staff"),
         _(
-            "Files achievements for %(organisation)s (some drafts, returned and submitted ones are waiting); cannot edit the institution or its members"
+            "Files achievements and lists technologies for %(organisation)s, answers inquiries, signs deals and submits contracts for registration; cannot edit the institution or its members"
         ),
         (("scu_office", MembershipRole.STAFF),),
     ),
@@ -680,15 +925,40 @@ DEMO_USERS = [
         "enterprise",
         "赵德",
         _("Enterprise user"),
-        _("Staff of %(organisation)s; reads achievement details and browses the directory and the network"),
+        _("Staff of %(organisation)s; posts demands, inquires on listings and signs deals as the buyer"),
         (("deyang_heavy", MembershipRole.STAFF),),
     ),
     DemoUser(
         "broker",
         "周天府",
         _("Broker"),
-        _("Broker at %(organisation)s, a market-based agency"),
+        _("Broker at %(organisation)s, a market-based agency; engaged on deals as intermediary, commission agent or agent"),
         (("chengdu_market", MembershipRole.BROKER),),
+    ),
+    DemoUser(
+        "enterprise-cd",
+        "钱芯",
+        _("Enterprise user"),
+        _("Staff of %(organisation)s; inquires on listings, posts demands and signs deals as the buyer"),
+        (("chengdu_chip", MembershipRole.STAFF),),
+    ),
+    DemoUser(
+        "registrar",
+        "孙登记",
+        _("Registrar (province)"),
+        _(
+            "Registers the technology contracts submitted to %(organisation)s, corrects their category and technical amount, refuses them with a coded reason and certifies technical income"
+        ),
+        (("sc_registration", MembershipRole.OFFICIAL),),
+    ),
+    DemoUser(
+        "registrar-cd",
+        "吴合同",
+        _("Registrar (city)"),
+        _(
+            "Registers the technology contracts submitted to %(organisation)s, corrects their category and technical amount, refuses them with a coded reason and certifies technical income"
+        ),
+        (("510100_registration", MembershipRole.OFFICIAL),),
     ),
     DemoUser(
         "partner",

@@ -1,6 +1,6 @@
 """Loads the demo institutions, designations and logins of ``institutions.demo_data``.
 
-``manage.py seed_demo`` (in ``achievements``, the app that also adds the demo achievements) runs this
+``manage.py seed_demo`` (in ``market``, the highest app that adds demo data) runs this
 loader first. A loader, not a user action: it writes with the models directly, inside one
 transaction, calling ``full_clean()`` on every object, and the audit trail records the changes with
 ``source=seed_demo``.

@@ -15,8 +15,10 @@ def registration_queue(request) -> dict:
         return {}
     return {
         "registration_queue_count": SimpleLazyObject(
-            lambda: ContractRegistration.objects.awaiting_decision()
-            .filter(registration_body_id__in=roles.registrar_of)
-            .count()
+            lambda: (
+                ContractRegistration.objects.awaiting_decision()
+                .filter(registration_body_id__in=roles.registrar_of)
+                .count()
+            )
         )
     }

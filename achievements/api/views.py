@@ -7,9 +7,6 @@ serializer (400), call one service and answer with an output serializer. Partner
 endpoints with their key; the rules let a partner file for the institutions it is linked to.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -35,27 +32,6 @@ from institutions.api.views import NamedOrderingFilter
 from institutions.roles import actor_roles
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or it is not visible to you.")
-_STATE_ERROR_CODES = frozenset({"illegal_transition", "not_editable"})
-
-
-class StateError(exceptions.APIException):
-    """The filing's status does not allow this step (e.g. approving a draft): a 400 with its own code."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "illegal_transition"
-    default_detail = _("This cannot be done in the filing's current status.")
-
-
-@contextmanager
-def _state_errors():
-    """Turns the services' workflow refusals into a 400 whose ``code`` names the rule that refused."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        code = getattr(error, "code", None)
-        if code in _STATE_ERROR_CODES:
-            raise StateError(error.messages[0], code=code) from error
-        raise
 
 
 def _with_api_relations(queryset):
@@ -245,21 +221,19 @@ class AchievementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = serializers.AchievementInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, owners, contributors = _filing_input(serializer.validated_data)
-        with _state_errors():
-            services.achievement_update(
-                actor=request.user,
-                achievement=achievement,
-                data=data,
-                owners=owners,
-                contributors=contributors,
-            )
+        services.achievement_update(
+            actor=request.user,
+            achievement=achievement,
+            data=data,
+            owners=owners,
+            contributors=contributors,
+        )
         return self._detail_response(achievement.pk)
 
     def _transition(self, request, pk, permission: str, service, **arguments) -> Response:
         achievement = self._achievement(pk)
         require(request.user, permission, achievement)
-        with _state_errors():
-            service(actor=request.user, achievement=achievement, **arguments)
+        service(actor=request.user, achievement=achievement, **arguments)
         return self._detail_response(achievement.pk)
 
     @_action_schema(
@@ -291,10 +265,9 @@ class AchievementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "achievements.review_achievement", achievement)
         serializer = serializers.ReturnInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.achievement_return(
-                actor=request.user, achievement=achievement, reason=serializer.validated_data["reason"]
-            )
+        services.achievement_return(
+            actor=request.user, achievement=achievement, reason=serializer.validated_data["reason"]
+        )
         return self._detail_response(achievement.pk)
 
     @_action_schema(
@@ -390,10 +363,9 @@ class AchievementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             require(request.user, "achievements.change_achievement", achievement)
             serializer = serializers.IPAssetInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            with _state_errors():
-                asset = services.ip_asset_add(
-                    actor=request.user, achievement=achievement, data=serializer.validated_data
-                )
+            asset = services.ip_asset_add(
+                actor=request.user, achievement=achievement, data=serializer.validated_data
+            )
             return Response(serializers.IPAssetSerializer(asset).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(achievement.ip_assets.all())
         return self.get_paginated_response(serializers.IPAssetSerializer(page, many=True).data)
@@ -419,12 +391,11 @@ class AchievementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             require(request.user, "achievements.change_achievement", achievement)
             serializer = serializers.AttachmentInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            with _state_errors():
-                attachment = services.attachment_add(
-                    actor=request.user,
-                    achievement=achievement,
-                    uploaded_file=serializer.validated_data["file"],
-                )
+            attachment = services.attachment_add(
+                actor=request.user,
+                achievement=achievement,
+                uploaded_file=serializer.validated_data["file"],
+            )
             data = serializers.AttachmentSerializer(attachment, context={"request": request}).data
             return Response(data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(achievement.attachments.all())
@@ -462,16 +433,14 @@ class IPAssetViewSet(viewsets.GenericViewSet):
         require(request.user, "achievements.change_achievement", asset.achievement)
         serializer = serializers.IPAssetInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            asset = services.ip_asset_update(actor=request.user, asset=asset, data=serializer.validated_data)
+        asset = services.ip_asset_update(actor=request.user, asset=asset, data=serializer.validated_data)
         return Response(serializers.IPAssetSerializer(asset).data)
 
     @extend_schema(summary="Remove an IP asset", responses={204: None}, tags=["IP assets"])
     def destroy(self, request, pk=None):
         asset = self.get_object()
         require(request.user, "achievements.change_achievement", asset.achievement)
-        with _state_errors():
-            services.ip_asset_remove(actor=request.user, asset=asset)
+        services.ip_asset_remove(actor=request.user, asset=asset)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -511,6 +480,5 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     def destroy(self, request, pk=None):
         attachment = self.get_object()
         require(request.user, "achievements.change_achievement", attachment.achievement)
-        with _state_errors():
-            services.attachment_remove(actor=request.user, attachment=attachment)
+        services.attachment_remove(actor=request.user, attachment=attachment)
         return Response(status=status.HTTP_204_NO_CONTENT)

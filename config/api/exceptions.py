@@ -2,7 +2,8 @@
 
 ``detail`` is a sentence a person understands, in Chinese or English by ``Accept-Language``;
 ``fields`` maps each invalid input field to its messages. Django's own ``ValidationError`` (raised by
-``full_clean()`` in services) and ``PermissionDenied`` become 400 and 403 instead of a 500.
+``full_clean()`` in services) and ``PermissionDenied`` become 400 and 403 instead of a 500; a service's
+coded refusal of a workflow step keeps its code (``illegal_transition``, ``not_editable`` …).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -13,6 +14,14 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class StateError(exceptions.APIException):
+    """A workflow rule refused the step (e.g. approving a draft): a 400 whose ``code`` names the rule."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "illegal_transition"
+    default_detail = _("This cannot be done in the current status.")
 
 
 class Conflict(exceptions.APIException):
@@ -30,8 +39,16 @@ def _flatten(messages) -> list[str]:
     return [str(messages)]
 
 
+def _is_rule_refusal(error: DjangoValidationError) -> bool:
+    """A service's single, coded refusal (``ValidationError(message, code="illegal_transition")``), as
+    opposed to invalid input, which comes as messages by field."""
+    return not hasattr(error, "error_dict") and bool(getattr(error, "code", None)) and error.code != "invalid"
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError) and _is_rule_refusal(exc):
+        exc = StateError(exc.messages[0], code=exc.code)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

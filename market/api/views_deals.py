@@ -7,16 +7,12 @@ service and answer with an output serializer. Refusals of the state machine are 
 names the rule (``illegal_transition``, ``signing_blocked`` …).
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -32,28 +28,6 @@ from market.selectors import deals as selectors
 from market.services import deals as services
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or it is not visible to you.")
-_STATE_ERROR_CODES = frozenset(
-    {"illegal_transition", "not_editable", "signing_blocked", "already_confirmed", "no_side"}
-)
-
-
-class StateError(exceptions.APIException):
-    """The record's status does not allow this step: a 400 whose code names the rule that refused."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "illegal_transition"
-    default_detail = _("This cannot be done in the current status.")
-
-
-@contextmanager
-def _state_errors():
-    try:
-        yield
-    except DjangoValidationError as error:
-        code = getattr(error, "code", None)
-        if code in _STATE_ERROR_CODES:
-            raise StateError(error.messages[0], code=code) from error
-        raise
 
 
 # --- inquiries -------------------------------------------------------------------------------------
@@ -118,29 +92,28 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = serializers.InquiryCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with _state_errors():
-            if data.get("listing"):
-                listing = get_object_or_404(
-                    Listing.objects.visible_to(request.user).select_related("institution"),
-                    pk=data["listing"].pk,
-                )
-                require(request.user, "market.inquire_listing", listing)
-                inquiry = services.inquiry_open_for_listing(
-                    actor=request.user, listing=listing, buyer=data["buyer"], message=data["message"]
-                )
-            else:
-                demand = get_object_or_404(
-                    Demand.objects.visible_to(request.user).select_related("enterprise"),
-                    pk=data["demand"].pk,
-                )
-                require(request.user, "market.answer_demand", demand)
-                inquiry = services.inquiry_open_for_demand(
-                    actor=request.user,
-                    demand=demand,
-                    seller=data["seller"],
-                    message=data["message"],
-                    listing=data.get("offered_listing"),
-                )
+        if data.get("listing"):
+            listing = get_object_or_404(
+                Listing.objects.visible_to(request.user).select_related("institution"),
+                pk=data["listing"].pk,
+            )
+            require(request.user, "market.inquire_listing", listing)
+            inquiry = services.inquiry_open_for_listing(
+                actor=request.user, listing=listing, buyer=data["buyer"], message=data["message"]
+            )
+        else:
+            demand = get_object_or_404(
+                Demand.objects.visible_to(request.user).select_related("enterprise"),
+                pk=data["demand"].pk,
+            )
+            require(request.user, "market.answer_demand", demand)
+            inquiry = services.inquiry_open_for_demand(
+                actor=request.user,
+                demand=demand,
+                seller=data["seller"],
+                message=data["message"],
+                listing=data.get("offered_listing"),
+            )
         return self._detail_response(inquiry.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -172,13 +145,12 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             require(request.user, "market.take_part_in_inquiry", inquiry)
             serializer = serializers.MessageInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            with _state_errors():
-                message = services.message_post(
-                    actor=request.user,
-                    inquiry=inquiry,
-                    body=serializer.validated_data["body"],
-                    attachment=serializer.validated_data.get("attachment"),
-                )
+            message = services.message_post(
+                actor=request.user,
+                inquiry=inquiry,
+                body=serializer.validated_data["body"],
+                attachment=serializer.validated_data.get("attachment"),
+            )
             data = serializers.MessageSerializer(message, context={"request": request}).data
             return Response(data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.inquiry_messages(inquiry=inquiry))
@@ -223,10 +195,9 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.manage_inquiry", inquiry)
         serializer = serializers.ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.inquiry_close(
-                actor=request.user, inquiry=inquiry, reason=serializer.validated_data["reason"]
-            )
+        services.inquiry_close(
+            actor=request.user, inquiry=inquiry, reason=serializer.validated_data["reason"]
+        )
         return self._detail_response(inquiry.pk)
 
     @extend_schema(
@@ -248,8 +219,7 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.manage_inquiry", inquiry)
         serializer = serializers.DealTermsInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            deal = services.deal_propose(actor=request.user, inquiry=inquiry, terms=serializer.validated_data)
+        deal = services.deal_propose(actor=request.user, inquiry=inquiry, terms=serializer.validated_data)
         deal = selectors.deal_get(pk=deal.pk, actor=request.user)
         data = serializers.DealSerializer(deal, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -316,8 +286,7 @@ class DealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.negotiate_deal", deal)
         serializer = serializers.DealTermsInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.deal_update_terms(actor=request.user, deal=deal, terms=serializer.validated_data)
+        services.deal_update_terms(actor=request.user, deal=deal, terms=serializer.validated_data)
         return self._detail_response(deal.pk)
 
     @_deal_schema(
@@ -329,8 +298,7 @@ class DealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def confirm(self, request, pk=None):
         deal = self._deal(pk)
         require(request.user, "market.negotiate_deal", deal)
-        with _state_errors():
-            services.deal_confirm(actor=request.user, deal=deal)
+        services.deal_confirm(actor=request.user, deal=deal)
         return self._detail_response(deal.pk)
 
     @_deal_schema(
@@ -344,8 +312,7 @@ class DealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.negotiate_deal", deal)
         serializer = serializers.ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.deal_cancel(actor=request.user, deal=deal, reason=serializer.validated_data["reason"])
+        services.deal_cancel(actor=request.user, deal=deal, reason=serializer.validated_data["reason"])
         return self._detail_response(deal.pk)
 
     @extend_schema(
@@ -364,8 +331,7 @@ class DealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.negotiate_deal", deal)
         serializer = serializers.BrokerEngageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.broker_engage(actor=request.user, deal=deal, **serializer.validated_data)
+        services.broker_engage(actor=request.user, deal=deal, **serializer.validated_data)
         return self._detail_response(deal.pk, status.HTTP_201_CREATED)
 
     @_deal_schema("Release a broker", "A party ends a broker's engagement before registration.")
@@ -380,6 +346,5 @@ class DealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         deal = self._deal(pk)
         require(request.user, "market.negotiate_deal", deal)
         engagement = selectors.engagement_get(pk=int(engagement_pk), deal=deal)
-        with _state_errors():
-            services.broker_release(actor=request.user, engagement=engagement)
+        services.broker_release(actor=request.user, engagement=engagement)
         return self._detail_response(deal.pk)

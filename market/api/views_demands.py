@@ -6,9 +6,6 @@ the rules permission (403) before reading the body, validate an input serializer
 service and answer with the output serializer. Partner systems read the board with their key.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -30,27 +27,7 @@ from market.selectors import demands as selectors
 from market.services import demands as services
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such demand, or it is not visible to you.")
-_STATE_ERROR_CODES = frozenset({"illegal_transition", "not_editable"})
 _TAGS = ["demands"]
-
-
-class DemandStateError(exceptions.APIException):
-    """The demand's status does not allow this step: a 400 whose ``code`` names the rule."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "illegal_transition"
-    default_detail = _("This cannot be done in the demand's current status.")
-
-
-@contextmanager
-def _state_errors():
-    try:
-        yield
-    except DjangoValidationError as error:
-        code = getattr(error, "code", None)
-        if code in _STATE_ERROR_CODES:
-            raise DemandStateError(error.messages[0], code=code) from error
-        raise
 
 
 _SCOPE_PARAMETER = OpenApiParameter(
@@ -182,15 +159,13 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.change_demand", demand)
         serializer = serializers.DemandInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.demand_update(actor=request.user, demand=demand, data=serializer.validated_data)
+        services.demand_update(actor=request.user, demand=demand, data=serializer.validated_data)
         return self._detail_response(demand.pk)
 
     def _transition(self, request, pk, permission: str, service) -> Response:
         demand = self._demand(pk)
         require(request.user, permission, demand)
-        with _state_errors():
-            service(actor=request.user, demand=demand)
+        service(actor=request.user, demand=demand)
         return self._detail_response(demand.pk)
 
     @_action_schema(
@@ -221,10 +196,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.review_demand", demand)
         serializer = serializers.DemandReturnInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.demand_return(
-                actor=request.user, demand=demand, reason=serializer.validated_data["reason"]
-            )
+        services.demand_return(actor=request.user, demand=demand, reason=serializer.validated_data["reason"])
         return self._detail_response(demand.pk)
 
     @_action_schema(
@@ -242,8 +214,5 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise exceptions.PermissionDenied()
         serializer = serializers.DemandCloseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.demand_close(
-                actor=request.user, demand=demand, reason=serializer.validated_data["reason"]
-            )
+        services.demand_close(actor=request.user, demand=demand, reason=serializer.validated_data["reason"])
         return self._detail_response(demand.pk)

@@ -6,9 +6,6 @@ service and answer with an output serializer. Partner systems call the same endp
 the rules let a partner list for the institutions it is linked to.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -28,26 +25,6 @@ from market.selectors import listings as selectors
 from market.services import listings as services
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or it is not visible to you.")
-_STATE_ERROR_CODES = frozenset({"illegal_transition", "not_editable", "not_in_publicity"})
-
-
-class StateError(exceptions.APIException):
-    """The listing's status does not allow this step: a 400 whose code names the rule that refused."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "illegal_transition"
-    default_detail = _("This cannot be done in the listing's current status.")
-
-
-@contextmanager
-def _state_errors():
-    try:
-        yield
-    except DjangoValidationError as error:
-        code = getattr(error, "code", None)
-        if code in _STATE_ERROR_CODES:
-            raise StateError(error.messages[0], code=code) from error
-        raise
 
 
 _SCOPE_PARAMETER = OpenApiParameter(
@@ -176,10 +153,9 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.change_listing", listing)
         serializer = serializers.ListingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.listing_update(
-                actor=request.user, listing=listing, data=_listing_input(serializer.validated_data)
-            )
+        services.listing_update(
+            actor=request.user, listing=listing, data=_listing_input(serializer.validated_data)
+        )
         return self._detail_response(listing.pk)
 
     @_action_schema(
@@ -191,8 +167,7 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def publish(self, request, pk=None):
         listing = self._listing(pk)
         require(request.user, "market.change_listing", listing)
-        with _state_errors():
-            services.listing_publish(actor=request.user, listing=listing)
+        services.listing_publish(actor=request.user, listing=listing)
         return self._detail_response(listing.pk)
 
     @_action_schema(
@@ -211,10 +186,9 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise exceptions.PermissionDenied()
         serializer = serializers.WithdrawInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.listing_withdraw(
-                actor=request.user, listing=listing, reason=serializer.validated_data["reason"]
-            )
+        services.listing_withdraw(
+            actor=request.user, listing=listing, reason=serializer.validated_data["reason"]
+        )
         return self._detail_response(listing.pk)
 
     @extend_schema(
@@ -240,10 +214,9 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             require(request.user, "market.file_objection", listing)
             serializer = serializers.ObjectionInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            with _state_errors():
-                objection = services.objection_file(
-                    actor=request.user, listing=listing, reasons=serializer.validated_data["reasons"]
-                )
+            objection = services.objection_file(
+                actor=request.user, listing=listing, reasons=serializer.validated_data["reasons"]
+            )
             objection = selectors.objection_get(pk=objection.pk, actor=request.user)
             return Response(serializers.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
         if not selectors.may_see_objections(request.user, listing):
@@ -295,8 +268,7 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         require(request.user, "market.resolve_objection", objection)
         serializer = serializers.ResolveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _state_errors():
-            services.objection_resolve(actor=request.user, objection=objection, **serializer.validated_data)
+        services.objection_resolve(actor=request.user, objection=objection, **serializer.validated_data)
         return Response(
             serializers.ObjectionSerializer(selectors.objection_get(pk=pk, actor=request.user)).data
         )

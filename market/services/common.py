@@ -17,7 +17,7 @@ def move(record, transitions: Mapping[str, frozenset[str]], target: str, *, noun
     """Sets ``record.status`` to ``target`` or refuses with a message that names both states."""
     if not policies.can_move(transitions, record.status, target):
         raise ValidationError(
-            _("A %(noun)s that is %(current)s cannot become %(target)s.")
+            _("The %(noun)s is %(current)s and cannot become %(target)s.")
             % {
                 "noun": noun,
                 "current": record.get_status_display(),

@@ -299,8 +299,7 @@ def inquiry_close(*, actor, inquiry: Inquiry, reason: str) -> Inquiry:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the inquiry is closed.")})
-    with common.platform_language():
-        common.move(inquiry, INQUIRY_TRANSITIONS, InquiryStatus.CLOSED, noun=_("inquiry"))
+    common.move(inquiry, INQUIRY_TRANSITIONS, InquiryStatus.CLOSED, noun=_("inquiry"))
     inquiry.closed_reason = reason
     inquiry.full_clean(validate_constraints=False)
     inquiry.save()
@@ -353,8 +352,7 @@ def deal_propose(*, actor, inquiry: Inquiry, terms: dict) -> Deal:
     confirmed at once, the other side must confirm."""
     require(actor, "market.manage_inquiry", inquiry)
     inquiry = _lock_inquiry(inquiry)
-    with common.platform_language():
-        common.move(inquiry, INQUIRY_TRANSITIONS, InquiryStatus.CONVERTED, noun=_("inquiry"))
+    common.move(inquiry, INQUIRY_TRANSITIONS, InquiryStatus.CONVERTED, noun=_("inquiry"))
     subject = inquiry.listing or inquiry.demand
     deal = Deal(
         inquiry=inquiry,
@@ -469,8 +467,7 @@ def deal_confirm(*, actor, deal: Deal) -> Deal:
                 url=_deal_url(deal),
             )
         return deal
-    with common.platform_language():
-        common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.AGREED, noun=_("deal"))
+    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.AGREED, noun=_("deal"))
     deal.signed_on = timezone.localdate()
     deal.full_clean()
     deal.save()
@@ -505,8 +502,7 @@ def deal_cancel(*, actor, deal: Deal, reason: str) -> Deal:
     if not reason:
         raise ValidationError({"reason": _("Say why the deal is cancelled.")})
     was_signed = deal.status == DealStatus.AGREED
-    with common.platform_language():
-        common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.CANCELLED, noun=_("deal"))
+    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.CANCELLED, noun=_("deal"))
     deal.cancelled_reason = reason
     deal.full_clean()
     deal.save()

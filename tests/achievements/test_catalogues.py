@@ -1025,7 +1025,7 @@ def test_the_api_refuses_to_publish_an_empty_edition(province_official):
     assert (response.status_code, response.json()) == (
         400,
         {
-            "code": "invalid",
+            "code": "empty_catalogue",
             "detail": "Add at least one achievement before publishing the catalogue.",
             "fields": {},
         },
@@ -1049,7 +1049,7 @@ def test_the_api_says_a_published_edition_is_frozen(
         response = getattr(client, method)(url, data, format="json")
         assert (response.status_code, response.json()) == (
             400,
-            {"code": "invalid", "detail": FROZEN, "fields": {}},
+            {"code": "catalogue_published", "detail": FROZEN, "fields": {}},
         ), (method, url)
 
     assert snapshot() == before

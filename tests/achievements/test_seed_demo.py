@@ -1,14 +1,15 @@
-"""``manage.py seed_demo`` files a few hundred plausible achievements across all fields and cities,
-through the real workflow, and a second run creates nothing.
+"""The achievements part of ``manage.py seed_demo`` (``achievements.demo_data``) files a few hundred
+plausible achievements across all fields and cities, through the real workflow, and a second run
+creates nothing.
 
-The specifications are checked without a database; the command itself runs once for the module,
-because filing 300 achievements through the services takes a while.
+The specifications are checked without a database; the loaders run (twice) once for the module,
+because filing 300 achievements through the services takes a while. The whole command, which also
+builds the demo market, is tested in ``tests/market/test_seed_demo.py``.
 """
 
 import re
 from collections import Counter
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +21,7 @@ from achievements.choices import PATENT_KINDS, AchievementStatus, IPKind, Secrec
 from achievements.identifiers import check_patent_number
 from achievements.models import Achievement, AchievementOwner, IPAsset
 from institutions import demo_data as institution_demo
+from institutions import demo_loader
 from institutions.models import AuditEvent, Membership, Organisation
 from notifications.models import Notification
 from tests.conftest import load_reference_data
@@ -180,15 +182,20 @@ def _row_counts() -> dict[str, int]:
 
 
 def _seed() -> str:
-    out = StringIO()
+    """What ``seed_demo`` does before the market: the institutions, then the achievements; returns the
+    report it prints for them."""
     with translation.override("en"):
-        call_command("seed_demo", stdout=out)
-    return out.getvalue()
+        directory = demo_loader.load()
+        achievements = demo_data.load(organisations=directory.organisations, users=directory.users)
+        labels = {**demo_loader.COUNT_LABELS, **demo_data.COUNT_LABELS}
+        lines = [demo_loader.summary(directory.counts + achievements.counts, labels)]
+        lines += [line for line, _is_warning in demo_loader.logins_report(directory)]
+    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """``seed_demo`` run twice for this module and committed, as the command commits: one transaction
+    """The loaders of ``seed_demo`` run twice for this module and committed, as the command commits: one transaction
     per achievement (inside one test transaction its thousands of savepoints would slow it down by
     half). Afterwards the database is emptied, as after a transactional test, and the reference tables
     are loaded again for the tests that follow."""

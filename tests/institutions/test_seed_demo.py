@@ -1,6 +1,7 @@
 """The institutions part of ``manage.py seed_demo`` (``institutions.demo_loader``): plausible institutions
-in all 21 市(州), valid codes, a login per role, idempotent. The command itself, which also files the
-demo achievements, is tested in ``tests/achievements/test_seed_demo.py``."""
+in all 21 市(州) with a registration body and enterprises in each, valid codes, a login per role,
+idempotent. The command itself, which also files the demo achievements and builds the demo market, is
+tested in ``tests/market/test_seed_demo.py``."""
 
 from datetime import timedelta
 
@@ -39,6 +40,9 @@ DEMO_USERNAMES = [
     "scu-staff",
     "enterprise",
     "broker",
+    "enterprise-cd",
+    "registrar",
+    "registrar-cd",
     "partner",
 ]
 
@@ -65,6 +69,16 @@ def row_counts() -> dict[str, int]:
 
 def org(name: str) -> Organisation:
     return Organisation.objects.get(name=name)
+
+
+def test_every_city_has_enterprises_of_several_legal_entity_types():
+    seed()
+
+    enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+    assert enterprises.count() == 50
+    for city in Region.objects.cities():
+        assert 2 <= enterprises.filter(region__code__startswith=city.code[:4]).count() <= 4, city.name
+    assert set(enterprises.values_list("entity_type__code", flat=True)) == {"110", "150", "160", "170"}
 
 
 def test_every_city_has_its_st_bureau_and_a_city_level_transfer_institution():
@@ -115,7 +129,13 @@ def test_universities_and_institutes_have_their_transfer_offices_in_their_own_ci
     assert org("川北医学院").region.parent_id == "511300"
     assert org("四川省科学技术厅").entity_type.code == "010"
     assert org("四川大学").entity_type.code == "022"
-    assert Organisation.objects.filter(kind=OrganisationKind.REGISTRATION_BODY).count() == 1
+    bodies = Organisation.objects.filter(kind=OrganisationKind.REGISTRATION_BODY)
+    assert bodies.count() == 22
+    assert sorted(bodies.values_list("region_id", flat=True)) == sorted(
+        ["510000", *(city.code for city in demo_data.CITIES)]
+    )
+    assert set(bodies.values_list("entity_type__code", flat=True)) == {"024"}
+    assert org("成都市技术合同认定登记站").region_id == "510100"
 
 
 def test_every_credit_code_is_valid_and_derived_the_same_way_every_time():
@@ -125,7 +145,7 @@ def test_every_credit_code_is_valid_and_derived_the_same_way_every_time():
     for code in codes:
         validate_credit_code(code)
         assert identifiers.is_valid_credit_code(code), code
-    assert len(codes) == len(demo_data.organisation_specs()) == 93
+    assert len(codes) == len(demo_data.organisation_specs()) == 158
     # Fixed expectations: the codes derive from category, region and slot, so reruns give the same ones.
     assert org("四川大学").credit_code == "125101074500107U35"
     assert org("四川省科学技术厅").credit_code == "11510000008000013D"
@@ -172,6 +192,9 @@ def test_each_demo_user_has_the_intended_roles():
         "scu-staff": ["institution_staff"],
         "enterprise": ["enterprise_user"],
         "broker": ["broker"],
+        "enterprise-cd": ["enterprise_user"],
+        "registrar": ["official", "registrar"],
+        "registrar-cd": ["official", "registrar"],
         "partner": ["partner"],
     }
     assert {name: actor_roles(user).labels for name, user in users.items()} == expected_labels
@@ -182,6 +205,9 @@ def test_each_demo_user_has_the_intended_roles():
     assert actor_roles(users["scu-staff"]).member_of == frozenset({scu_office})
     assert actor_roles(users["enterprise"]).enterprise_of == frozenset({org("德阳天工重型装备有限公司").pk})
     assert actor_roles(users["broker"]).broker_of == frozenset({org("成都天府科创技术转移服务有限公司").pk})
+    assert actor_roles(users["enterprise-cd"]).enterprise_of == frozenset({org("成都芯瑞微电子有限公司").pk})
+    assert actor_roles(users["registrar"]).registrar_of == frozenset({org("四川省技术合同认定登记中心").pk})
+    assert actor_roles(users["registrar-cd"]).registrar_of == frozenset({org("成都市技术合同认定登记站").pk})
     assert actor_roles(users["partner"]).partner_of == frozenset({org("国家技术转移西南中心").pk})
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert [name for name, user in users.items() if user.is_superuser] == ["admin"]
@@ -227,7 +253,7 @@ def test_the_audit_trail_records_the_seed_as_its_source():
     seed()
 
     events = AuditEvent.objects.filter(pgh_obj_model="institutions.Organisation")
-    assert events.count() == 93
+    assert events.count() == 158
     assert set(events.values_list("pgh_context__source", flat=True)) == {"seed_demo"}
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,6 +30,13 @@ RULES_2026 = policies.RuleSet(
     statistical_categories={},
 )
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules' messages are compared in English (the Chinese comes from the catalogue)."""
+    with translation.override("en"):
+        yield
 
 
 def facts(**overrides) -> policies.ContractFacts:

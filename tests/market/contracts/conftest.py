@@ -5,7 +5,9 @@ whose registrar must not touch 成都's contracts."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
@@ -140,12 +142,19 @@ def client_as(request):
     return make
 
 
+def english_client() -> Client:
+    """A browser that chose English on the language switcher (pages ignore Accept-Language)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture
 def page_as(client, request):
     """A Django test client signed in as the named user fixture (or anonymous), in English."""
 
     def make(name: str):
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages ignore Accept-Language
         if name != "anonymous":
             client.force_login(request.getfixturevalue(name))
         return client

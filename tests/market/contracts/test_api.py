@@ -204,7 +204,7 @@ def test_an_illegal_transition_is_a_clear_400(client_as, submitted, registrar):
     response = client_as("registrar").post(url(submitted, "reject/"), {"reason": "void"}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["detail"] == "A deal that is Registered cannot become Not registered (未予登记)."
+    assert response.json()["detail"] == "The deal is Registered and cannot become Not registered (未予登记)."
 
 
 @pytest.mark.parametrize(

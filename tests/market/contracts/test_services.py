@@ -402,7 +402,7 @@ def test_submitting_twice_is_an_illegal_transition(submitted, seller_user):
 
     assert error.value.code == "illegal_transition"
     assert error.value.messages == [
-        "A deal that is Submitted for registration cannot become Submitted for registration."
+        "The deal is Submitted for registration and cannot become Submitted for registration."
     ]
 
 
@@ -505,7 +505,7 @@ def test_registering_a_contract_that_was_not_submitted_is_illegal(contract, regi
     with pytest.raises(ValidationError) as error:
         services.contract_register(actor=registrar, contract=contract)
 
-    assert error.value.messages == ["A deal that is Agreed and signed cannot become Registered."]
+    assert error.value.messages == ["The deal is Agreed and signed and cannot become Registered."]
     assert reload(contract).registration_number is None
 
 
@@ -612,7 +612,7 @@ def test_income_cannot_be_certified_before_registration(submitted, registrar):
             performed_on=timezone.localdate(),
         )
 
-    assert error.value.messages == ["A deal that is Submitted for registration cannot become Performed."]
+    assert error.value.messages == ["The deal is Submitted for registration and cannot become Performed."]
 
 
 # --- Permission matrix ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from market.choices import DealStatus
 from market.models import ContractRegistration
 from market.services import contracts as services
 from tests.market import factories as market_factories
-from tests.market.contracts.conftest import pdf_file, submitted_contract
+from tests.market.contracts.conftest import english_client, pdf_file, submitted_contract
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +255,7 @@ def test_the_queue_page_query_count_does_not_grow(
 ):
     for index in range(count):
         submitted_contract(market_factories.deal(seller, buyer, seller_user), chengdu_body, days_ago=index)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.force_login(registrar)
     client.get("/market/registration/")  # warm up per-process caches
 
@@ -287,14 +287,14 @@ def test_a_visitor_sees_the_board_with_amounts_only_by_consent(
         seller, buyer, seller_user, chengdu_body, registrar, disclose_amount=False, title="金额保密"
     )
 
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/market/disclosures/")
+    response = english_client().get("/market/disclosures/")
 
     page = response.content.decode()
     assert response.status_code == 200
     assert f'data-disclosure="{shown.pk}"' in page and f'data-disclosure="{hidden.pk}"' in page
     assert "1,000,000.00" in page
     assert page.count("Not disclosed") == 1
-    detail = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/market/disclosures/{hidden.pk}/").content.decode()
+    detail = english_client().get(f"/market/disclosures/{hidden.pk}/").content.decode()
     assert "Not disclosed" in detail and "1,000,000.00" not in detail
 
 
@@ -334,7 +334,7 @@ def test_the_disclosure_board_query_count_does_not_grow(
 ):
     for _ in range(count):
         registered(seller, buyer, seller_user, chengdu_body, registrar)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.get("/market/disclosures/")
 
     with django_assert_num_queries(DISCLOSURE_PAGE_QUERIES):

@@ -18,8 +18,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
 
 
-
-
 # --- inquiries -------------------------------------------------------------------------------------
 
 

@@ -284,7 +284,7 @@ def test_closing_twice_is_an_illegal_transition(inquiry, buyer_user):
     with pytest.raises(ValidationError) as raised:
         services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="再关一次")
 
-    assert raised.value.messages == ["A inquiry that is Closed cannot become Closed."]
+    assert raised.value.messages == ["The inquiry is Closed and cannot become Closed."]
     inquiry.refresh_from_db()
     assert inquiry.closed_reason == "不合适"
 
@@ -351,7 +351,7 @@ def test_proposing_on_a_converted_inquiry_is_illegal(negotiating_deal, inquiry, 
     with pytest.raises(ValidationError) as raised:
         services.deal_propose(actor=chengdu_staff, inquiry=inquiry, terms=dict(TERMS))
 
-    assert raised.value.messages == ["A inquiry that is Became a deal cannot become Became a deal."]
+    assert raised.value.messages == ["The inquiry is Became a deal and cannot become Became a deal."]
     assert Deal.objects.count() == 1
 
 

@@ -154,7 +154,7 @@ def test_closing_and_proposing_from_the_thread(active_listing, inquiry, buyer_us
     closed = client_for(buyer_user).post(f"/market/inquiries/{inquiry.pk}/close/", {"reason": "已成交"})
     assert closed.status_code == 400
     assert closed.context["close_form"].non_field_errors() == [
-        "A inquiry that is Became a deal cannot become Closed."
+        "The inquiry is Became a deal and cannot become Closed."
     ]
 
 

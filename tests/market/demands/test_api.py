@@ -448,7 +448,7 @@ def test_an_illegal_transition_is_a_400_naming_both_states(
     assert response.status_code == 400
     assert response.json() == {
         "code": "illegal_transition",
-        "detail": "A demand that is Published cannot become Published.",
+        "detail": "The demand is Published and cannot become Published.",
         "fields": {},
     }
 

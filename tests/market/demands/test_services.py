@@ -234,32 +234,32 @@ def test_the_return_reason_is_cleared_on_approval(poster, chengdu_enterprise, ch
         (
             DemandStatus.DRAFT,
             "approve",
-            "A demand that is Draft cannot become Published.",
+            "The demand is Draft and cannot become Published.",
         ),
         (
             DemandStatus.PUBLISHED,
             "approve",
-            "A demand that is Published cannot become Published.",
+            "The demand is Published and cannot become Published.",
         ),
         (
             DemandStatus.PUBLISHED,
             "return",
-            "A demand that is Published cannot become Returned for changes.",
+            "The demand is Published and cannot become Returned for changes.",
         ),
         (
             DemandStatus.PUBLISHED,
             "submit",
-            "A demand that is Published cannot become Submitted for review.",
+            "The demand is Published and cannot become Submitted for review.",
         ),
         (
             DemandStatus.CLOSED,
             "close",
-            "A demand that is Closed cannot become Closed.",
+            "The demand is Closed and cannot become Closed.",
         ),
         (
             DemandStatus.CLOSED,
             "submit",
-            "A demand that is Closed cannot become Submitted for review.",
+            "The demand is Closed and cannot become Submitted for review.",
         ),
     ],
 )

@@ -184,7 +184,7 @@ def test_publish_permission_matrix(draft_listing, chengdu_admin, buyer, chengdu_
     assert again.status_code == 400
     assert again.data == {
         "code": "illegal_transition",
-        "detail": "A listing that is In publicity (公示) cannot become In publicity (公示).",
+        "detail": "The listing is In publicity (公示) and cannot become In publicity (公示).",
         "fields": {},
     }
     patch = english_client(chengdu_admin).patch(

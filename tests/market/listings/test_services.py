@@ -233,7 +233,7 @@ def test_publishing_twice_is_an_illegal_transition(chengdu_admin, publicity_list
         services.listing_publish(actor=chengdu_admin, listing=publicity_listing)
     assert error.value.code == "illegal_transition"
     assert error.value.messages == [
-        "A listing that is In publicity (公示) cannot become In publicity (公示)."
+        "The listing is In publicity (公示) and cannot become In publicity (公示)."
     ]
 
 
@@ -283,7 +283,7 @@ def test_listings_in_a_deal_or_past_cannot_be_withdrawn(chengdu_institution, che
         services.listing_withdraw(actor=chengdu_admin, listing=listing)
     assert error.value.code == "illegal_transition"
     assert error.value.messages == [
-        f"A listing that is {ListingStatus(status).label} cannot become Withdrawn."
+        f"The listing is {ListingStatus(status).label} and cannot become Withdrawn."
     ]
 
 
@@ -481,7 +481,7 @@ def test_mark_in_deal_is_idempotent_and_refuses_a_listing_in_publicity(
     assert services.listing_mark_in_deal(listing=active).status == ListingStatus.IN_DEAL
     with pytest.raises(ValidationError) as error:
         services.listing_mark_in_deal(listing=publicity_listing)
-    assert error.value.messages == ["A listing that is In publicity (公示) cannot become In a deal."]
+    assert error.value.messages == ["The listing is In publicity (公示) and cannot become In a deal."]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,262 @@
+"""``manage.py seed_demo`` builds a plausible demo market through the real services: listings in every
+state, demands, inquiries, deals in every state and about 120 registered contracts over the 21 市(州)
+and the years since 2021; a second run creates nothing.
+
+The specifications are checked without a database; the whole command runs (twice) once for the module,
+because it files hundreds of records through the services.
+"""
+
+import re
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import F
+from django.test import override_settings
+from django.utils import timezone, translation
+
+from accounts.models import User
+from institutions import demo_data as institution_demo
+from institutions.models import AuditEvent
+from market import demo_data, policies
+from market.choices import DealStatus, DemandStatus, ListingStatus, RejectionReason
+from market.models import (
+    ContractRegistration,
+    Deal,
+    DealBroker,
+    Demand,
+    Inquiry,
+    InquiryMessage,
+    Listing,
+    ListingObjection,
+)
+from notifications.models import Notification
+from tests.conftest import load_reference_data
+
+TODAY = timezone.localdate()
+SPECS = demo_data.market_specs(TODAY)
+REGISTERED = [chain for chain in SPECS.chains if chain.is_registered]
+CITY_CODES = {city.code for city in institution_demo.CITIES}
+YEARS = set(range(demo_data.FIRST_YEAR, TODAY.year + 1))
+DEAL_OUTCOMES = {"negotiating", "agreed", "submitted", "registered", "rejected", "performed", "cancelled"}
+
+
+def city(key: str) -> str:
+    return demo_data.city_of(demo_data.ORGANISATIONS[key].region)
+
+
+# --- the specifications -------------------------------------------------------------------------------
+
+
+def test_the_specifications_are_the_same_for_the_same_day():
+    again = demo_data.market_specs(TODAY)
+
+    assert again.listings == SPECS.listings
+    assert again.demands == SPECS.demands
+    assert again.chains == SPECS.chains
+    assert again.inquiries == SPECS.inquiries
+
+
+def test_there_are_about_150_listings_70_demands_160_deals_and_60_further_inquiries():
+    assert len(SPECS.listings) == 148
+    assert len({spec.title for spec in SPECS.listings}) == 148
+    assert len([spec for spec in SPECS.listings if not spec.achievement]) == 15
+    assert len(SPECS.demands) == 70
+    assert len(SPECS.chains) == 160
+    assert Counter(chain.outcome for chain in SPECS.inquiries) == {"open": 40, "closed": 20}
+    for chain in [*SPECS.chains, *SPECS.inquiries]:
+        assert 2 <= len(chain.messages) <= 4
+
+
+def test_every_deal_state_is_there_and_120_contracts_are_registered():
+    outcomes = Counter(chain.outcome for chain in SPECS.chains)
+
+    assert set(outcomes) == DEAL_OUTCOMES
+    assert outcomes["registered"] + outcomes["performed"] == 120
+    assert outcomes["performed"] >= 20
+    assert {chain.rejection_reason for chain in SPECS.chains if chain.outcome == "rejected"} <= set(
+        RejectionReason.values
+    )
+    assert any(chain.cancelled_after_signing for chain in SPECS.chains)
+    assert any(not chain.cancelled_after_signing for chain in SPECS.chains if chain.outcome == "cancelled")
+
+
+def test_registered_contracts_cover_all_21_cities_on_both_sides_and_every_year_since_2021():
+    assert {city(chain.seller) for chain in REGISTERED} == {*CITY_CODES, "510000"}
+    assert {city(chain.buyer) for chain in REGISTERED} == CITY_CODES
+    assert {chain.decided_on.year for chain in REGISTERED} == YEARS
+    recent = [
+        chain for chain in REGISTERED if (TODAY - chain.decided_on).days < settings.MARKET_DISCLOSURE_DAYS
+    ]
+    assert len(recent) == demo_data.RECENT_REGISTERED
+
+
+def test_amounts_and_dates_are_consistent():
+    for chain in REGISTERED:
+        technical = chain.amount - (
+            chain.corrected_non_technical
+            if chain.corrected_non_technical is not None
+            else chain.non_technical
+        )
+        assert Decimal(10_000) <= chain.amount <= Decimal(60_000_000), chain.amount
+        assert Decimal(0) < technical <= chain.amount
+        assert (
+            chain.opened_on <= chain.proposed_on <= chain.signed_on <= chain.submitted_on <= chain.decided_on
+        )
+        assert chain.decided_on <= TODAY
+        if chain.outcome == "performed":
+            assert chain.decided_on < chain.performed_on < TODAY
+            assert Decimal(0) < chain.certified_income <= technical
+    with_costs = [chain for chain in REGISTERED if chain.non_technical or chain.corrected_non_technical]
+    assert len(with_costs) >= 10
+    assert max(chain.amount for chain in REGISTERED) >= Decimal(10_000_000)
+    assert min(chain.amount for chain in REGISTERED) < Decimal(100_000)
+
+
+# --- the command ----------------------------------------------------------------------------------------
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        "listings": Listing.objects.count(),
+        "objections": ListingObjection.objects.count(),
+        "demands": Demand.objects.count(),
+        "inquiries": Inquiry.objects.count(),
+        "messages": InquiryMessage.objects.count(),
+        "deals": Deal.objects.count(),
+        "brokers": DealBroker.objects.count(),
+        "contracts": ContractRegistration.objects.count(),
+        "users": User.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+    }
+
+
+def _seed() -> str:
+    out = StringIO()
+    with translation.override("en"):
+        call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``seed_demo`` run twice for this module and committed, as the command commits (one transaction per
+    record). Afterwards the database is emptied, as after a transactional test, and the reference
+    tables are loaded again for the tests that follow. The signed contracts go to a temporary folder."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        try:
+            first = _seed()
+            before = _row_counts()
+            second = _seed()
+            yield {"first": first, "second": second, "before": before, "after": _row_counts()}
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            load_reference_data()
+
+
+def test_the_command_reports_what_it_created_and_the_new_logins(db, seeded):
+    assert seeded["first"].startswith("Demo data: 300 achievements created, ")
+    assert "148 listings created" in seeded["first"]
+    assert "160 deals created" in seeded["first"]
+    assert "120 contracts registered" in seeded["first"]
+    for username in ("registrar", "registrar-cd", "enterprise-cd"):
+        assert f"\n{username} " in seeded["first"]
+
+
+def test_a_second_run_creates_nothing(db, seeded):
+    assert seeded["after"] == seeded["before"]
+    assert seeded["second"].startswith("Demo data: already in place, nothing changed.")
+
+
+def test_the_market_has_the_specified_records_in_every_state(db, seeded):
+    deal_statuses = Counter(Deal.objects.values_list("status", flat=True))
+    expected = Counter(chain.outcome for chain in SPECS.chains)
+
+    assert deal_statuses == {DealStatus(outcome): count for outcome, count in expected.items()}
+    assert set(Listing.objects.values_list("status", flat=True)) == set(ListingStatus.values)
+    assert set(Demand.objects.values_list("status", flat=True)) == set(DemandStatus.values)
+    assert Listing.objects.count() == len(SPECS.listings)
+    assert Demand.objects.count() == len(SPECS.demands)
+    assert Inquiry.objects.count() == len(SPECS.chains) + len(SPECS.inquiries)
+    assert Counter(ListingObjection.objects.values_list("status", flat=True)) == {
+        "open": 3,
+        "dismissed": 3,
+        "upheld": 2,
+    }
+    assert DealBroker.objects.count() == sum(len(chain.brokers) for chain in SPECS.chains)
+    assert set(DealBroker.objects.values_list("role", flat=True)) == {
+        "intermediary",
+        "commission_agent",
+        "agent",
+    }
+
+
+def test_registered_contracts_spread_over_cities_and_years_with_16_digit_numbers(db, seeded):
+    contracts = ContractRegistration.objects.registered().select_related("deal", "registration_body")
+
+    assert contracts.count() == 120
+    assert {contract.seller_region_code[:4] + "00" for contract in contracts} == {*CITY_CODES, "510000"}
+    assert {contract.buyer_region_code[:4] + "00" for contract in contracts} == CITY_CODES
+    assert {timezone.localtime(contract.registered_at).year for contract in contracts} == YEARS
+    numbers = [contract.registration_number for contract in contracts]
+    assert len(set(numbers)) == 120
+    for contract in contracts:
+        number = contract.registration_number
+        assert re.fullmatch(r"\d{16}", number), number
+        assert number[:4] == str(timezone.localtime(contract.registered_at).year), number
+        assert number[4:10] == contract.registration_body.region_id, number
+        assert contract.technical_amount == contract.contract_amount - contract.non_technical_amount
+        assert contract.disclosure_starts_on == timezone.localtime(contract.registered_at).date()
+        assert contract.signed_on == contract.deal.signed_on
+    assert contracts.filter(technical_amount__lt=F("contract_amount")).count() >= 10
+
+
+def test_contracts_follow_the_rules_in_force_when_they_were_submitted(db, seeded):
+    submitted = ContractRegistration.objects.filter(submitted_at__isnull=False).select_related("rule_set")
+    switch = date(2026, 1, 23)
+
+    for contract in submitted:
+        day = timezone.localtime(contract.submitted_at).date()
+        assert contract.rule_set.code == ("most-2000" if day < switch else "miit-2026"), day
+        assert contract.due_on == policies.decision_due(day, 30)
+
+
+def test_a_few_registered_deals_are_on_the_disclosure_board_today(db, seeded):
+    assert ContractRegistration.objects.disclosed().count() == demo_data.RECENT_REGISTERED
+
+
+def test_performed_deals_have_certified_income_and_refused_ones_a_coded_reason(db, seeded):
+    performed = ContractRegistration.objects.filter(deal__status=DealStatus.PERFORMED).select_related("deal")
+    refused = ContractRegistration.objects.filter(deal__status=DealStatus.REJECTED)
+
+    assert performed.count() == Counter(chain.outcome for chain in SPECS.chains)["performed"]
+    for contract in performed:
+        assert Decimal(0) < contract.certified_income <= contract.technical_amount
+        assert contract.deal.performed_on > timezone.localtime(contract.registered_at).date()
+    assert refused.count() == 6
+    assert set(refused.values_list("rejection_reason", flat=True)) <= set(RejectionReason.values)
+    assert not refused.filter(rejection_reason=RejectionReason.OTHER, rejection_note="").exists()
+
+
+def test_the_demo_registrars_have_contracts_in_their_queues(db, seeded):
+    chengdu = ContractRegistration.objects.filter(registration_body__name="成都市技术合同认定登记站")
+    province = ContractRegistration.objects.filter(registration_body__name="四川省技术合同认定登记中心")
+
+    assert chengdu.registered().count() >= 5
+    assert province.registered().count() >= 1
+    registrar = User.objects.get(username="registrar-cd")
+    assert set(chengdu.values_list("registrar", flat=True)) - {None} == {registrar.pk}
+
+
+def test_the_seed_leaves_no_notifications_and_is_audited_as_seed_demo(db, seeded):
+    # The registration rule sets are reference data, loaded before the seed.
+    events = AuditEvent.objects.filter(pgh_obj_model__startswith="market.").exclude(
+        pgh_obj_model="market.RegistrationRuleSet"
+    )
+
+    assert Notification.objects.count() == 0
+    assert set(events.values_list("pgh_context__source", flat=True)) == {"seed_demo"}
