@@ -1,7 +1,7 @@
 """Small display helpers for the institution pages."""
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.translation import get_language
@@ -78,10 +78,10 @@ def yuan_compact(value) -> str:
     amount = Decimal(value)
     if get_language().startswith("zh"):
         if abs(amount) >= 100_000_000:
-            return f"{_grouped((amount / 100_000_000).quantize(Decimal('0.01')))}亿元"
+            return f"{_grouped((amount / 100_000_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}亿元"
         if abs(amount) >= 10_000:
-            return f"{_grouped((amount / 10_000).quantize(Decimal('0.01')))}万元"
+            return f"{_grouped((amount / 10_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}万元"
         return f"{_grouped(amount)}元"
     if abs(amount) >= 1_000_000:
-        return f"¥{_grouped((amount / 1_000_000).quantize(Decimal('0.01')))} million"
+        return f"¥{_grouped((amount / 1_000_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))} million"
     return f"¥{_grouped(amount)}"
