@@ -109,7 +109,8 @@ def actor_roles(user) -> ActorRoles:
             if (not roles or m.role in roles) and (kinds is None or m.organisation.kind in kinds)
         )
 
-    official_kinds = {OrganisationKind.GOVERNMENT_DEPARTMENT, OrganisationKind.REGISTRATION_BODY}
+    # A registrar (an official of a contract registration body) registers contracts submitted to that
+    # body and nothing else: the supervising posts come from government S&T departments only.
     posts = tuple(
         OfficialPost(
             organisation_id=m.organisation_id,
@@ -120,7 +121,7 @@ def actor_roles(user) -> ActorRoles:
             prefix=m.organisation.region.jurisdiction_prefix,
         )
         for m in memberships
-        if m.role == MembershipRole.OFFICIAL and m.organisation.kind in official_kinds
+        if m.role == MembershipRole.OFFICIAL and m.organisation.kind == OrganisationKind.GOVERNMENT_DEPARTMENT
     )
     roles = ActorRoles(
         is_authenticated=True,

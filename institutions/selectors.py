@@ -16,7 +16,8 @@ from institutions.models import Designation, Membership, Organisation, Region
 from institutions.querysets import LIVE_DESIGNATION_STATUSES
 from institutions.roles import actor_roles
 
-OFFICIAL_ORGANISATION_KINDS = (OrganisationKind.GOVERNMENT_DEPARTMENT, OrganisationKind.REGISTRATION_BODY)
+# Supervising officials; the officials of a registration body are its registrars (roles.registrar_of).
+OFFICIAL_ORGANISATION_KINDS = (OrganisationKind.GOVERNMENT_DEPARTMENT,)
 
 ORGANISATION_ORDERINGS = {
     "name": ("name",),

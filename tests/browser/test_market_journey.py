@@ -59,11 +59,10 @@ def people():
     enterprise = market_factories.enterprise(BUYER, "510603")
     enterprise.entity_type = buyer_type
     enterprise.save(update_fields=["entity_type"])
-    buyer = factories.staff_of(enterprise, username="dy-buyer", full_name="赵德阳")
+    factories.staff_of(enterprise, username="dy-buyer", full_name="赵德阳")
 
     # the province's body and Chengdu's: the seller (成都市武侯区) belongs to the more specific one
-    province_body = market_factories.registration_body("510000")
-    market_factories.registrar_of(province_body, "sc-registrar")
+    market_factories.registration_body("510000")
     body = market_factories.registration_body("510100")
     registrar = market_factories.registrar_of(body, "cd-registrar")
     registrar.full_name = "陈登记"
@@ -110,6 +109,7 @@ def test_a_listing_is_published_negotiated_registered_and_disclosed(page, people
     page.fill("input[name=contact_name]", "王晓川")
     page.fill("input[name=contact_phone]", "028-85400000")
     page.fill("input[name=contact_email]", "tech-transfer@scu.example.cn")
+    screenshot(page, "market-listing-form")
     page.click("form:has(input[name=contact_name]) button[type=submit]")
 
     expect(page).to_have_url(re.compile(r"/market/listings/\d+/$"))
@@ -305,5 +305,8 @@ def test_a_listing_is_published_negotiated_registered_and_disclosed(page, people
     expect(disclosed.locator("[data-amount]")).to_contain_text(TECHNICAL_AMOUNT)  # both parties consented
     screenshot(page, "market-disclosure-board")
     disclosed.locator(f"a[href='/market/disclosures/{contract_pk}/']").click()
+    expect(page).to_have_url(re.compile(rf"/market/disclosures/{contract_pk}/$"))
     expect(page.locator("body")).to_contain_text(TITLE)
     expect(page.locator("body")).to_contain_text(BUYER)
+    expect(page.locator("dd[data-amount]")).to_contain_text(TECHNICAL_AMOUNT)
+    screenshot(page, "market-disclosure-detail")

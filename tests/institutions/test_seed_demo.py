@@ -193,8 +193,8 @@ def test_each_demo_user_has_the_intended_roles():
         "enterprise": ["enterprise_user"],
         "broker": ["broker"],
         "enterprise-cd": ["enterprise_user"],
-        "registrar": ["official", "registrar"],
-        "registrar-cd": ["official", "registrar"],
+        "registrar": ["registrar"],
+        "registrar-cd": ["registrar"],
         "partner": ["partner"],
     }
     assert {name: actor_roles(user).labels for name, user in users.items()} == expected_labels

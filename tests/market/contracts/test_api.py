@@ -73,8 +73,8 @@ def test_the_seller_prepares_the_form_once(client_as, deal, chengdu_body):
 
 @pytest.mark.parametrize(
     ("who", "status_code"),
-    # The registrar is an official over 成都: the deal is visible, the action forbidden.
-    [("anonymous", 401), ("buyer_user", 403), ("other_party", 404), ("registrar", 403)],
+    # A registrar sees a deal only once it is submitted to their body: before that it is not found.
+    [("anonymous", 401), ("buyer_user", 403), ("other_party", 404), ("registrar", 404)],
 )
 def test_only_the_seller_may_prepare(client_as, deal, chengdu_body, who, status_code):
     response = client_as(who).post(URL, {"deal": deal.pk}, format="json")
