@@ -909,7 +909,9 @@ DEMO_USERS = [
         "scu-admin",
         "陈望江",
         _("Institution admin"),
-        _("Edits the profile and members of %(organisation)s, files its achievements and lists them on the market"),
+        _(
+            "Edits the profile and members of %(organisation)s, files its achievements and lists them on the market"
+        ),
         (("scu_office", MembershipRole.ADMIN),),
     ),
     DemoUser(
@@ -932,7 +934,9 @@ DEMO_USERS = [
         "broker",
         "周天府",
         _("Broker"),
-        _("Broker at %(organisation)s, a market-based agency; engaged on deals as intermediary, commission agent or agent"),
+        _(
+            "Broker at %(organisation)s, a market-based agency; engaged on deals as intermediary, commission agent or agent"
+        ),
         (("chengdu_market", MembershipRole.BROKER),),
     ),
     DemoUser(

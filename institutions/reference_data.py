@@ -6,6 +6,7 @@ classes so that the migration can pass its historical models.
 
 import csv
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -57,3 +58,19 @@ def load_classifications(classification_model) -> int:
         )
         by_key[(row["scheme"], row["version"], row["code"])] = entry
     return len(rows)
+
+
+@cache
+def region_names() -> dict[str, str]:
+    """GB/T 2260 code → name, read from the committed table (no query), for codes stored as snapshots."""
+    return {row["code"]: row["name"] for row in _rows(REGIONS_FILE)}
+
+
+@cache
+def entity_type_names() -> dict[str, tuple[str, str]]:
+    """买/卖方性质 code → (Chinese name, English name), from the committed table (no query)."""
+    return {
+        row["code"]: (row["name"], row["name_en"])
+        for row in _rows(CLASSIFICATIONS_FILE)
+        if row["scheme"] == "entity_type"
+    }

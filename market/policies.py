@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market.choices import (
@@ -81,7 +82,9 @@ def signing_blocker(
         publicity_ends_at is not None and now < publicity_ends_at
     ):
         return _("The listing is still in its publicity period; the deal can be signed after %(end)s.") % {
-            "end": publicity_ends_at.strftime("%Y-%m-%d %H:%M") if publicity_ends_at else "—"
+            "end": timezone.localtime(publicity_ends_at).strftime("%Y-%m-%d %H:%M")
+            if publicity_ends_at
+            else "—"
         }
     if listing_status not in (ListingStatus.ACTIVE, ListingStatus.IN_DEAL):
         return _("The listing is no longer on the market.")
@@ -243,7 +246,7 @@ def disclosure_window(registered_on: date, days: int) -> tuple[date, date]:
 # Pre-filling a contract from a deal -----------------------------------------------------------------
 
 _MODE_CATEGORY: dict[str, tuple[str, str]] = {
-    TransactionMode.TRANSFER: (ContractCategory.TRANSFER, ContractSubType.PATENT_RIGHT),
+    TransactionMode.TRANSFER: (ContractCategory.TRANSFER, ContractSubType.PATENT_RIGHT),  # refined by the IP
     TransactionMode.LICENCE_EXCLUSIVE: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
     TransactionMode.LICENCE_SOLE: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
     TransactionMode.LICENCE_ORDINARY: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
@@ -262,7 +265,20 @@ _MODE_LICENCE_SCOPE = {
 }
 
 
-def category_for_mode(transaction_mode: str) -> tuple[str, str, str]:
-    """(category, sub-type, licence scope) a deal's transaction mode suggests for its contract."""
+_PATENTS = frozenset({"invention_patent", "utility_model", "design_patent"})
+_OTHER_IP = frozenset({"software_copyright", "plant_variety", "ic_layout"})
+
+
+def category_for_mode(transaction_mode: str, ip_type: str = "none") -> tuple[str, str, str]:
+    """(category, sub-type, licence scope) a deal's transaction mode and the IP it concerns suggest for
+    its contract: a transfer of a patent is 专利权转让, of other IP 其他知识产权转让, of unpatented know-how
+    技术秘密转让; a licence is 专利实施许可 or 技术秘密使用许可."""
     category, sub_type = _MODE_CATEGORY[transaction_mode]
+    if transaction_mode == TransactionMode.TRANSFER:
+        if ip_type in _OTHER_IP:
+            sub_type = ContractSubType.OTHER_IP_TRANSFER
+        elif ip_type not in _PATENTS:
+            sub_type = ContractSubType.TECHNICAL_SECRET_TRANSFER
+    elif category == ContractCategory.LICENCE and ip_type not in _PATENTS:
+        sub_type = ContractSubType.TECHNICAL_SECRET_LICENCE
     return category, sub_type, _MODE_LICENCE_SCOPE.get(transaction_mode, "")

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import get_language
 
+from institutions import reference_data
 from institutions.choices import DesignationLevel, DesignationStatus, RegionLevel, ServiceType
 
 register = template.Library()
@@ -85,3 +86,18 @@ def yuan_compact(value) -> str:
     if abs(amount) >= 1_000_000:
         return f"¥{_grouped((amount / 1_000_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))} million"
     return f"¥{_grouped(amount)}"
+
+
+@register.filter
+def region_name(code: str) -> str:
+    """``510107`` → ``武侯区`` for region codes kept as snapshots (the code itself if unknown)."""
+    return reference_data.region_names().get(code, code) if code else ""
+
+
+@register.filter
+def entity_type_name(code: str) -> str:
+    """``022`` → ``高等院校`` (English pages: ``Higher education institution``)."""
+    names = reference_data.entity_type_names().get(code)
+    if names is None:
+        return code or ""
+    return names[0] if get_language().startswith("zh") else names[1]

@@ -28,7 +28,10 @@ class CityFilter(django_filters.ModelChoiceFilter):
 
 class _ContractFilterSetBase(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
-        field_name="contract_category", choices=ContractCategory.choices, label=_("Contract category")
+        field_name="contract_category",
+        choices=ContractCategory.choices,
+        label=_("Contract category"),
+        empty_label=_("All categories"),
     )
 
 
@@ -36,7 +39,9 @@ class RegistrationQueueFilterSet(_ContractFilterSetBase):
     """The registrar's queue: by category, year of application and the seller's city."""
 
     year = django_filters.NumberFilter(field_name="submitted_at__year", label=_("Year of application"))
-    city = CityFilter(queryset=_cities(), method="filter_city", label=_("Seller's city"))
+    city = CityFilter(
+        queryset=_cities(), method="filter_city", label=_("Seller's city"), empty_label=_("All cities")
+    )
 
     class Meta:
         model = ContractRegistration
@@ -63,7 +68,12 @@ class DisclosureFilterSet(_ContractFilterSetBase):
     """The public disclosure board: by city (seller or buyer), category and year of registration."""
 
     year = django_filters.NumberFilter(field_name="registered_at__year", label=_("Year of registration"))
-    city = CityFilter(queryset=_cities(), method="filter_city", label=_("City (seller or buyer)"))
+    city = CityFilter(
+        queryset=_cities(),
+        method="filter_city",
+        label=_("City (seller or buyer)"),
+        empty_label=_("All cities"),
+    )
 
     class Meta:
         model = ContractRegistration

@@ -166,7 +166,8 @@ def contract_prepare(*, actor, deal: Deal) -> ContractRegistration:
             % {"region": seller.region.name},
             code="no_registration_body",
         )
-    category, sub_type, licence_scope = policies.category_for_mode(deal.transaction_mode)
+    ip_type = _ip_type(deal)
+    category, sub_type, licence_scope = policies.category_for_mode(deal.transaction_mode, ip_type)
     signed_on = deal.signed_on or timezone.localdate()
     contract = ContractRegistration(
         deal=deal,
@@ -182,7 +183,7 @@ def contract_prepare(*, actor, deal: Deal) -> ContractRegistration:
         non_technical_amount=Decimal("0"),
         technical_amount=policies.technical_amount(deal.amount, Decimal("0")),
         payment_method=deal.payment_method,
-        ip_type=_ip_type(deal),
+        ip_type=ip_type,
         technology_field_id=_technology_field_id(deal),
         **parties,
     )

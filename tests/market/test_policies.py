@@ -114,8 +114,9 @@ def test_signing_waits_for_the_publicity_to_end():
         now=NOW,
     )
 
-    assert reason.startswith("The listing is still in its publicity period")
-    assert "2026-12-01" in reason
+    assert reason == (
+        "The listing is still in its publicity period; the deal can be signed after 2026-12-01 18:00."
+    )  # local time (Asia/Shanghai), not UTC
 
 
 def test_an_open_objection_blocks_signing_even_after_publicity():
@@ -298,6 +299,21 @@ def test_impossible_registration_numbers_are_refused(region, serial):
 
 def test_disclosure_includes_both_ends():
     assert policies.disclosure_window(date(2026, 11, 28), 7) == (date(2026, 11, 28), date(2026, 12, 4))
+
+
+@pytest.mark.parametrize(
+    ("mode", "ip_type", "expected"),
+    [
+        (TransactionMode.TRANSFER, "invention_patent", ContractSubType.PATENT_RIGHT),
+        (TransactionMode.TRANSFER, "software_copyright", ContractSubType.OTHER_IP_TRANSFER),
+        (TransactionMode.TRANSFER, "none", ContractSubType.TECHNICAL_SECRET_TRANSFER),
+        (TransactionMode.LICENCE_ORDINARY, "utility_model", ContractSubType.PATENT_LICENCE),
+        (TransactionMode.LICENCE_EXCLUSIVE, "technical_secret", ContractSubType.TECHNICAL_SECRET_LICENCE),
+        (TransactionMode.INVESTMENT, "invention_patent", ContractSubType.TECHNOLOGY_EQUITY),
+    ],
+)
+def test_the_suggested_sub_type_follows_the_ip(mode, ip_type, expected):
+    assert policies.category_for_mode(mode, ip_type)[1] == expected
 
 
 @pytest.mark.parametrize("mode", TransactionMode.values)

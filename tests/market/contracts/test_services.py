@@ -96,7 +96,9 @@ def test_prepare_fills_the_form_from_the_deal_and_the_parties(seller, buyer, sel
     )
 
 
-def test_prepare_suggests_a_licence_with_its_scope(seller, buyer, seller_user, chengdu_body):
+def test_prepare_suggests_a_know_how_licence_with_its_scope_when_no_patent_is_involved(
+    seller, buyer, seller_user, chengdu_body
+):
     deal = market_factories.deal(
         seller, buyer, seller_user, transaction_mode=TransactionMode.LICENCE_SOLE, contract_category="licence"
     )
@@ -105,7 +107,7 @@ def test_prepare_suggests_a_licence_with_its_scope(seller, buyer, seller_user, c
 
     assert (contract.contract_category, contract.sub_type, contract.licence_scope) == (
         "licence",
-        "patent_licence",
+        "technical_secret_licence",
         "sole",
     )
     assert contract.ip_type == ContractIPType.NONE

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from institutions.roles import forget_roles
 from market.choices import DealStatus, InquiryStatus, ListingStatus
@@ -248,7 +249,7 @@ def test_a_deal_in_publicity_shows_its_signing_blocker_and_confirming_is_a_400(
         actor=buyer_user, listing=publicity_listing, buyer=buyer_enterprise, message="想要"
     )
     deal = services.deal_propose(actor=buyer_user, inquiry=inquiry, terms=dict(TERMS))
-    end = publicity_listing.publicity_ends_at.strftime("%Y-%m-%d %H:%M")
+    end = timezone.localtime(publicity_listing.publicity_ends_at).strftime("%Y-%m-%d %H:%M")
     message = f"The listing is still in its publicity period; the deal can be signed after {end}."
 
     shown = api_for(chengdu_staff).get(f"/api/v1/deals/{deal.pk}/")

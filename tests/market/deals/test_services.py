@@ -409,7 +409,7 @@ def test_signing_is_refused_while_publicity_runs_and_nothing_changes(
     with pytest.raises(ValidationError) as raised:
         services.deal_confirm(actor=chengdu_staff, deal=deal)
 
-    end = publicity_listing.publicity_ends_at.strftime("%Y-%m-%d %H:%M")
+    end = timezone.localtime(publicity_listing.publicity_ends_at).strftime("%Y-%m-%d %H:%M")
     assert raised.value.messages == [
         f"The listing is still in its publicity period; the deal can be signed after {end}."
     ]

@@ -3,6 +3,7 @@ may see and do what, and fixed query counts."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from market.choices import DealStatus, InquiryStatus
 from market.models import DealBroker, Inquiry
@@ -169,7 +170,7 @@ def test_the_deal_page_warns_while_publicity_runs_and_refuses_to_sign(
     )
     deal = services.deal_propose(actor=buyer_user, inquiry=inquiry, terms=dict(TERMS))
     client = client_for(chengdu_staff)
-    end = publicity_listing.publicity_ends_at.strftime("%Y-%m-%d %H:%M")
+    end = timezone.localtime(publicity_listing.publicity_ends_at).strftime("%Y-%m-%d %H:%M")
     blocker = f"The listing is still in its publicity period; the deal can be signed after {end}."
 
     page = client.get(f"/market/deals/{deal.pk}/")
