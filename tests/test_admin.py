@@ -26,7 +26,9 @@ def data(chengdu_staff, chengdu_official, chengdu_institution):
     buyer = market_factories.enterprise()
     buyer_user = market_factories.enterprise_user(buyer, "admin-test-buyer")
     listing = market_factories.listing(chengdu_institution, chengdu_staff, achievement=achievement)
-    ListingObjection.objects.create(listing=listing, filed_by=buyer_user, reasons="成果权属存在争议，请核实。")
+    ListingObjection.objects.create(
+        listing=listing, filed_by=buyer_user, reasons="成果权属存在争议，请核实。"
+    )
     inquiry = market_factories.inquiry(listing, buyer, buyer_user)
     InquiryMessage.objects.create(inquiry=inquiry, author=buyer_user, body="请提供中试报告。")
     deal = market_factories.deal(
