@@ -51,6 +51,7 @@ def test_city_official_works_the_directory_of_their_jurisdiction(page, network):
     expect(page.locator("body")).to_contain_text("李成都")
 
     # narrows the directory to their jurisdiction: 成都's institutions, not 绵阳's
+    page.locator("[data-nav=supervision]").click()  # the officials' menu
     page.locator("a[href$='?scope=jurisdiction']").first.click()
     results = page.locator("#directory-results")
     expect(results).to_contain_text("成都锦江技术转移中心")
