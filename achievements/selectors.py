@@ -6,7 +6,7 @@ drafts; platform admins see everything.
 """
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 
 from django.conf import settings
@@ -155,12 +155,25 @@ class PossibleDuplicate:
     achievement: Achievement
     reason: str  # "patent" or "title"
     similarity: float
+    visible: bool = True  # False: shown without its identity (another institution's pending filing)
 
 
 def achievement_possible_duplicates(
-    *, title: str, patent_numbers: list[str] | None = None, exclude_pk: int | None = None, limit: int = 5
+    *,
+    actor,
+    title: str,
+    patent_numbers: list[str] | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 5,
 ) -> list[PossibleDuplicate]:
-    """Filings (not withdrawn) that share a patent number or have a near-identical title (two queries)."""
+    """Filings (not withdrawn) that share a patent number or have a near-identical title, as ``actor``
+    may see them (two queries).
+
+    A filing the actor may see is shown in full. One past the draft stage that the actor may not see
+    (another institution's pending filing) is shown without naming it, so the filer learns that the
+    patent or title is already filed without reading anything private; other institutions' drafts are
+    left out altogether. Pages and API use this one rule.
+    """
     found: dict[int, PossibleDuplicate] = {}
     candidates = Achievement.objects.exclude(status=AchievementStatus.WITHDRAWN).select_related(
         "filing_institution"
@@ -188,7 +201,13 @@ def achievement_possible_duplicates(
             similarity = policies.title_similarity(title, achievement.title)
             if similarity >= settings.DUPLICATE_TITLE_SIMILARITY and achievement.pk not in found:
                 found[achievement.pk] = PossibleDuplicate(achievement, "title", round(similarity, 2))
-    return list(found.values())[:limit]
+    shown = []
+    for duplicate in found.values():
+        if actor.has_perm("achievements.view_achievement", duplicate.achievement):
+            shown.append(duplicate)
+        elif duplicate.achievement.status != AchievementStatus.DRAFT:
+            shown.append(replace(duplicate, visible=False))
+    return shown[:limit]
 
 
 def catalogue_list(*, actor, include_drafts: bool = False) -> QuerySet[DualUseCatalogue]:

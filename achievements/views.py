@@ -157,18 +157,17 @@ def achievement_permissions(user, achievement: Achievement) -> dict[str, bool]:
 
 
 def _duplicates(user, achievement: Achievement) -> list[dict]:
-    """Possible duplicates by patent number or near-identical title. Those the user may not open (another
-    institution's unpublished filing) are shown without their title."""
+    """Possible duplicates by patent number or near-identical title, as the user may see them."""
     numbers = [asset.number for asset in achievement.ip_assets.all() if asset.kind in PATENT_KINDS]
     found = selectors.achievement_possible_duplicates(
-        title=achievement.title, patent_numbers=numbers, exclude_pk=achievement.pk
+        actor=user, title=achievement.title, patent_numbers=numbers, exclude_pk=achievement.pk
     )
     return [
         {
             "achievement": duplicate.achievement,
             "reason": duplicate.reason,
             "similarity": round(duplicate.similarity * 100),
-            "visible": user.has_perm("achievements.view_achievement", duplicate.achievement),
+            "visible": duplicate.visible,
         }
         for duplicate in found
     ]

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from achievements import selectors, services
 from achievements.api import serializers
-from achievements.choices import PATENT_KINDS, AchievementStatus
+from achievements.choices import PATENT_KINDS
 from achievements.filters import AchievementFilterSet
 from achievements.models import Achievement, AchievementOwner, Attachment, IPAsset
 from config.api.permissions import PublicReadOnly
@@ -61,26 +61,15 @@ def _filing_input(validated: dict) -> tuple[dict, list | None, list | None]:
     return data, owners, contributors
 
 
-def _shown_duplicates(user, found: list[selectors.PossibleDuplicate]) -> list[dict]:
-    """Possible duplicates as the actor may see them.
-
-    A filing the actor may see is shown in full. One past the draft stage that the actor may not see
-    (another institution's pending filing) is shown without naming it, so the filer learns that the
-    patent or title is already filed without reading anything private; other institutions' drafts are
-    left out altogether.
-    """
-    shown = []
-    for duplicate in found:
-        if user.has_perm("achievements.view_achievement", duplicate.achievement):
-            reference = duplicate.achievement
-        elif duplicate.achievement.status != AchievementStatus.DRAFT:
-            reference = None
-        else:
-            continue
-        shown.append(
-            {"achievement": reference, "reason": duplicate.reason, "similarity": duplicate.similarity}
-        )
-    return shown
+def _shown(found: list[selectors.PossibleDuplicate]) -> list[dict]:
+    return [
+        {
+            "achievement": duplicate.achievement if duplicate.visible else None,
+            "reason": duplicate.reason,
+            "similarity": duplicate.similarity,
+        }
+        for duplicate in found
+    ]
 
 
 # --- achievements -----------------------------------------------------------------------------
@@ -306,9 +295,9 @@ class AchievementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         achievement = self._achievement(pk)
         numbers = list(achievement.ip_assets.filter(kind__in=PATENT_KINDS).values_list("number", flat=True))
         found = selectors.achievement_possible_duplicates(
-            title=achievement.title, patent_numbers=numbers, exclude_pk=achievement.pk
+            actor=request.user, title=achievement.title, patent_numbers=numbers, exclude_pk=achievement.pk
         )
-        shown = _shown_duplicates(request.user, found)
+        shown = _shown(found)
         return Response(serializers.PossibleDuplicateSerializer(shown, many=True).data)
 
     @extend_schema(
@@ -334,11 +323,12 @@ class AchievementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = serializers.DuplicateCheckInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         found = selectors.achievement_possible_duplicates(
+            actor=request.user,
             title=serializer.validated_data["title"],
             patent_numbers=serializer.validated_data["patent_numbers"],
             exclude_pk=serializer.validated_data["exclude"],
         )
-        shown = _shown_duplicates(request.user, found)
+        shown = _shown(found)
         return Response(serializers.PossibleDuplicateSerializer(shown, many=True).data)
 
     @extend_schema(

@@ -951,10 +951,13 @@ def test_the_review_step_warns_of_a_near_identical_title(
     assert "near-identical title" in response.content.decode()
 
 
-def test_a_duplicate_that_the_filer_may_not_see_is_shown_without_its_title(
+def test_a_pending_duplicate_that_the_filer_may_not_see_is_shown_without_its_title(
     chengdu_staff, chengdu_institution, mianyang_staff, mianyang_institution
 ):
-    hidden = draft(chengdu_staff, chengdu_institution, title="工业机器人视觉引导抓取系统")
+    hidden = services.achievement_submit(
+        actor=chengdu_staff,
+        achievement=draft(chengdu_staff, chengdu_institution, title="工业机器人视觉引导抓取系统"),
+    )
     achievement = draft(mianyang_staff, mianyang_institution, title="工业机器人的视觉引导抓取系统")
 
     response = client_for(mianyang_staff).get(f"/achievements/{achievement.pk}/edit/7/")
@@ -965,6 +968,17 @@ def test_a_duplicate_that_the_filer_may_not_see_is_shown_without_its_title(
     content = response.content.decode()
     assert hidden.title not in content
     assert "not public yet" in content
+
+
+def test_another_institutions_draft_is_not_a_duplicate_warning(
+    chengdu_staff, chengdu_institution, mianyang_staff, mianyang_institution
+):
+    draft(chengdu_staff, chengdu_institution, title="工业机器人视觉引导抓取系统")
+    achievement = draft(mianyang_staff, mianyang_institution, title="工业机器人的视觉引导抓取系统")
+
+    response = client_for(mianyang_staff).get(f"/achievements/{achievement.pk}/edit/7/")
+
+    assert response.context["duplicates"] == []
 
 
 def test_the_reviewer_sees_possible_duplicates_on_the_page(
