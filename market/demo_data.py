@@ -71,6 +71,7 @@ from market.models import (
 from market.services import contracts as contract_services
 from market.services import deals as deal_services
 from market.services import demands as demand_services
+from market.services import inquiries as inquiry_services
 from market.services import listings as listing_services
 from notifications.models import Notification
 
@@ -1112,12 +1113,12 @@ class MarketLoader:
         _first_side, first_text, _attached = spec.messages[0]
         if spec.listing:
             listing = self.listings[(seller.pk, spec.listing)]
-            inquiry = deal_services.inquiry_open_for_listing(
+            inquiry = inquiry_services.inquiry_open_for_listing(
                 actor=actors["buyer"], listing=listing, buyer=buyer, message=first_text
             )
         else:
             demand = self.demands[(buyer.pk, spec.demand)]
-            inquiry = deal_services.inquiry_open_for_demand(
+            inquiry = inquiry_services.inquiry_open_for_demand(
                 actor=actors["seller"], demand=demand, seller=seller, message=first_text
             )
         self.counts["inquiries created"] += 1
@@ -1125,7 +1126,9 @@ class MarketLoader:
             attachment = (
                 SimpleUploadedFile(demo_pools.MESSAGE_ATTACHMENT_NAME, TINY_PDF) if attached else None
             )
-            deal_services.message_post(actor=actors[side], inquiry=inquiry, body=text, attachment=attachment)
+            inquiry_services.message_post(
+                actor=actors[side], inquiry=inquiry, body=text, attachment=attachment
+            )
         opened_at = _moment(spec.opened_on, rng)
         last_day = spec.proposed_on or min(
             self.today, spec.opened_on + timedelta(days=len(spec.messages) * 3)
@@ -1137,7 +1140,7 @@ class MarketLoader:
         if spec.outcome == "open":
             return
         if spec.outcome == "closed":
-            deal_services.inquiry_close(actor=actors["buyer"], inquiry=inquiry, reason=spec.close_reason)
+            inquiry_services.inquiry_close(actor=actors["buyer"], inquiry=inquiry, reason=spec.close_reason)
             return
         self._load_deal(spec, rng, inquiry, actors)
 

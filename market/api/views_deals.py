@@ -26,6 +26,7 @@ from market.filters.deals import DealFilterSet, InquiryFilterSet
 from market.models import Deal, Demand, Inquiry, Listing
 from market.selectors import deals as selectors
 from market.services import deals as services
+from market.services import inquiries as inquiry_services
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or it is not visible to you.")
 
@@ -98,7 +99,7 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 pk=data["listing"].pk,
             )
             require(request.user, "market.inquire_listing", listing)
-            inquiry = services.inquiry_open_for_listing(
+            inquiry = inquiry_services.inquiry_open_for_listing(
                 actor=request.user, listing=listing, buyer=data["buyer"], message=data["message"]
             )
         else:
@@ -107,7 +108,7 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 pk=data["demand"].pk,
             )
             require(request.user, "market.answer_demand", demand)
-            inquiry = services.inquiry_open_for_demand(
+            inquiry = inquiry_services.inquiry_open_for_demand(
                 actor=request.user,
                 demand=demand,
                 seller=data["seller"],
@@ -145,7 +146,7 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             require(request.user, "market.take_part_in_inquiry", inquiry)
             serializer = serializers.MessageInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            message = services.message_post(
+            message = inquiry_services.message_post(
                 actor=request.user,
                 inquiry=inquiry,
                 body=serializer.validated_data["body"],
@@ -195,7 +196,7 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.manage_inquiry", inquiry)
         serializer = serializers.ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.inquiry_close(
+        inquiry_services.inquiry_close(
             actor=request.user, inquiry=inquiry, reason=serializer.validated_data["reason"]
         )
         return self._detail_response(inquiry.pk)

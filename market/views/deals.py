@@ -27,6 +27,7 @@ from market.forms import deals as forms
 from market.models import Deal, Demand, Inquiry, Listing
 from market.selectors import deals as selectors
 from market.services import deals as services
+from market.services import inquiries as inquiry_services
 
 PAGE_SIZE = 20
 
@@ -60,7 +61,7 @@ def inquiry_create_for_listing(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                inquiry = services.inquiry_open_for_listing(
+                inquiry = inquiry_services.inquiry_open_for_listing(
                     actor=request.user,
                     listing=listing,
                     buyer=form.cleaned_data["buyer"],
@@ -98,7 +99,7 @@ def inquiry_create_for_demand(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                inquiry = services.inquiry_open_for_demand(
+                inquiry = inquiry_services.inquiry_open_for_demand(
                     actor=request.user,
                     demand=demand,
                     seller=form.cleaned_data["seller"],
@@ -131,7 +132,7 @@ def inquiry_permissions(user, inquiry: Inquiry) -> dict[str, bool]:
     may_manage = user.has_perm("market.manage_inquiry", inquiry)
     return {
         "post": user.has_perm("market.take_part_in_inquiry", inquiry)
-        and inquiry.status in services.MESSAGE_STATUSES,
+        and inquiry.status in inquiry_services.MESSAGE_STATUSES,
         "close": may_manage and inquiry.status == InquiryStatus.OPEN,
         "propose": may_manage and inquiry.status == InquiryStatus.OPEN,
     }
@@ -173,7 +174,7 @@ def inquiry_message_post(request, pk: int):
     form = forms.MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.message_post(
+            inquiry_services.message_post(
                 actor=request.user,
                 inquiry=inquiry,
                 body=form.cleaned_data["body"],
@@ -210,7 +211,9 @@ def inquiry_close(request, pk: int):
     form = forms.ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.inquiry_close(actor=request.user, inquiry=inquiry, reason=form.cleaned_data["reason"])
+            inquiry_services.inquiry_close(
+                actor=request.user, inquiry=inquiry, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             institution_forms.add_service_errors(form, error)
         else:
@@ -254,7 +257,7 @@ def my_deals(request):
 
 def deal_permissions(user, deal: Deal) -> dict[str, bool]:
     may_negotiate = user.has_perm("market.negotiate_deal", deal)
-    side = services.side_of(user, deal)
+    side = inquiry_services.side_of(user, deal)
     confirmed = {
         services.SELLER: deal.seller_confirmed_at is not None,
         services.BUYER: deal.buyer_confirmed_at is not None,

@@ -13,6 +13,7 @@ from institutions.choices import OrganisationKind
 from market.choices import DealStatus, ListingStatus
 from market.models import DealBroker
 from market.services import deals as services
+from market.services import inquiries as inquiry_services
 from tests import factories
 from tests.market import factories as market_factories
 
@@ -88,7 +89,7 @@ def publicity_listing(chengdu_institution, chengdu_staff):
 
 @pytest.fixture
 def inquiry(active_listing, buyer_enterprise, buyer_user):
-    return services.inquiry_open_for_listing(
+    return inquiry_services.inquiry_open_for_listing(
         actor=buyer_user, listing=active_listing, buyer=buyer_enterprise, message="请问是否可以独占许可？"
     )
 

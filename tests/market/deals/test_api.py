@@ -11,6 +11,7 @@ from institutions.roles import forget_roles
 from market.choices import DealStatus, InquiryStatus, ListingStatus
 from market.models import DealBroker, Inquiry, InquiryMessage
 from market.services import deals as services
+from market.services import inquiries as inquiry_services
 from tests.market import factories as market_factories
 from tests.market.deals.conftest import TERMS, api_for, engage
 
@@ -245,7 +246,7 @@ def test_proposing_a_deal(inquiry, chengdu_staff):
 def test_a_deal_in_publicity_shows_its_signing_blocker_and_confirming_is_a_400(
     publicity_listing, buyer_enterprise, buyer_user, chengdu_staff
 ):
-    inquiry = services.inquiry_open_for_listing(
+    inquiry = inquiry_services.inquiry_open_for_listing(
         actor=buyer_user, listing=publicity_listing, buyer=buyer_enterprise, message="想要"
     )
     deal = services.deal_propose(actor=buyer_user, inquiry=inquiry, terms=dict(TERMS))
@@ -406,7 +407,7 @@ def _inquiries(count, institution, created_by, buyer_enterprise, buyer_user, bro
     for number in range(count):
         listing = market_factories.listing(institution, created_by, title=f"挂牌项目{number}")
         listing.brokers.add(broker)
-        inquiry = services.inquiry_open_for_listing(
+        inquiry = inquiry_services.inquiry_open_for_listing(
             actor=buyer_user, listing=listing, buyer=buyer_enterprise, message="你好"
         )
         deal = services.deal_propose(actor=buyer_user, inquiry=inquiry, terms=dict(TERMS))
@@ -463,7 +464,7 @@ def test_the_message_list_costs_the_same_queries_for_1_and_5(
     count, inquiry, buyer_user, chengdu_staff, django_assert_num_queries
 ):
     for number in range(count - 1):
-        services.message_post(actor=chengdu_staff, inquiry=inquiry, body=f"第{number}条")
+        inquiry_services.message_post(actor=chengdu_staff, inquiry=inquiry, body=f"第{number}条")
     forget_roles(buyer_user)
     client = api_for(buyer_user)
 

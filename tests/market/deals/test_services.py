@@ -13,6 +13,7 @@ from django.utils import timezone
 from market.choices import DealStatus, DemandStatus, InquiryStatus, ListingStatus, ObjectionStatus
 from market.models import Deal, DealBroker, Inquiry, InquiryMessage, ListingObjection
 from market.services import deals as services
+from market.services import inquiries as inquiry_services
 from notifications.models import Notification
 from tests.market import factories as market_factories
 from tests.market.deals.conftest import TERMS, engage
@@ -38,7 +39,7 @@ def test_a_buyer_inquires_on_a_listing_and_the_seller_and_its_brokers_are_told(
 ):
     active_listing.brokers.add(broker)
 
-    inquiry = services.inquiry_open_for_listing(
+    inquiry = inquiry_services.inquiry_open_for_listing(
         actor=buyer_user, listing=active_listing, buyer=buyer_enterprise, message="  请问价格可议吗？ "
     )
 
@@ -58,7 +59,7 @@ def test_a_buyer_inquires_on_a_listing_and_the_seller_and_its_brokers_are_told(
 
 
 def test_inquiring_during_publicity_is_allowed(publicity_listing, buyer_enterprise, buyer_user):
-    inquiry = services.inquiry_open_for_listing(
+    inquiry = inquiry_services.inquiry_open_for_listing(
         actor=buyer_user, listing=publicity_listing, buyer=buyer_enterprise, message="公示期内先沟通。"
     )
 
@@ -72,7 +73,7 @@ def test_a_listing_off_the_market_takes_no_inquiries(
     listing = market_factories.listing(chengdu_institution, chengdu_staff, status=status)
 
     with pytest.raises(ValidationError) as raised:
-        services.inquiry_open_for_listing(
+        inquiry_services.inquiry_open_for_listing(
             actor=buyer_user, listing=listing, buyer=buyer_enterprise, message="你好"
         )
 
@@ -82,7 +83,7 @@ def test_a_listing_off_the_market_takes_no_inquiries(
 
 def test_a_second_open_inquiry_by_the_same_buyer_is_refused_clearly(inquiry, buyer_enterprise, buyer_user):
     with pytest.raises(ValidationError) as raised:
-        services.inquiry_open_for_listing(
+        inquiry_services.inquiry_open_for_listing(
             actor=buyer_user, listing=inquiry.listing, buyer=buyer_enterprise, message="再问一次"
         )
 
@@ -94,9 +95,9 @@ def test_a_second_open_inquiry_by_the_same_buyer_is_refused_clearly(inquiry, buy
 
 
 def test_after_closing_the_buyer_may_inquire_again(inquiry, buyer_enterprise, buyer_user):
-    services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="暂不考虑")
+    inquiry_services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="暂不考虑")
 
-    again = services.inquiry_open_for_listing(
+    again = inquiry_services.inquiry_open_for_listing(
         actor=buyer_user, listing=inquiry.listing, buyer=buyer_enterprise, message="重新考虑了"
     )
 
@@ -105,7 +106,7 @@ def test_after_closing_the_buyer_may_inquire_again(inquiry, buyer_enterprise, bu
 
 def test_the_first_message_is_required(active_listing, buyer_enterprise, buyer_user):
     with pytest.raises(ValidationError) as raised:
-        services.inquiry_open_for_listing(
+        inquiry_services.inquiry_open_for_listing(
             actor=buyer_user, listing=active_listing, buyer=buyer_enterprise, message=" "
         )
 
@@ -117,7 +118,7 @@ def test_a_buyer_may_inquire_only_for_an_organisation_they_work_for(
     active_listing, buyer_user, other_enterprise
 ):
     with pytest.raises(ValidationError) as raised:
-        services.inquiry_open_for_listing(
+        inquiry_services.inquiry_open_for_listing(
             actor=buyer_user, listing=active_listing, buyer=other_enterprise, message="你好"
         )
 
@@ -127,7 +128,7 @@ def test_a_buyer_may_inquire_only_for_an_organisation_they_work_for(
 
 def test_the_seller_cannot_inquire_on_its_own_listing(active_listing, chengdu_staff, chengdu_institution):
     with pytest.raises(PermissionDenied):
-        services.inquiry_open_for_listing(
+        inquiry_services.inquiry_open_for_listing(
             actor=chengdu_staff, listing=active_listing, buyer=chengdu_institution, message="自己问自己"
         )
 
@@ -141,7 +142,7 @@ def test_people_without_an_organisation_cannot_inquire(
     actor = {"anonymous": AnonymousUser(), "official": chengdu_official, "broker": broker}[who]
 
     with pytest.raises(PermissionDenied):
-        services.inquiry_open_for_listing(
+        inquiry_services.inquiry_open_for_listing(
             actor=actor, listing=active_listing, buyer=buyer_enterprise, message="你好"
         )
 
@@ -153,7 +154,7 @@ def test_an_institution_answers_a_published_demand_offering_a_listing(
 ):
     demand = market_factories.demand(buyer_enterprise, buyer_user)
 
-    inquiry = services.inquiry_open_for_demand(
+    inquiry = inquiry_services.inquiry_open_for_demand(
         actor=chengdu_staff,
         demand=demand,
         seller=chengdu_institution,
@@ -187,7 +188,7 @@ def test_a_demand_that_is_not_open_takes_no_answers(
     demand = market_factories.demand(buyer_enterprise, buyer_user, **overrides)
 
     with pytest.raises(ValidationError) as raised:
-        services.inquiry_open_for_demand(
+        inquiry_services.inquiry_open_for_demand(
             actor=chengdu_staff, demand=demand, seller=chengdu_institution, message="你好"
         )
 
@@ -199,7 +200,7 @@ def test_an_enterprise_cannot_answer_a_demand(buyer_enterprise, buyer_user, othe
     demand = market_factories.demand(buyer_enterprise, buyer_user)
 
     with pytest.raises(PermissionDenied):
-        services.inquiry_open_for_demand(
+        inquiry_services.inquiry_open_for_demand(
             actor=other_buyer, demand=demand, seller=other_enterprise, message="你好"
         )
 
@@ -210,7 +211,7 @@ def test_an_enterprise_cannot_answer_a_demand(buyer_enterprise, buyer_user, othe
 
 
 def test_a_party_posts_a_message_with_a_pdf_and_the_other_side_is_told(inquiry, chengdu_staff, buyer_user):
-    message = services.message_post(
+    message = inquiry_services.message_post(
         actor=chengdu_staff, inquiry=inquiry, body="附上技术说明。", attachment=pdf()
     )
 
@@ -226,7 +227,7 @@ def test_a_party_posts_a_message_with_a_pdf_and_the_other_side_is_told(inquiry, 
 
 def test_an_attachment_of_the_wrong_type_is_refused(inquiry, chengdu_staff):
     with pytest.raises(ValidationError) as raised:
-        services.message_post(
+        inquiry_services.message_post(
             actor=chengdu_staff,
             inquiry=inquiry,
             body="看看这个",
@@ -244,7 +245,7 @@ def test_an_attachment_over_the_size_limit_is_refused(inquiry, chengdu_staff, se
     big = pdf("big.pdf", PDF + b"0" * (2 * 1024 * 1024))
 
     with pytest.raises(ValidationError) as raised:
-        services.message_post(actor=chengdu_staff, inquiry=inquiry, body="大文件", attachment=big)
+        inquiry_services.message_post(actor=chengdu_staff, inquiry=inquiry, body="大文件", attachment=big)
 
     assert raised.value.message_dict == {"attachment": ["The file is 2.0 MB; files may be at most 1 MB."]}
     assert inquiry.messages.count() == 1
@@ -253,7 +254,7 @@ def test_an_attachment_over_the_size_limit_is_refused(inquiry, chengdu_staff, se
 def test_a_broker_on_the_listing_may_post(inquiry, broker):
     inquiry.listing.brokers.add(broker)
 
-    services.message_post(actor=broker, inquiry=inquiry, body="我来协助双方沟通。")
+    inquiry_services.message_post(actor=broker, inquiry=inquiry, body="我来协助双方沟通。")
 
     assert inquiry.messages.count() == 2
 
@@ -263,26 +264,26 @@ def test_outsiders_cannot_post_in_a_thread(who, request, inquiry):
     actor = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
 
     with pytest.raises(PermissionDenied):
-        services.message_post(actor=actor, inquiry=inquiry, body="插一句")
+        inquiry_services.message_post(actor=actor, inquiry=inquiry, body="插一句")
 
     assert inquiry.messages.count() == 1
 
 
 def test_no_messages_in_a_closed_thread(inquiry, buyer_user):
-    services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="不合适")
+    inquiry_services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="不合适")
 
     with pytest.raises(ValidationError) as raised:
-        services.message_post(actor=buyer_user, inquiry=inquiry, body="还在吗")
+        inquiry_services.message_post(actor=buyer_user, inquiry=inquiry, body="还在吗")
 
     assert raised.value.messages == ["This inquiry is Closed; no more messages can be sent."]
     assert raised.value.code == "illegal_transition"
 
 
 def test_closing_twice_is_an_illegal_transition(inquiry, buyer_user):
-    services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="不合适")
+    inquiry_services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="不合适")
 
     with pytest.raises(ValidationError) as raised:
-        services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="再关一次")
+        inquiry_services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="再关一次")
 
     assert raised.value.messages == ["The inquiry is Closed and cannot become Closed."]
     inquiry.refresh_from_db()
@@ -291,7 +292,7 @@ def test_closing_twice_is_an_illegal_transition(inquiry, buyer_user):
 
 def test_closing_needs_a_reason(inquiry, buyer_user):
     with pytest.raises(ValidationError) as raised:
-        services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="")
+        inquiry_services.inquiry_close(actor=buyer_user, inquiry=inquiry, reason="")
 
     assert raised.value.message_dict == {"reason": ["Say why the inquiry is closed."]}
     inquiry.refresh_from_db()
@@ -302,7 +303,7 @@ def test_a_broker_cannot_close_an_inquiry(inquiry, broker):
     inquiry.listing.brokers.add(broker)
 
     with pytest.raises(PermissionDenied):
-        services.inquiry_close(actor=broker, inquiry=inquiry, reason="我说了算")
+        inquiry_services.inquiry_close(actor=broker, inquiry=inquiry, reason="我说了算")
 
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.OPEN
@@ -394,7 +395,7 @@ def test_confirming_again_on_the_same_side_is_refused(negotiating_deal, buyer_us
 
 
 def _negotiating_on(listing, buyer_enterprise, buyer_user):
-    inquiry = services.inquiry_open_for_listing(
+    inquiry = inquiry_services.inquiry_open_for_listing(
         actor=buyer_user, listing=listing, buyer=buyer_enterprise, message="想要这个技术"
     )
     return services.deal_propose(actor=buyer_user, inquiry=inquiry, terms=dict(TERMS))
@@ -465,7 +466,7 @@ def test_a_dismissed_objection_no_longer_blocks_signing(negotiating_deal, chengd
 
 
 def test_the_first_confirmation_during_publicity_is_recorded(publicity_listing, buyer_enterprise, buyer_user):
-    inquiry = services.inquiry_open_for_listing(
+    inquiry = inquiry_services.inquiry_open_for_listing(
         actor=buyer_user, listing=publicity_listing, buyer=buyer_enterprise, message="想要这个技术"
     )
     deal = services.deal_propose(actor=buyer_user, inquiry=inquiry, terms=dict(TERMS))
@@ -477,7 +478,7 @@ def test_a_deal_answering_a_demand_has_no_publicity_to_wait_for(
     buyer_enterprise, buyer_user, chengdu_institution, chengdu_staff
 ):
     demand = market_factories.demand(buyer_enterprise, buyer_user)
-    inquiry = services.inquiry_open_for_demand(
+    inquiry = inquiry_services.inquiry_open_for_demand(
         actor=chengdu_staff, demand=demand, seller=chengdu_institution, message="可以合作开发"
     )
     deal = services.deal_propose(

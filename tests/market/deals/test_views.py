@@ -8,6 +8,7 @@ from django.utils import timezone
 from market.choices import DealStatus, InquiryStatus
 from market.models import DealBroker, Inquiry
 from market.services import deals as services
+from market.services import inquiries as inquiry_services
 from tests.market import factories as market_factories
 from tests.market.deals.conftest import TERMS, client_for, engage
 
@@ -165,7 +166,7 @@ def test_closing_and_proposing_from_the_thread(active_listing, inquiry, buyer_us
 def test_the_deal_page_warns_while_publicity_runs_and_refuses_to_sign(
     publicity_listing, buyer_enterprise, buyer_user, chengdu_staff
 ):
-    inquiry = services.inquiry_open_for_listing(
+    inquiry = inquiry_services.inquiry_open_for_listing(
         actor=buyer_user, listing=publicity_listing, buyer=buyer_enterprise, message="想要"
     )
     deal = services.deal_propose(actor=buyer_user, inquiry=inquiry, terms=dict(TERMS))
@@ -290,7 +291,7 @@ def test_an_engaged_broker_reads_the_deal_but_has_no_buttons(
 def _deals(count, institution, created_by, buyer_enterprise, buyer_user, broker, agency):
     for number in range(count):
         listing = market_factories.listing(institution, created_by, title=f"挂牌项目{number}")
-        inquiry = services.inquiry_open_for_listing(
+        inquiry = inquiry_services.inquiry_open_for_listing(
             actor=buyer_user, listing=listing, buyer=buyer_enterprise, message="你好"
         )
         deal = services.deal_propose(actor=buyer_user, inquiry=inquiry, terms=dict(TERMS))
@@ -355,7 +356,7 @@ def test_the_thread_costs_the_same_queries_for_1_and_5_messages(
     count, inquiry, chengdu_staff, buyer_user, django_assert_num_queries
 ):
     for number in range(count - 1):
-        services.message_post(
+        inquiry_services.message_post(
             actor=chengdu_staff,
             inquiry=inquiry,
             body=f"第{number}条",

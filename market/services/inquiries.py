@@ -1,0 +1,286 @@
+"""Writes on inquiries (意向): a buyer's interest in a listing or a seller's answer to a demand, and the
+private thread between the two parties (and the brokers on the listing or the deal). Each state change
+is one atomic, permission-checked function; an open inquiry becomes a deal in ``services.deals``.
+"""
+
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from achievements import policies as achievement_policies
+from institutions.models import Organisation
+from institutions.roles import actor_roles
+from institutions.rules import require
+from market import lock_objects
+from market.choices import DemandStatus, InquiryStatus, ListingStatus
+from market.models import Demand, Inquiry, InquiryMessage, Listing
+from market.services import common
+
+INQUIRY_TRANSITIONS: dict[str, frozenset[str]] = {
+    InquiryStatus.OPEN: frozenset({InquiryStatus.CONVERTED, InquiryStatus.CLOSED}),
+    InquiryStatus.CONVERTED: frozenset(),
+    InquiryStatus.CLOSED: frozenset(),
+}
+MESSAGE_STATUSES = frozenset({InquiryStatus.OPEN, InquiryStatus.CONVERTED})
+SELLER = "seller"
+BUYER = "buyer"
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def side_of(actor, record) -> str | None:
+    """``seller`` or ``buyer``: which party of an inquiry or deal the actor works for, if exactly one."""
+    member_of = actor_roles(actor).member_of
+    sides = [
+        side
+        for side, organisation_id in ((SELLER, record.seller_id), (BUYER, record.buyer_id))
+        if organisation_id in member_of
+    ]
+    return sides[0] if len(sides) == 1 else None
+
+
+def other_side_members(actor, record) -> list:
+    side = side_of(actor, record)
+    if side == SELLER:
+        return common.members_of(record.buyer_id)
+    if side == BUYER:
+        return common.members_of(record.seller_id)
+    return common.members_of(record.seller_id, record.buyer_id)
+
+
+def inquiry_url(inquiry: Inquiry) -> str:
+    return reverse("market:inquiry-detail", args=[inquiry.pk])
+
+
+def lock_inquiry(inquiry: Inquiry) -> Inquiry:
+    return (
+        Inquiry.objects.select_for_update(of=("self",))
+        .select_related("listing", "demand", "seller", "buyer")
+        .get(pk=inquiry.pk)
+    )
+
+
+def _first_message(inquiry: Inquiry, actor, message: str) -> None:
+    body = (message or "").strip()
+    if not body:
+        raise ValidationError({"message": _("Write a first message to the other party.")})
+    item = InquiryMessage(inquiry=inquiry, author=actor, body=body)
+    item.full_clean(exclude=["attachment"])
+    item.save()
+
+
+def _save_inquiry(inquiry: Inquiry, duplicate_field: str) -> None:
+    """Saves a new inquiry; the partial unique constraint turns a second open one into a clear error."""
+    inquiry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            inquiry.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {
+                duplicate_field: _(
+                    "Your organisation already has an open inquiry here; continue in that thread."
+                )
+            },
+            code="duplicate_inquiry",
+        ) from error
+
+
+# --- inquiries -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def inquiry_open_for_listing(*, actor, listing: Listing, buyer: Organisation, message: str) -> Inquiry:
+    """A buyer (an enterprise's member) expresses interest in a listing in publicity or on the market.
+    Inquiring during publicity is allowed; only signing waits for it to close."""
+    require(actor, "market.inquire_listing", listing)
+    if buyer is None or buyer.pk not in actor_roles(actor).member_of:
+        raise ValidationError({"buyer": _("Choose an organisation you work for.")})
+    if buyer.pk == listing.institution_id:
+        raise ValidationError({"buyer": _("An organisation cannot inquire on its own listing.")})
+    listing = lock_objects.listing_for_update(listing.pk)
+    if listing.status not in (ListingStatus.PUBLICITY, ListingStatus.ACTIVE):
+        raise ValidationError(
+            _("This listing is %(status)s and takes no inquiries.")
+            % {"status": listing.get_status_display()},
+            code="illegal_transition",
+        )
+    with common.platform_language():
+        subject = _("Inquiry about “%(title)s”") % {"title": listing.title}
+    inquiry = Inquiry(
+        listing=listing,
+        seller_id=listing.institution_id,
+        buyer=buyer,
+        opened_by=actor,
+        subject=subject[:200],
+        last_message_at=timezone.now(),
+    )
+    if not (message or "").strip():
+        raise ValidationError({"message": _("Write a first message to the other party.")})
+    _save_inquiry(inquiry, "buyer")
+    _first_message(inquiry, actor, message)
+    with common.platform_language():
+        common.notify(
+            recipients=common.members_of(listing.institution_id) + list(listing.brokers.all()),
+            verb="inquiry.opened",
+            title=_("New inquiry on your listing: %(title)s") % {"title": listing.title},
+            body=_("%(buyer)s is interested and wrote to you.") % {"buyer": buyer.name},
+            url=inquiry_url(inquiry),
+        )
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_open_for_demand(
+    *, actor, demand: Demand, seller: Organisation, message: str, listing: Listing | None = None
+) -> Inquiry:
+    """An institution answers a published demand before its deadline. An offered listing of the seller
+    is referred to in the first message (an inquiry concerns either a listing or a demand)."""
+    require(actor, "market.answer_demand", demand)
+    roles = actor_roles(actor)
+    if seller is None or seller.pk not in (roles.member_of & roles.institution_of):
+        raise ValidationError({"seller": _("Choose an institution you work for.")})
+    if seller.pk == demand.enterprise_id:
+        raise ValidationError({"seller": _("An organisation cannot answer its own demand.")})
+    demand = lock_objects.demand_for_update(demand.pk)
+    if demand.status != DemandStatus.PUBLISHED or demand.deadline < timezone.localdate():
+        raise ValidationError(
+            _("This demand no longer takes answers."),
+            code="illegal_transition",
+        )
+    if listing is not None and (
+        listing.institution_id != seller.pk
+        or listing.status not in (ListingStatus.PUBLICITY, ListingStatus.ACTIVE)
+    ):
+        raise ValidationError({"listing": _("Offer a listing of your institution that is on the market.")})
+    if not (message or "").strip():
+        raise ValidationError({"message": _("Write a first message to the other party.")})
+    with common.platform_language():
+        subject = _("Answer to the demand “%(title)s”") % {"title": demand.title}
+        if listing is not None:
+            message = (
+                message.strip()
+                + "\n\n"
+                + _("Offered listing: %(title)s (%(url)s)")
+                % {"title": listing.title, "url": reverse("market:listing-detail", args=[listing.pk])}
+            )
+    inquiry = Inquiry(
+        demand=demand,
+        seller=seller,
+        buyer_id=demand.enterprise_id,
+        opened_by=actor,
+        subject=subject[:200],
+        last_message_at=timezone.now(),
+    )
+    _save_inquiry(inquiry, "seller")
+    _first_message(inquiry, actor, message)
+    with common.platform_language():
+        common.notify(
+            recipients=common.members_of(demand.enterprise_id),
+            verb="inquiry.opened",
+            title=_("An answer to your demand: %(title)s") % {"title": demand.title},
+            body=_("%(seller)s answered your demand and wrote to you.") % {"seller": seller.name},
+            url=inquiry_url(inquiry),
+        )
+    return inquiry
+
+
+def _attachment_type(uploaded_file) -> str | None:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    names = None
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(uploaded_file) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            names = None
+        uploaded_file.seek(0)
+    return achievement_policies.sniff_content_type(head, names)
+
+
+def _check_attachment(uploaded_file) -> str:
+    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "attachment": _("The file is %(size)s MB; files may be at most %(limit)s MB.")
+                % {
+                    "size": round(uploaded_file.size / 1024 / 1024, 1),
+                    "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
+                }
+            }
+        )
+    content_type = _attachment_type(uploaded_file)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "attachment": _(
+                    "Only PDF, PNG, JPEG and Office documents (Word, Excel, PowerPoint) can be attached."
+                )
+            }
+        )
+    return content_type
+
+
+@transaction.atomic
+def message_post(*, actor, inquiry: Inquiry, body: str, attachment=None) -> InquiryMessage:
+    """Adds a message (and optionally a file) to an open or converted inquiry's thread."""
+    require(actor, "market.take_part_in_inquiry", inquiry)
+    inquiry = lock_inquiry(inquiry)
+    if inquiry.status not in MESSAGE_STATUSES:
+        raise ValidationError(
+            _("This inquiry is %(status)s; no more messages can be sent.")
+            % {"status": inquiry.get_status_display()},
+            code="illegal_transition",
+        )
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    item = InquiryMessage(inquiry=inquiry, author=actor, body=body)
+    if attachment is not None:
+        item.attachment_type = _check_attachment(attachment)
+        item.attachment = attachment
+        item.attachment_name = attachment.name[:200]
+    item.full_clean()
+    item.save()
+    inquiry.last_message_at = item.created_at
+    inquiry.save(update_fields=["last_message_at"])
+    with common.platform_language():
+        common.notify(
+            recipients=[user for user in other_side_members(actor, inquiry) if user.pk != actor.pk],
+            verb="inquiry.message",
+            title=_("New message: %(subject)s") % {"subject": inquiry.subject},
+            body=body[:200],
+            url=inquiry_url(inquiry),
+        )
+    return item
+
+
+@transaction.atomic
+def inquiry_close(*, actor, inquiry: Inquiry, reason: str) -> Inquiry:
+    """Either party ends an open inquiry without a deal."""
+    require(actor, "market.manage_inquiry", inquiry)
+    inquiry = lock_inquiry(inquiry)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the inquiry is closed.")})
+    common.move(inquiry, INQUIRY_TRANSITIONS, InquiryStatus.CLOSED, noun=_("inquiry"))
+    inquiry.closed_reason = reason
+    inquiry.full_clean(validate_constraints=False)
+    inquiry.save()
+    with common.platform_language():
+        common.notify(
+            recipients=other_side_members(actor, inquiry),
+            verb="inquiry.closed",
+            title=_("Inquiry closed: %(subject)s") % {"subject": inquiry.subject},
+            body=reason,
+            url=inquiry_url(inquiry),
+        )
+    return inquiry
