@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from institutions import demo_data as institution_demo
 from institutions.models import AuditEvent
-from market import demo_data, policies
+from market import demo_specs, policies
 from market.choices import DealStatus, DemandStatus, ListingStatus, RejectionReason
 from market.models import (
     ContractRegistration,
@@ -38,22 +38,22 @@ from notifications.models import Notification
 from tests.conftest import load_reference_data
 
 TODAY = timezone.localdate()
-SPECS = demo_data.market_specs(TODAY)
+SPECS = demo_specs.market_specs(TODAY)
 REGISTERED = [chain for chain in SPECS.chains if chain.is_registered]
 CITY_CODES = {city.code for city in institution_demo.CITIES}
-YEARS = set(range(demo_data.FIRST_YEAR, TODAY.year + 1))
+YEARS = set(range(demo_specs.FIRST_YEAR, TODAY.year + 1))
 DEAL_OUTCOMES = {"negotiating", "agreed", "submitted", "registered", "rejected", "performed", "cancelled"}
 
 
 def city(key: str) -> str:
-    return demo_data.city_of(demo_data.ORGANISATIONS[key].region)
+    return demo_specs.city_of(demo_specs.ORGANISATIONS[key].region)
 
 
 # --- the specifications -------------------------------------------------------------------------------
 
 
 def test_the_specifications_are_the_same_for_the_same_day():
-    again = demo_data.market_specs(TODAY)
+    again = demo_specs.market_specs(TODAY)
 
     assert again.listings == SPECS.listings
     assert again.demands == SPECS.demands
@@ -92,7 +92,7 @@ def test_registered_contracts_cover_all_21_cities_on_both_sides_and_every_year_s
     recent = [
         chain for chain in REGISTERED if (TODAY - chain.decided_on).days < settings.MARKET_DISCLOSURE_DAYS
     ]
-    assert len(recent) == demo_data.RECENT_REGISTERED
+    assert len(recent) == demo_specs.RECENT_REGISTERED
 
 
 def test_amounts_and_dates_are_consistent():
@@ -226,7 +226,7 @@ def test_contracts_follow_the_rules_in_force_when_they_were_submitted(db, seeded
 
 
 def test_a_few_registered_deals_are_on_the_disclosure_board_today(db, seeded):
-    assert ContractRegistration.objects.disclosed().count() == demo_data.RECENT_REGISTERED
+    assert ContractRegistration.objects.disclosed().count() == demo_specs.RECENT_REGISTERED
 
 
 def test_performed_deals_have_certified_income_and_refused_ones_a_coded_reason(db, seeded):
