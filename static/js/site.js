@@ -19,6 +19,25 @@
     }
   }, true);
 
+  // Fields that apply only to some choices (the highest price of a range, the scope of a licence):
+  // data-show-when="<field name>=<value>,<value>" hides the element while the field holds another value.
+  function syncConditionalFields(root) {
+    (root || document).querySelectorAll("[data-show-when]").forEach(function (element) {
+      var rule = element.dataset.showWhen.split("=");
+      var form = element.closest("form");
+      var field = form && form.querySelector("[name='" + rule[0] + "']");
+      if (field) {
+        element.hidden = rule[1].split(",").indexOf(field.value) === -1;
+      }
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.form && event.target.form.querySelector("[data-show-when]")) {
+      syncConditionalFields(event.target.form);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () { syncConditionalFields(document); });
+
   // Filter forms leave empty fields out of the address htmx requests and pushes.
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt.closest && event.detail.elt.closest("[data-drop-empty]");
