@@ -106,6 +106,9 @@ class Listing(models.Model):
         ordering = ("-published_at", "-pk")
         indexes = [
             models.Index(fields=["status", "-published_at"], name="market_listing_status_pub"),
+            # The default order of every list ("newest"): public listings span several statuses, so
+            # (status, -published_at) cannot give it and the whole market would be sorted per page.
+            models.Index(fields=["-published_at", "-id"], name="market_listing_newest"),
             models.Index(fields=["institution", "status"], name="market_listing_inst_status"),
             models.Index(fields=["region", "status"], name="market_listing_region_status"),
             GinIndex(fields=["search_vector"], name="market_listing_search"),
