@@ -166,6 +166,8 @@ class Achievement(models.Model):
 
     # Derived for search: jieba-segmented title, keywords and summary, weighted A, B, C.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The segmented words the market's matching engine compares (segmentation.match_terms).
+    match_terms = models.TextField(blank=True, editable=False)
     # The row of an Excel import this achievement came from, so that a re-upload adds nothing.
     import_key = models.CharField(max_length=64, blank=True, editable=False)
 

@@ -13,6 +13,7 @@ that only share a part of them.
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -102,3 +103,31 @@ def query_plan(text: str) -> list[QueryTerm]:
 def query_terms(text: str) -> list[str]:
     """Every word a matching document may contain: the query's words, their synonyms and parts."""
     return list(dict.fromkeys(word for term in query_plan(text) for word in (*term.words, *term.parts)))
+
+
+@cache
+def canonical_forms() -> dict[str, str]:
+    """Word → the first word of its synonym group, so that 锂电池 and 锂离子电池 count as one term."""
+    forms: dict[str, str] = {}
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        words = [word.lower() for word in line.split()]
+        if line.startswith("#") or len(words) < 2:
+            continue
+        for word in words:
+            forms.setdefault(word, words[0])
+    return forms
+
+
+def match_terms(*, title: str, keywords: Iterable[str] = (), texts: Iterable[str] = ()) -> str:
+    """The words the matching engine compares, space-separated and stored on each record.
+
+    Every word jieba finds, the shorter ones inside long words included, each synonym replaced by
+    the first word of its group. The title and the keywords count twice: a filer puts the subject
+    there, while the longer texts also describe background and method.
+    """
+    forms = canonical_forms()
+    emphasised = " ".join([title, *keywords])
+    words = tokens(emphasised, for_search=True) * 2
+    for text in texts:
+        words.extend(tokens(text, for_search=True))
+    return " ".join(forms.get(word, word) for word in words)

@@ -109,6 +109,9 @@ def _apply(achievement: Achievement, data: dict) -> None:
 def achievement_refresh_search(*, achievement: Achievement) -> None:
     """Rebuilds the achievement's search vector from jieba-segmented title, keywords and summary."""
     Achievement.objects.filter(pk=achievement.pk).update(
+        match_terms=segmentation.match_terms(
+            title=achievement.title, keywords=achievement.keywords, texts=(achievement.summary,)
+        ),
         search_vector=SearchVector(
             Value(segmentation.segmented(achievement.title)), weight="A", config="simple"
         )

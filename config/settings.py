@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 import pghistory
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
@@ -164,6 +165,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "market.tasks_contracts.contract_flag_overdue_task",
         "schedule": 3600.0,
         "options": {"expires": 3500},
+    },
+    # The nightly full recompute of supply–demand matches: plans chunks that spread across workers.
+    "market-recompute-matches": {
+        "task": "market.tasks_matching.match_recompute_task",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3 * 3600},
     },
 }
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -366,5 +373,22 @@ MARKET_REGISTRATION_DECISION_DAYS = env.int("MARKET_REGISTRATION_DECISION_DAYS",
 MARKET_RULE_SET_REFERENCE_DATE = env.str("MARKET_RULE_SET_REFERENCE_DATE", default="application")
 # Longest listing period a seller may choose, in days.
 MARKET_LISTING_MAX_DAYS = env.int("MARKET_LISTING_MAX_DAYS", default=730)
+
+# --- Supply–demand matching (market.matching_engine, market.policies.matching) ---------------------
+# Weight of each factor in a match's score, normalised to sum to 1, e.g. "text=0.4,field=0.15,...";
+# factors not named keep their default (text 0.40, field 0.15, trl 0.12, budget 0.10, mode 0.10,
+# region 0.08, freshness 0.05).
+MARKET_MATCH_WEIGHTS = env.dict("MARKET_MATCH_WEIGHTS", cast={"value": float}, default={})
+# Matches kept per demand (offers) and per listing (demands).
+MARKET_MATCH_TOP = env.int("MARKET_MATCH_TOP", default=20)
+# Lowest text relevance (cosine, 0–1) for a pair to be considered at all.
+MARKET_MATCH_MIN_TEXT = env.float("MARKET_MATCH_MIN_TEXT", default=0.05)
+# Lowest score shown to people; a new match at or above MARKET_MATCH_NOTIFY_SCORE is announced once.
+MARKET_MATCH_MIN_SCORE = env.float("MARKET_MATCH_MIN_SCORE", default=0.35)
+MARKET_MATCH_NOTIFY_SCORE = env.float("MARKET_MATCH_NOTIFY_SCORE", default=0.7)
+# Freshness halves with every this many days since the older side was published.
+MARKET_MATCH_FRESHNESS_HALF_LIFE_DAYS = env.float("MARKET_MATCH_FRESHNESS_HALF_LIFE_DAYS", default=180.0)
+# Records per chunk of the nightly recompute (one Celery task each).
+MARKET_MATCH_CHUNK_SIZE = env.int("MARKET_MATCH_CHUNK_SIZE", default=1000)
 
 PLATFORM_NAME = _("Tianfu Technology Trading Market")

@@ -183,3 +183,28 @@ class RejectionReason(models.TextChoices):
     MAIN_TERMS_UNCLEAR = "main_terms_unclear", _("The main terms are unclear")
     BREAKS_MANDATORY_LAW = "breaks_mandatory_law", _("The subject breaks a mandatory provision of law")
     OTHER = "other", _("Other reason")
+
+
+class MatchSide(models.TextChoices):
+    """Which party of a match a person speaks for."""
+
+    DEMAND = "demand", _("Demand side")
+    OFFER = "offer", _("Offer side")
+
+
+class MatchVerdict(models.TextChoices):
+    USEFUL = "useful", _("Useful")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+
+class MatchFeedbackReason(models.TextChoices):
+    """Why a match was not relevant: the categories tuning looks at."""
+
+    WRONG_TOPIC = "wrong_topic", _("Different technology or problem")
+    WRONG_FIELD = "wrong_field", _("Different field or industry")
+    IMMATURE = "immature", _("Not mature enough")
+    PRICE = "price", _("Price does not fit the budget")
+    MODE = "mode", _("Cooperation mode does not fit")
+    REGION = "region", _("Too far away")
+    ALREADY_KNOWN = "already_known", _("Already in contact or known")
+    OTHER = "other", _("Other reason")

@@ -149,3 +149,44 @@ class ContractQuerySet(models.QuerySet):
             )
         queryset = self.filter(condition)
         return queryset.distinct() if roles.broker_of else queryset
+
+
+class MatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A match is shown to both sides: the demand's enterprise (its members and brokers) and the
+        officials over it; the offer's institution (members and brokers), the brokers named on the
+        listing and the officials over the institution. Never to other enterprises or the public."""
+        roles = actor_roles(user)
+        if roles.is_platform_admin:
+            return self
+        if not roles.is_authenticated:
+            return self.none()
+        return self.filter(self.demand_side(roles) | self.offer_side(user, roles))
+
+    @staticmethod
+    def demand_side(roles) -> Q:
+        condition = Q(demand__enterprise_id__in=roles.member_of | roles.broker_of)
+        if roles.is_official:
+            condition |= _in_regions("demand__enterprise__region__code", roles.jurisdiction_prefixes)
+        return condition
+
+    @staticmethod
+    def offer_side(user, roles) -> Q:
+        organisations = roles.member_of | roles.broker_of
+        condition = Q(listing__institution_id__in=organisations) | Q(
+            achievement__filing_institution_id__in=organisations
+        )
+        if roles.broker_of:
+            # A subquery, not a join, so that a listing with several brokers yields its match once.
+            condition |= Q(listing_id__in=models.Subquery(user.brokered_listings.values("pk")))
+        if roles.is_official:
+            condition |= _in_regions("listing__institution__region__code", roles.jurisdiction_prefixes)
+            condition |= _in_regions(
+                "achievement__filing_institution__region__code", roles.jurisdiction_prefixes
+            )
+        return condition
+
+
+class MatchFeedbackQuerySet(models.QuerySet):
+    def dismissals(self):
+        return self.filter(verdict="not_relevant")

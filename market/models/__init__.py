@@ -1,8 +1,9 @@
-"""Models of the market, split by sub-domain: listings and demands, deals, contract registration."""
+"""Models of the market, split by sub-domain: listings and demands, matching, deals, contract registration."""
 
 from market.models.contracts import ContractRegistration, RegistrationRuleSet, RegistrationSequence
 from market.models.deals import Deal, DealBroker, Inquiry, InquiryMessage
 from market.models.listings import Demand, Listing, ListingObjection
+from market.models.matching import Match, MatchFeedback, MatchNotice
 
 __all__ = [
     "ContractRegistration",
@@ -13,6 +14,9 @@ __all__ = [
     "InquiryMessage",
     "Listing",
     "ListingObjection",
+    "Match",
+    "MatchFeedback",
+    "MatchNotice",
     "RegistrationRuleSet",
     "RegistrationSequence",
 ]

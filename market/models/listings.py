@@ -95,6 +95,8 @@ class Listing(models.Model):
     publicity_ends_at = models.DateTimeField(_("publicity ends at"), null=True, blank=True)
     status_reason = models.TextField(_("reason for the last status change"), blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The segmented words the matching engine compares (segmentation.match_terms).
+    match_terms = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -201,6 +203,15 @@ class Demand(models.Model):
         models.CharField(max_length=30), default=list, blank=True, verbose_name=_("keywords")
     )
     technology_field = _technology_field()
+    industry = models.ForeignKey(
+        Classification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"scheme": ClassificationScheme.INDUSTRY},
+        verbose_name=_("industry (GB/T 4754)"),
+    )
     required_trl = models.PositiveSmallIntegerField(
         _("lowest readiness level wanted"),
         null=True,
@@ -231,6 +242,8 @@ class Demand(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The segmented words the matching engine compares (segmentation.match_terms).
+    match_terms = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

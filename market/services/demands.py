@@ -22,9 +22,10 @@ from institutions import selectors as institution_selectors
 from institutions.models import Organisation
 from institutions.rules import require
 from market import lock_objects, policies
+from market import tasks_matching
 from market.choices import DemandStatus
 from market.models import Demand
-from market.services import common
+from market.services import common, matching
 
 DEMAND_FIELDS = (
     "title",
@@ -97,6 +98,7 @@ def demand_refresh_search(*, demand: Demand) -> None:
     """Rebuilds the search vector from jieba-segmented title (A), keywords (B), problem and expected
     outcome (C), as achievements do, so the board's Chinese search ranks alike."""
     Demand.objects.filter(pk=demand.pk).update(
+        match_terms=matching.demand_terms(demand),
         search_vector=SearchVector(Value(segmentation.segmented(demand.title)), weight="A", config="simple")
         + SearchVector(Value(segmentation.segmented(" ".join(demand.keywords))), weight="B", config="simple")
         + SearchVector(
@@ -191,6 +193,7 @@ def demand_approve(*, actor, demand: Demand) -> Demand:
             _("It is now on the public demand board until %(deadline)s.")
             % {"deadline": demand.deadline.isoformat()},
         )
+    tasks_matching.demand_match_task.delay_on_commit(demand.pk)
     return demand
 
 
@@ -243,4 +246,5 @@ def demand_close(*, actor, demand: Demand, reason: str = "") -> Demand:
                 _("Demand closed by the officials: %(title)s") % {"title": demand.title},
                 reason,
             )
+    tasks_matching.demand_match_task.delay_on_commit(demand.pk)
     return demand

@@ -27,9 +27,10 @@ from institutions.choices import MembershipRole
 from institutions.models import Membership, Organisation
 from institutions.rules import require
 from market import lock_objects, policies
+from market import tasks_matching
 from market.choices import SERVICE_MODES, ListingStatus, ObjectionStatus, TransactionMode
 from market.models import Deal, Listing, ListingObjection
-from market.services import common
+from market.services import common, matching
 
 LISTING_FIELDS = (
     "title",
@@ -126,6 +127,7 @@ def _check_brokers(brokers) -> list:
 def listing_refresh_search(*, listing: Listing) -> None:
     """Rebuilds the search vector from jieba-segmented title (A), keywords (B) and summary (C)."""
     Listing.objects.filter(pk=listing.pk).update(
+        match_terms=matching.offer_terms(listing),
         search_vector=SearchVector(Value(segmentation.segmented(listing.title)), weight="A", config="simple")
         + SearchVector(Value(segmentation.segmented(" ".join(listing.keywords))), weight="B", config="simple")
         + SearchVector(Value(segmentation.segmented(listing.summary)), weight="C", config="simple")
@@ -261,6 +263,7 @@ def listing_publish(*, actor, listing: Listing) -> Listing:
             },
             url=listing_url(listing),
         )
+    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
     return listing
 
 
@@ -287,6 +290,7 @@ def listing_withdraw(*, actor, listing: Listing, reason: str = "") -> Listing:
                 body=_("Officials withdrew the listing. Reason: %(reason)s") % {"reason": reason},
                 url=listing_url(listing),
             )
+    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
     return listing
 
 
@@ -343,6 +347,7 @@ def listing_expire(*, listing_pk: int) -> Listing:
             body=_("The listing period ended on %(date)s.") % {"date": listing.listed_until.isoformat()},
             url=listing_url(listing),
         )
+    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
     return listing
 
 
@@ -464,6 +469,7 @@ def listing_mark_in_deal(*, listing: Listing) -> Listing:
         return listing
     common.move(listing, policies.LISTING_TRANSITIONS, ListingStatus.IN_DEAL, noun=_noun())
     listing.save()
+    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
     return listing
 
 
@@ -485,6 +491,7 @@ def listing_mark_sold(*, listing: Listing) -> Listing:
     else:
         common.move(listing, policies.LISTING_TRANSITIONS, ListingStatus.SOLD, noun=_noun())
     listing.save()
+    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
     return listing
 
 
@@ -499,6 +506,7 @@ def listing_release(*, listing: Listing) -> Listing:
         return listing
     common.move(listing, policies.LISTING_TRANSITIONS, ListingStatus.ACTIVE, noun=_noun())
     listing.save()
+    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
     return listing
 
 

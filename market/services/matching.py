@@ -1,0 +1,598 @@
+"""Supply–demand matching (供需匹配): loading both sides, refreshing one record, the chunked recompute,
+storing matches, announcing strong ones once, and feedback.
+
+Who is matched: demands that are published and still open; listings in publicity or listed; published
+achievements with no listing on the market (a listed achievement is offered through its listing).
+
+How rows are kept (``market.models.Match``): a pair is stored once, with ``demand_rank`` when the offer
+is among the demand's best ``MARKET_MATCH_TOP`` and ``listing_rank`` when the demand is among the
+listing's best. A record's refresh replaces its own rows and re-ranks the other records it entered
+or left; the recompute replaces each chunk's rows in one transaction. Both are idempotent: rows are
+upserted on the pair's unique key and a rerun computes the same values, so it leaves the same rows.
+"""
+
+import json
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from achievements import segmentation
+from achievements.choices import AchievementStatus
+from achievements.models import Achievement
+from institutions.choices import MembershipRole
+from institutions.models import Membership
+from institutions.roles import actor_roles
+from market import matching_engine as engine
+from market.choices import ListingStatus, MatchSide, MatchVerdict
+from market.models import Demand, Listing, Match, MatchFeedback
+from market.policies import matching as policy
+from market.services import common
+
+ZONES_FILE = Path(__file__).resolve().parent.parent / "data" / "demonstration_zones.json"
+LIVE_LISTING_STATUSES = (ListingStatus.PUBLICITY, ListingStatus.ACTIVE)
+
+
+def parameters() -> engine.Parameters:
+    return engine.Parameters(
+        weights={**policy.DEFAULT_WEIGHTS, **settings.MARKET_MATCH_WEIGHTS},
+        top=settings.MARKET_MATCH_TOP,
+        minimum_text=settings.MARKET_MATCH_MIN_TEXT,
+        minimum_total=settings.MARKET_MATCH_MIN_SCORE,
+        freshness_half_life_days=settings.MARKET_MATCH_FRESHNESS_HALF_LIFE_DAYS,
+    )
+
+
+# --- the records on each side -------------------------------------------------------------------------
+
+
+@cache
+def zone_bits() -> dict[str, int]:
+    """Region code prefix (a city's four digits or a county's six) → the bit of its zone."""
+    zones = json.loads(ZONES_FILE.read_text(encoding="utf-8"))["zones"]
+    bits: dict[str, int] = defaultdict(int)
+    for index, zone in enumerate(zones):
+        for code in zone["regions"]:
+            bits[code[:4] if code.endswith("00") else code] |= 1 << index
+    return dict(bits)
+
+
+def zones_of(region_code: str | None) -> int:
+    if not region_code:
+        return 0
+    bits = zone_bits()
+    return bits.get(region_code[:4], 0) | bits.get(region_code, 0)
+
+
+def _day(moment) -> float:
+    return moment.timestamp() / 86400 if moment else 0.0
+
+
+def today() -> float:
+    return _day(timezone.now())
+
+
+def _city(code: str | None) -> int:
+    return int(code[:4] + "00") if code else 0
+
+
+def open_demands():
+    return Demand.objects.open()
+
+
+def live_listings():
+    return Listing.objects.filter(status__in=LIVE_LISTING_STATUSES)
+
+
+def unlisted_achievements():
+    listed = Listing.objects.filter(
+        status__in=(*LIVE_LISTING_STATUSES, ListingStatus.IN_DEAL), achievement_id__isnull=False
+    ).values("achievement_id")
+    return Achievement.objects.filter(status=AchievementStatus.PUBLISHED).exclude(pk__in=listed)
+
+
+def demand_terms(demand: Demand) -> str:
+    return segmentation.match_terms(
+        title=demand.title, keywords=demand.keywords, texts=(demand.problem, demand.expected_outcome)
+    )
+
+
+def offer_terms(offer) -> str:
+    return segmentation.match_terms(title=offer.title, keywords=offer.keywords, texts=(offer.summary,))
+
+
+def terms_fill_missing() -> int:
+    """Computes the words of records that have none yet (saved before matching existed); returns how
+    many were filled. Runs before a recompute."""
+    filled = 0
+    for queryset, compute in (
+        (open_demands(), demand_terms),
+        (live_listings(), offer_terms),
+        (unlisted_achievements(), offer_terms),
+    ):
+        while True:
+            batch = list(queryset.filter(match_terms="").order_by("pk")[:500])
+            if not batch:
+                break
+            for record in batch:
+                record.match_terms = compute(record) or "-"
+            type(batch[0]).objects.bulk_update(batch, ["match_terms"])
+            filled += len(batch)
+    return filled
+
+
+def _demand_records(queryset) -> list[dict]:
+    rows = queryset.order_by("pk").values_list(
+        "pk", "match_terms", "technology_field_id", "industry_id", "required_trl", "budget_max",
+        "cooperation_mode", "region__code", "published_at",
+    )
+    return [
+        {
+            "key": pk, "kind": engine.DEMAND, "terms": terms, "field": field or 0, "industry": industry or 0,
+            "trl": trl or 0, "price_high": budget, "modes": policy.MODE_BITS.get(mode, 0),
+            "region": int(region), "zones": zones_of(region), "day": _day(published),
+        }
+        for pk, terms, field, industry, trl, budget, mode, region, published in rows
+    ]
+
+
+def _listing_records(queryset) -> list[dict]:
+    rows = queryset.order_by("pk").values_list(
+        "pk", "match_terms", "technology_field_id", "achievement__industry_id", "trl", "price", "price_max",
+        "transaction_mode", "region__code", "institution__parent__region__code", "published_at",
+    )
+    return [
+        {
+            "key": pk, "kind": engine.LISTING, "terms": terms, "field": field or 0, "industry": industry or 0,
+            "trl": trl or 0, "price_low": price, "price_high": price_max if price_max is not None else price,
+            "modes": policy.MODE_BITS.get(mode, 0), "region": int(region), "zones": zones_of(region),
+            "linked_city": _city(parent_region), "day": _day(published),
+        }
+        for pk, terms, field, industry, trl, price, price_max, mode, region, parent_region, published in rows
+    ]
+
+
+def _achievement_records(queryset) -> list[dict]:
+    rows = queryset.order_by("pk").values_list(
+        "pk", "match_terms", "technology_field_id", "industry_id", "trl", "indicative_price", "cooperation_modes",
+        "region__code", "filing_institution__parent__region__code", "published_at",
+    )
+    return [
+        {
+            "key": pk, "kind": engine.ACHIEVEMENT, "terms": terms, "field": field or 0,
+            "industry": industry or 0, "trl": trl or 0, "price_low": price, "price_high": price,
+            "modes": policy.mode_bits(modes), "region": int(region) if region else 0, "zones": zones_of(region),
+            "linked_city": _city(parent_region), "day": _day(published),
+        }
+        for pk, terms, field, industry, trl, price, modes, region, parent_region, published in rows
+    ]
+
+
+# --- the corpus, kept per process while neither side changes -----------------------------------------
+
+
+def _fingerprint(queryset) -> tuple:
+    values = queryset.aggregate(count=Count("pk"), newest=Max("updated_at"), last=Max("pk"))
+    return (values["count"], values["newest"], values["last"])
+
+
+_lock = threading.Lock()
+_cached: dict = {}
+
+
+def corpus_clear() -> None:
+    with _lock:
+        _cached.clear()
+
+
+def corpus_current() -> engine.Corpus:
+    """Both sides as the engine needs them. Rebuilt only when a side changed since the last call in
+    this process (its count, newest change or newest id differ), so a worker refreshing record after
+    record loads the other side once."""
+    demand_key = _fingerprint(open_demands())
+    offer_key = (_fingerprint(live_listings()), _fingerprint(unlisted_achievements()))
+    the_parameters = parameters()
+    with _lock:
+        if _cached.get("demand_key") != demand_key:
+            _cached["demands"] = engine.Items.from_records(_demand_records(open_demands()))
+            _cached["demand_key"] = demand_key
+        if _cached.get("offer_key") != offer_key:
+            records = _listing_records(live_listings()) + _achievement_records(unlisted_achievements())
+            _cached["offers"] = engine.Items.from_records(records)
+            _cached["offer_key"] = offer_key
+        corpus_key = (demand_key, offer_key, the_parameters)
+        if _cached.get("corpus_key") != corpus_key:
+            _cached["corpus"] = engine.Corpus(_cached["demands"], _cached["offers"], the_parameters)
+            _cached["corpus_key"] = corpus_key
+        return _cached["corpus"]
+
+
+def _row_of(items: engine.Items, key: int, kind: int) -> int | None:
+    matches = np.flatnonzero((items.keys == key) & (items.kinds == kind))
+    return int(matches[0]) if len(matches) else None
+
+
+# --- storing ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairRow:
+    demand_id: int
+    listing_id: int | None
+    achievement_id: int | None
+    score: float
+    factors: dict
+    matched_terms: list[str]
+
+
+def _pairs(corpus: engine.Corpus, ranking: engine.Ranking, *, asking_is_demand: bool) -> list[PairRow]:
+    demand_rows = ranking.asking if asking_is_demand else ranking.found
+    offer_rows = ranking.found if asking_is_demand else ranking.asking
+    pairs = []
+    for index in range(len(ranking)):
+        demand_row, offer_row = int(demand_rows[index]), int(offer_rows[index])
+        offer_key = int(corpus.offers.keys[offer_row])
+        is_listing = corpus.offers.kinds[offer_row] == engine.LISTING
+        pairs.append(
+            PairRow(
+                demand_id=int(corpus.demands.keys[demand_row]),
+                listing_id=offer_key if is_listing else None,
+                achievement_id=None if is_listing else offer_key,
+                score=round(float(ranking.totals[index]), 4),
+                factors={
+                    name: round(float(value), 4) for name, value in zip(policy.FACTORS, ranking.factors[index])
+                },
+                matched_terms=corpus.shared_terms(
+                    corpus.demands.terms[demand_row], corpus.offers.terms[offer_row]
+                ),
+            )
+        )
+    return pairs
+
+
+def _upsert(pairs: list[PairRow], *, demand_ranks: dict, listing_ranks: dict, rank_fields: list[str]) -> None:
+    rows = [
+        Match(
+            demand_id=pair.demand_id,
+            listing_id=pair.listing_id,
+            achievement_id=pair.achievement_id,
+            score=pair.score,
+            factors=pair.factors,
+            matched_terms=pair.matched_terms,
+            demand_rank=demand_ranks.get(_key(pair)),
+            listing_rank=listing_ranks.get(_key(pair)),
+        )
+        for pair in pairs
+    ]
+    Match.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["demand", "listing", "achievement"],
+        update_fields=["score", "factors", "matched_terms", *rank_fields],
+    )
+
+
+def _key(pair) -> tuple:
+    return (pair.demand_id, pair.listing_id, pair.achievement_id)
+
+
+def _ranks(pairs: list[PairRow], group) -> dict:
+    """Place of each pair within its group (pairs arrive best first within a group)."""
+    places: dict = {}
+    seen: dict = defaultdict(int)
+    for pair in pairs:
+        seen[group(pair)] += 1
+        places[_key(pair)] = seen[group(pair)]
+    return places
+
+
+_RERANK_SQL = """
+    WITH ranked AS (
+        SELECT id, row_number() OVER (PARTITION BY {column} ORDER BY score DESC, id) AS place
+        FROM market_match WHERE {column} = ANY(%s) AND {rank} IS NOT NULL
+    )
+    UPDATE market_match AS m
+    SET {rank} = CASE WHEN ranked.place <= %s THEN ranked.place END
+    FROM ranked WHERE m.id = ranked.id AND m.{rank} IS DISTINCT FROM
+        (CASE WHEN ranked.place <= %s THEN ranked.place END)
+"""
+
+
+def _rerank(*, column: str, rank: str, ids: list[int], top: int) -> None:
+    """Renumbers the ranks on one side for these records (after a pair entered or left their lists),
+    dropping what fell below the top."""
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_RERANK_SQL.format(column=column, rank=rank), [ids, top, top])
+
+
+def _drop_unranked(condition: Q) -> None:
+    Match.objects.filter(condition, demand_rank__isnull=True, listing_rank__isnull=True).delete()
+
+
+# --- refreshing one record ----------------------------------------------------------------------------
+
+
+def _entering(pairs: list[PairRow], *, group_field: str, excluding: Q, top: int) -> list[PairRow]:
+    """The pairs that earn a place in the other side's lists: the record has fewer than ``top``
+    matches, or this pair beats its weakest."""
+    groups = {getattr(pair, f"{group_field}_id") for pair in pairs}
+    if not groups:
+        return []
+    rank = "listing_rank" if group_field == "listing" else "demand_rank"
+    standing = {
+        row[group_field]: (row["count"], row["weakest"])
+        for row in Match.objects.filter(**{f"{group_field}_id__in": groups, f"{rank}__isnull": False})
+        .exclude(excluding)
+        .values(group_field)
+        .annotate(count=Count("pk"), weakest=Min("score"))
+    }
+    entering = []
+    for pair in pairs:
+        count, weakest = standing.get(getattr(pair, f"{group_field}_id"), (0, 0.0))
+        if count < top or pair.score > weakest:
+            entering.append(pair)
+    return entering
+
+
+@transaction.atomic
+def demand_match(*, demand_pk: int) -> int:
+    """Recomputes one demand's matches: its best offers, and its place in each listing's list.
+    A demand no longer open loses its matches. Returns how many matches the demand now has."""
+    demand = Demand.objects.filter(pk=demand_pk).first()
+    corpus = corpus_current() if demand is not None else None
+    row = _row_of(corpus.demands, demand_pk, engine.DEMAND) if corpus is not None else None
+    before = set(
+        Match.objects.filter(demand_id=demand_pk, listing_rank__isnull=False).values_list("listing_id", flat=True)
+    )
+    if row is None:
+        Match.objects.filter(demand_id=demand_pk).delete()
+        _rerank(column="listing_id", rank="listing_rank", ids=sorted(before), top=settings.MARKET_MATCH_TOP)
+        return 0
+    top = corpus.parameters.top
+    pairs = _pairs(corpus, corpus.offers_for([row], today=today(), keep=0), asking_is_demand=True)
+    best = pairs[:top]
+    entering = _entering(
+        [pair for pair in pairs if pair.listing_id], group_field="listing", excluding=Q(demand_id=demand_pk), top=top
+    )
+    kept = {_key(pair): pair for pair in [*best, *entering]}
+    Match.objects.filter(demand_id=demand_pk).exclude(
+        pk__in=_existing_ids(demand_pk=demand_pk, keys=kept)
+    ).delete()
+    _upsert(
+        list(kept.values()),
+        demand_ranks=_ranks(best, lambda pair: pair.demand_id),
+        listing_ranks={_key(pair): top for pair in entering},
+        rank_fields=["demand_rank", "listing_rank"],
+    )
+    affected = sorted(before | {pair.listing_id for pair in entering})
+    _rerank(column="listing_id", rank="listing_rank", ids=affected, top=top)
+    _drop_unranked(Q(demand_id=demand_pk) | Q(listing_id__in=affected))
+    notify_strong_matches(list(kept.values()))
+    return len(best)
+
+
+@transaction.atomic
+def listing_match(*, listing_pk: int) -> int:
+    """Recomputes one listing's matches: its best demands, and its place in each demand's list. A
+    listing no longer on the market loses its matches. Returns how many matches it now has."""
+    listing = Listing.objects.filter(pk=listing_pk).first()
+    corpus = corpus_current() if listing is not None else None
+    row = _row_of(corpus.offers, listing_pk, engine.LISTING) if corpus is not None else None
+    before = set(
+        Match.objects.filter(listing_id=listing_pk, demand_rank__isnull=False).values_list("demand_id", flat=True)
+    )
+    if row is None:
+        Match.objects.filter(listing_id=listing_pk).delete()
+        _rerank(column="demand_id", rank="demand_rank", ids=sorted(before), top=settings.MARKET_MATCH_TOP)
+        return 0
+    top = corpus.parameters.top
+    pairs = _pairs(corpus, corpus.demands_for([row], today=today(), keep=0), asking_is_demand=False)
+    best = pairs[:top]
+    entering = _entering(pairs, group_field="demand", excluding=Q(listing_id=listing_pk), top=top)
+    kept = {_key(pair): pair for pair in [*best, *entering]}
+    Match.objects.filter(listing_id=listing_pk).exclude(
+        pk__in=_existing_ids(listing_pk=listing_pk, keys=kept)
+    ).delete()
+    _upsert(
+        list(kept.values()),
+        demand_ranks={_key(pair): top for pair in entering},
+        listing_ranks=_ranks(best, lambda pair: pair.listing_id),
+        rank_fields=["demand_rank", "listing_rank"],
+    )
+    affected = sorted(before | {pair.demand_id for pair in entering})
+    _rerank(column="demand_id", rank="demand_rank", ids=affected, top=top)
+    _drop_unranked(Q(listing_id=listing_pk) | Q(demand_id__in=affected))
+    notify_strong_matches(list(kept.values()))
+    return len(best)
+
+
+def _existing_ids(*, keys: dict, demand_pk: int | None = None, listing_pk: int | None = None) -> list[int]:
+    queryset = Match.objects.filter(demand_id=demand_pk) if demand_pk else Match.objects.filter(listing_id=listing_pk)
+    return [
+        pk
+        for pk, *key in queryset.values_list("pk", "demand_id", "listing_id", "achievement_id")
+        if tuple(key) in keys
+    ]
+
+
+# --- the full recompute -------------------------------------------------------------------------------
+
+
+def match_recompute_plan(*, chunk_size: int | None = None) -> list[tuple[str, list[int]]]:
+    """Fills missing words, deletes the matches of records that left the market, and splits the rest
+    into chunks: ("demands", pks) rank offers for demands, ("listings", pks) rank demands for listings."""
+    terms_fill_missing()
+    Match.objects.exclude(demand_id__in=open_demands().values("pk")).delete()
+    Match.objects.filter(listing_id__isnull=False).exclude(listing_id__in=live_listings().values("pk")).delete()
+    Match.objects.filter(achievement_id__isnull=False).exclude(
+        achievement_id__in=unlisted_achievements().values("pk")
+    ).delete()
+    size = chunk_size or settings.MARKET_MATCH_CHUNK_SIZE
+    chunks = []
+    for side, queryset in (("demands", open_demands()), ("listings", live_listings())):
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+        chunks.extend((side, pks[start : start + size]) for start in range(0, len(pks), size))
+    return chunks
+
+
+@transaction.atomic
+def match_recompute_chunk(*, side: str, pks: list[int]) -> int:
+    """Replaces one chunk's ranks on its own side in one transaction (so a worker that dies leaves the
+    previous rows, and the redelivered task starts again); returns how many pairs it ranked."""
+    corpus = corpus_current()
+    asking_is_demand = side == "demands"
+    items, kind = (corpus.demands, engine.DEMAND) if asking_is_demand else (corpus.offers, engine.LISTING)
+    rows = np.flatnonzero(np.isin(items.keys, pks) & (items.kinds == kind))
+    ranking = (corpus.offers_for if asking_is_demand else corpus.demands_for)(rows, today=today())
+    pairs = _pairs(corpus, ranking, asking_is_demand=asking_is_demand)
+    column, rank = ("demand_id", "demand_rank") if asking_is_demand else ("listing_id", "listing_rank")
+    Match.objects.filter(**{f"{column}__in": pks}).update(**{rank: None})
+    if asking_is_demand:
+        _upsert(pairs, demand_ranks=_ranks(pairs, lambda pair: pair.demand_id), listing_ranks={}, rank_fields=[rank])
+    else:
+        _upsert(pairs, demand_ranks={}, listing_ranks=_ranks(pairs, lambda pair: pair.listing_id), rank_fields=[rank])
+    _drop_unranked(Q(**{f"{column}__in": pks}))
+    notify_strong_matches(pairs)
+    return len(pairs)
+
+
+def match_recompute(*, progress=None, chunk_size: int | None = None) -> int:
+    """The whole recompute in this process (the command, the embedded default); ``progress(done,
+    total)`` is called after each chunk. Returns how many pairs were ranked."""
+    chunks = match_recompute_plan(chunk_size=chunk_size)
+    ranked = 0
+    for done, (side, pks) in enumerate(chunks, start=1):
+        ranked += match_recompute_chunk(side=side, pks=pks)
+        if progress:
+            progress(done, len(chunks))
+    return ranked
+
+
+# --- announcing strong matches once -------------------------------------------------------------------
+
+_NOTICE_SQL = """
+    INSERT INTO market_matchnotice (demand_id, listing_id, achievement_id, score, created_at)
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::float8[], %s::timestamptz[])
+    ON CONFLICT DO NOTHING
+    RETURNING demand_id, listing_id, achievement_id
+"""
+
+
+def notify_strong_matches(pairs: list[PairRow]) -> int:
+    """Announces each pair at or above ``MARKET_MATCH_NOTIFY_SCORE`` to the members and brokers of
+    both sides, once per pair ever (the notice's unique key decides, also between concurrent workers).
+    Returns how many pairs were announced."""
+    strong = [pair for pair in pairs if pair.score >= settings.MARKET_MATCH_NOTIFY_SCORE]
+    if not strong:
+        return 0
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _NOTICE_SQL,
+            [
+                [pair.demand_id for pair in strong],
+                [pair.listing_id for pair in strong],
+                [pair.achievement_id for pair in strong],
+                [pair.score for pair in strong],
+                [now] * len(strong),
+            ],
+        )
+        announced = {tuple(row) for row in cursor.fetchall()}
+    if announced:
+        _send_notices([pair for pair in strong if _key(pair) in announced])
+    return len(announced)
+
+
+def _send_notices(pairs: list[PairRow]) -> None:
+    demands = Demand.objects.in_bulk({pair.demand_id for pair in pairs})
+    listings = Listing.objects.in_bulk({pair.listing_id for pair in pairs if pair.listing_id})
+    achievements = Achievement.objects.in_bulk({pair.achievement_id for pair in pairs if pair.achievement_id})
+    organisations = {demand.enterprise_id for demand in demands.values()}
+    organisations |= {listing.institution_id for listing in listings.values()}
+    organisations |= {achievement.filing_institution_id for achievement in achievements.values()}
+    people = defaultdict(list)
+    for membership in (
+        Membership.objects.active()
+        .filter(
+            organisation_id__in=organisations,
+            role__in=(MembershipRole.ADMIN, MembershipRole.STAFF, MembershipRole.BROKER),
+            user__is_active=True,
+        )
+        .select_related("user")
+    ):
+        people[membership.organisation_id].append(membership.user)
+    listing_brokers = defaultdict(list)
+    for link in Listing.brokers.through.objects.filter(listing_id__in=listings).select_related("user"):
+        listing_brokers[link.listing_id].append(link.user)
+    with common.platform_language():
+        for pair in pairs:
+            demand = demands[pair.demand_id]
+            offer = listings.get(pair.listing_id) or achievements.get(pair.achievement_id)
+            offer_owner = offer.institution_id if pair.listing_id else offer.filing_institution_id
+            values = {"demand": demand.title, "offer": offer.title, "score": round(pair.score * 100)}
+            common.notify(
+                recipients=people[demand.enterprise_id],
+                verb="match_found",
+                title=_("A strong match for your demand: %(offer)s") % values,
+                body=_("Your demand “%(demand)s” matches “%(offer)s” (score %(score)s).") % values,
+                url=reverse("market:demand-detail", args=[demand.pk]) + "#matches",
+            )
+            common.notify(
+                recipients=[*people[offer_owner], *listing_brokers.get(pair.listing_id, [])],
+                verb="match_found",
+                title=_("A demand matches your offer: %(demand)s") % values,
+                body=_("The demand “%(demand)s” matches your “%(offer)s” (score %(score)s).") % values,
+                url=reverse("market:match-inbox"),
+            )
+
+
+# --- feedback -----------------------------------------------------------------------------------------
+
+
+def match_side_of(*, actor, match: Match) -> str | None:
+    """Which side ``actor`` speaks for on this match: their organisation posted the demand (or they
+    are its broker), or owns the offer (or they broker the listing). Officials watch; they do not judge."""
+    roles = actor_roles(actor)
+    organisations = roles.member_of | roles.broker_of
+    if match.demand.enterprise_id in organisations:
+        return MatchSide.DEMAND
+    owner = match.listing.institution_id if match.listing_id else match.achievement.filing_institution_id
+    if owner in organisations:
+        return MatchSide.OFFER
+    if match.listing_id and roles.broker_of and match.listing.brokers.filter(pk=actor.pk).exists():
+        return MatchSide.OFFER
+    return None
+
+
+@transaction.atomic
+def match_feedback(*, actor, match: Match, verdict: str, reason: str = "", comment: str = "") -> MatchFeedback:
+    """Records (or replaces) the actor's side's verdict on a match. Not relevant needs a reason; the
+    pair is then hidden from that side."""
+    side = match_side_of(actor=actor, match=match)
+    if side is None:
+        raise PermissionDenied(_("Only the two parties of a match can give feedback on it."))
+    if verdict == MatchVerdict.USEFUL:
+        reason = ""
+    elif not reason:
+        raise ValidationError({"reason": _("Say why the match is not relevant.")})
+    key = {"demand_id": match.demand_id, "listing_id": match.listing_id, "achievement_id": match.achievement_id}
+    feedback = MatchFeedback.objects.select_for_update().filter(**key, side=side).first()
+    feedback = feedback or MatchFeedback(**key, side=side)
+    feedback.verdict, feedback.reason, feedback.comment = verdict, reason, comment.strip()
+    feedback.score, feedback.factors, feedback.given_by = match.score, match.factors, actor
+    feedback.full_clean(validate_constraints=False)
+    feedback.save()
+    return feedback
+

@@ -1,0 +1,35 @@
+"""Celery tasks of supply–demand matching: thin, taking ids, safe to run twice.
+
+Publishing, closing or withdrawing a demand or a listing queues its refresh on commit; the nightly
+beat entry plans the full recompute and queues one task per chunk, so that the chunks spread over every
+worker. Each chunk replaces its rows in one transaction: a worker that dies mid-chunk leaves the
+previous rows, and the redelivered task (``acks_late``) simply runs it again.
+"""
+
+from celery import shared_task
+
+from market.services import matching as matching_services
+
+
+@shared_task(acks_late=True)
+def demand_match_task(demand_pk: int) -> int:
+    return matching_services.demand_match(demand_pk=demand_pk)
+
+
+@shared_task(acks_late=True)
+def listing_match_task(listing_pk: int) -> int:
+    return matching_services.listing_match(listing_pk=listing_pk)
+
+
+@shared_task(acks_late=True)
+def match_recompute_chunk_task(side: str, pks: list[int]) -> int:
+    return matching_services.match_recompute_chunk(side=side, pks=pks)
+
+
+@shared_task(acks_late=True)
+def match_recompute_task() -> int:
+    """Plans the nightly recompute and queues its chunks; returns how many chunks were queued."""
+    chunks = matching_services.match_recompute_plan()
+    for side, pks in chunks:
+        match_recompute_chunk_task.delay(side, pks)
+    return len(chunks)
