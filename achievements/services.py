@@ -118,7 +118,7 @@ def achievement_refresh_search(*, achievement: Achievement) -> None:
         + SearchVector(
             Value(segmentation.segmented(" ".join(achievement.keywords))), weight="B", config="simple"
         )
-        + SearchVector(Value(segmentation.segmented(achievement.summary)), weight="C", config="simple")
+        + SearchVector(Value(segmentation.segmented(achievement.summary)), weight="C", config="simple"),
     )
 
 

@@ -86,7 +86,8 @@ class Items:
 
         def money(name):
             return np.array(
-                [np.nan if record.get(name) is None else float(record[name]) for record in records], dtype=float
+                [np.nan if record.get(name) is None else float(record[name]) for record in records],
+                dtype=float,
             )
 
         return cls(
@@ -136,8 +137,14 @@ def weighted(items: Items, idf: np.ndarray, parameters: Parameters) -> sparse.cs
     average = lengths.mean() or 1.0
     per_entry = np.repeat(lengths, np.diff(counts.indptr))
     tf = counts.data
-    saturated = tf * (parameters.k1 + 1) / (tf + parameters.k1 * (1 - parameters.b + parameters.b * per_entry / average))
-    matrix = sparse.csr_matrix((saturated * idf[counts.indices], counts.indices, counts.indptr), shape=counts.shape)
+    saturated = (
+        tf
+        * (parameters.k1 + 1)
+        / (tf + parameters.k1 * (1 - parameters.b + parameters.b * per_entry / average))
+    )
+    matrix = sparse.csr_matrix(
+        (saturated * idf[counts.indices], counts.indices, counts.indptr), shape=counts.shape
+    )
     matrix.eliminate_zeros()
     return normalize(matrix, norm="l2", copy=False)
 
@@ -157,27 +164,39 @@ class Ranking:
 
 
 def pair_factors(
-    demands: Items, demand_rows: np.ndarray, offers: Items, offer_rows: np.ndarray, text: np.ndarray,
-    parameters: Parameters, today: float,
+    demands: Items,
+    demand_rows: np.ndarray,
+    offers: Items,
+    offer_rows: np.ndarray,
+    text: np.ndarray,
+    parameters: Parameters,
+    today: float,
 ) -> np.ndarray:
     """Every factor of every (demand, offer) pair, one row per pair, columns as ``policy.FACTORS``."""
     wanted_mode = np.where(
-        demands.modes[demand_rows] > 0, np.log2(np.maximum(demands.modes[demand_rows], 1)).astype(np.int64), -1
+        demands.modes[demand_rows] > 0,
+        np.log2(np.maximum(demands.modes[demand_rows], 1)).astype(np.int64),
+        -1,
     )
     older = np.minimum(demands.day[demand_rows], offers.day[offer_rows])
     return np.column_stack(
         [
             policy.text_score(text),
             policy.field_score(
-                demands.fields[demand_rows], offers.fields[offer_rows],
-                demands.industries[demand_rows], offers.industries[offer_rows],
+                demands.fields[demand_rows],
+                offers.fields[offer_rows],
+                demands.industries[demand_rows],
+                offers.industries[offer_rows],
             ),
             policy.trl_score(demands.trl[demand_rows], offers.trl[offer_rows]),
             policy.budget_score(demands.price_high[demand_rows], offers.price_low[offer_rows]),
             policy.mode_score(wanted_mode, offers.modes[offer_rows]),
             policy.region_score(
-                demands.regions[demand_rows], offers.regions[offer_rows],
-                demands.zones[demand_rows], offers.zones[offer_rows], offers.linked_cities[offer_rows],
+                demands.regions[demand_rows],
+                offers.regions[offer_rows],
+                demands.zones[demand_rows],
+                offers.zones[offer_rows],
+                offers.linked_cities[offer_rows],
             ),
             policy.freshness_score(today - older, parameters.freshness_half_life_days),
         ]
@@ -258,16 +277,28 @@ class Corpus:
 
     def offers_for(self, demand_rows: np.ndarray, *, today: float, keep: int | None = None) -> Ranking:
         return rank(
-            asking=self.demands, asking_matrix=self.demand_matrix, rows=np.asarray(demand_rows, dtype=np.int64),
-            other=self.offers, other_matrix_transposed=self.offer_transposed, asking_is_demand=True,
-            parameters=self.parameters, today=today, keep=keep,
+            asking=self.demands,
+            asking_matrix=self.demand_matrix,
+            rows=np.asarray(demand_rows, dtype=np.int64),
+            other=self.offers,
+            other_matrix_transposed=self.offer_transposed,
+            asking_is_demand=True,
+            parameters=self.parameters,
+            today=today,
+            keep=keep,
         )
 
     def demands_for(self, offer_rows: np.ndarray, *, today: float, keep: int | None = None) -> Ranking:
         return rank(
-            asking=self.offers, asking_matrix=self.offer_matrix, rows=np.asarray(offer_rows, dtype=np.int64),
-            other=self.demands, other_matrix_transposed=self.demand_transposed, asking_is_demand=False,
-            parameters=self.parameters, today=today, keep=keep,
+            asking=self.offers,
+            asking_matrix=self.offer_matrix,
+            rows=np.asarray(offer_rows, dtype=np.int64),
+            other=self.demands,
+            other_matrix_transposed=self.demand_transposed,
+            asking_is_demand=False,
+            parameters=self.parameters,
+            today=today,
+            keep=keep,
         )
 
     def shared_terms(self, demand_terms: str, offer_terms: str, *, limit: int = 6) -> list[str]:

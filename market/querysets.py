@@ -164,14 +164,18 @@ class MatchQuerySet(models.QuerySet):
         return self.filter(self.demand_side(roles) | self.offer_side(user, roles))
 
     @staticmethod
-    def demand_side(roles) -> Q:
+    def demand_side(roles, *, as_official: bool = True) -> Q:
+        """The demand's party (members and brokers of its enterprise) and, ``as_official``, the
+        officials over it."""
         condition = Q(demand__enterprise_id__in=roles.member_of | roles.broker_of)
-        if roles.is_official:
+        if as_official and roles.is_official:
             condition |= _in_regions("demand__enterprise__region__code", roles.jurisdiction_prefixes)
         return condition
 
     @staticmethod
-    def offer_side(user, roles) -> Q:
+    def offer_side(user, roles, *, as_official: bool = True) -> Q:
+        """The offer's party (members and brokers of its institution, the listing's brokers) and,
+        ``as_official``, the officials over it."""
         organisations = roles.member_of | roles.broker_of
         condition = Q(listing__institution_id__in=organisations) | Q(
             achievement__filing_institution_id__in=organisations
@@ -179,7 +183,7 @@ class MatchQuerySet(models.QuerySet):
         if roles.broker_of:
             # A subquery, not a join, so that a listing with several brokers yields its match once.
             condition |= Q(listing_id__in=models.Subquery(user.brokered_listings.values("pk")))
-        if roles.is_official:
+        if as_official and roles.is_official:
             condition |= _in_regions("listing__institution__region__code", roles.jurisdiction_prefixes)
             condition |= _in_regions(
                 "achievement__filing_institution__region__code", roles.jurisdiction_prefixes

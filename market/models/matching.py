@@ -20,7 +20,6 @@ from market.choices import MatchFeedbackReason, MatchSide, MatchVerdict
 from market.models.listings import Demand, Listing
 from market.querysets import MatchFeedbackQuerySet, MatchQuerySet
 
-
 OFFER_KEY = ("demand", "listing", "achievement")
 
 
@@ -51,7 +50,9 @@ class Match(models.Model):
     """
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="matches")
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, null=True, blank=True, related_name="matches")
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, null=True, blank=True, related_name="matches"
+    )
     achievement = models.ForeignKey(
         Achievement, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -142,3 +143,6 @@ class MatchNotice(models.Model):
 
     class Meta:
         constraints = _offer_constraints("market_notice")
+
+    def __str__(self) -> str:
+        return f"{self.demand_id} ↔ {self.listing_id or self.achievement_id}"

@@ -21,8 +21,7 @@ from achievements import segmentation
 from institutions import selectors as institution_selectors
 from institutions.models import Organisation
 from institutions.rules import require
-from market import lock_objects, policies
-from market import tasks_matching
+from market import lock_objects, policies, tasks_matching
 from market.choices import DemandStatus
 from market.models import Demand
 from market.services import common, matching
@@ -105,7 +104,7 @@ def demand_refresh_search(*, demand: Demand) -> None:
             Value(segmentation.segmented(f"{demand.problem} {demand.expected_outcome}")),
             weight="C",
             config="simple",
-        )
+        ),
     )
 
 

@@ -26,8 +26,7 @@ from institutions import selectors as institution_selectors
 from institutions.choices import MembershipRole
 from institutions.models import Membership, Organisation
 from institutions.rules import require
-from market import lock_objects, policies
-from market import tasks_matching
+from market import lock_objects, policies, tasks_matching
 from market.choices import SERVICE_MODES, ListingStatus, ObjectionStatus, TransactionMode
 from market.models import Deal, Listing, ListingObjection
 from market.services import common, matching
@@ -130,7 +129,7 @@ def listing_refresh_search(*, listing: Listing) -> None:
         match_terms=matching.offer_terms(listing),
         search_vector=SearchVector(Value(segmentation.segmented(listing.title)), weight="A", config="simple")
         + SearchVector(Value(segmentation.segmented(" ".join(listing.keywords))), weight="B", config="simple")
-        + SearchVector(Value(segmentation.segmented(listing.summary)), weight="C", config="simple")
+        + SearchVector(Value(segmentation.segmented(listing.summary)), weight="C", config="simple"),
     )
 
 

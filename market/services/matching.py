@@ -133,14 +133,29 @@ def terms_fill_missing() -> int:
 
 def _demand_records(queryset) -> list[dict]:
     rows = queryset.order_by("pk").values_list(
-        "pk", "match_terms", "technology_field_id", "industry_id", "required_trl", "budget_max",
-        "cooperation_mode", "region__code", "published_at",
+        "pk",
+        "match_terms",
+        "technology_field_id",
+        "industry_id",
+        "required_trl",
+        "budget_max",
+        "cooperation_mode",
+        "region__code",
+        "published_at",
     )
     return [
         {
-            "key": pk, "kind": engine.DEMAND, "terms": terms, "field": field or 0, "industry": industry or 0,
-            "trl": trl or 0, "price_high": budget, "modes": policy.MODE_BITS.get(mode, 0),
-            "region": int(region), "zones": zones_of(region), "day": _day(published),
+            "key": pk,
+            "kind": engine.DEMAND,
+            "terms": terms,
+            "field": field or 0,
+            "industry": industry or 0,
+            "trl": trl or 0,
+            "price_high": budget,
+            "modes": policy.MODE_BITS.get(mode, 0),
+            "region": int(region),
+            "zones": zones_of(region),
+            "day": _day(published),
         }
         for pk, terms, field, industry, trl, budget, mode, region, published in rows
     ]
@@ -148,15 +163,33 @@ def _demand_records(queryset) -> list[dict]:
 
 def _listing_records(queryset) -> list[dict]:
     rows = queryset.order_by("pk").values_list(
-        "pk", "match_terms", "technology_field_id", "achievement__industry_id", "trl", "price", "price_max",
-        "transaction_mode", "region__code", "institution__parent__region__code", "published_at",
+        "pk",
+        "match_terms",
+        "technology_field_id",
+        "achievement__industry_id",
+        "trl",
+        "price",
+        "price_max",
+        "transaction_mode",
+        "region__code",
+        "institution__parent__region__code",
+        "published_at",
     )
     return [
         {
-            "key": pk, "kind": engine.LISTING, "terms": terms, "field": field or 0, "industry": industry or 0,
-            "trl": trl or 0, "price_low": price, "price_high": price_max if price_max is not None else price,
-            "modes": policy.MODE_BITS.get(mode, 0), "region": int(region), "zones": zones_of(region),
-            "linked_city": _city(parent_region), "day": _day(published),
+            "key": pk,
+            "kind": engine.LISTING,
+            "terms": terms,
+            "field": field or 0,
+            "industry": industry or 0,
+            "trl": trl or 0,
+            "price_low": price,
+            "price_high": price_max if price_max is not None else price,
+            "modes": policy.MODE_BITS.get(mode, 0),
+            "region": int(region),
+            "zones": zones_of(region),
+            "linked_city": _city(parent_region),
+            "day": _day(published),
         }
         for pk, terms, field, industry, trl, price, price_max, mode, region, parent_region, published in rows
     ]
@@ -164,15 +197,32 @@ def _listing_records(queryset) -> list[dict]:
 
 def _achievement_records(queryset) -> list[dict]:
     rows = queryset.order_by("pk").values_list(
-        "pk", "match_terms", "technology_field_id", "industry_id", "trl", "indicative_price", "cooperation_modes",
-        "region__code", "filing_institution__parent__region__code", "published_at",
+        "pk",
+        "match_terms",
+        "technology_field_id",
+        "industry_id",
+        "trl",
+        "indicative_price",
+        "cooperation_modes",
+        "region__code",
+        "filing_institution__parent__region__code",
+        "published_at",
     )
     return [
         {
-            "key": pk, "kind": engine.ACHIEVEMENT, "terms": terms, "field": field or 0,
-            "industry": industry or 0, "trl": trl or 0, "price_low": price, "price_high": price,
-            "modes": policy.mode_bits(modes), "region": int(region) if region else 0, "zones": zones_of(region),
-            "linked_city": _city(parent_region), "day": _day(published),
+            "key": pk,
+            "kind": engine.ACHIEVEMENT,
+            "terms": terms,
+            "field": field or 0,
+            "industry": industry or 0,
+            "trl": trl or 0,
+            "price_low": price,
+            "price_high": price,
+            "modes": policy.mode_bits(modes),
+            "region": int(region) if region else 0,
+            "zones": zones_of(region),
+            "linked_city": _city(parent_region),
+            "day": _day(published),
         }
         for pk, terms, field, industry, trl, price, modes, region, parent_region, published in rows
     ]
@@ -250,7 +300,8 @@ def _pairs(corpus: engine.Corpus, ranking: engine.Ranking, *, asking_is_demand: 
                 achievement_id=None if is_listing else offer_key,
                 score=round(float(ranking.totals[index]), 4),
                 factors={
-                    name: round(float(value), 4) for name, value in zip(policy.FACTORS, ranking.factors[index])
+                    name: round(float(value), 4)
+                    for name, value in zip(policy.FACTORS, ranking.factors[index], strict=True)
                 },
                 matched_terms=corpus.shared_terms(
                     corpus.demands.terms[demand_row], corpus.offers.terms[offer_row]
@@ -354,7 +405,9 @@ def demand_match(*, demand_pk: int) -> int:
     corpus = corpus_current() if demand is not None else None
     row = _row_of(corpus.demands, demand_pk, engine.DEMAND) if corpus is not None else None
     before = set(
-        Match.objects.filter(demand_id=demand_pk, listing_rank__isnull=False).values_list("listing_id", flat=True)
+        Match.objects.filter(demand_id=demand_pk, listing_rank__isnull=False).values_list(
+            "listing_id", flat=True
+        )
     )
     if row is None:
         Match.objects.filter(demand_id=demand_pk).delete()
@@ -364,7 +417,10 @@ def demand_match(*, demand_pk: int) -> int:
     pairs = _pairs(corpus, corpus.offers_for([row], today=today(), keep=0), asking_is_demand=True)
     best = pairs[:top]
     entering = _entering(
-        [pair for pair in pairs if pair.listing_id], group_field="listing", excluding=Q(demand_id=demand_pk), top=top
+        [pair for pair in pairs if pair.listing_id],
+        group_field="listing",
+        excluding=Q(demand_id=demand_pk),
+        top=top,
     )
     kept = {_key(pair): pair for pair in [*best, *entering]}
     Match.objects.filter(demand_id=demand_pk).exclude(
@@ -391,7 +447,9 @@ def listing_match(*, listing_pk: int) -> int:
     corpus = corpus_current() if listing is not None else None
     row = _row_of(corpus.offers, listing_pk, engine.LISTING) if corpus is not None else None
     before = set(
-        Match.objects.filter(listing_id=listing_pk, demand_rank__isnull=False).values_list("demand_id", flat=True)
+        Match.objects.filter(listing_id=listing_pk, demand_rank__isnull=False).values_list(
+            "demand_id", flat=True
+        )
     )
     if row is None:
         Match.objects.filter(listing_id=listing_pk).delete()
@@ -419,7 +477,11 @@ def listing_match(*, listing_pk: int) -> int:
 
 
 def _existing_ids(*, keys: dict, demand_pk: int | None = None, listing_pk: int | None = None) -> list[int]:
-    queryset = Match.objects.filter(demand_id=demand_pk) if demand_pk else Match.objects.filter(listing_id=listing_pk)
+    queryset = (
+        Match.objects.filter(demand_id=demand_pk)
+        if demand_pk
+        else Match.objects.filter(listing_id=listing_pk)
+    )
     return [
         pk
         for pk, *key in queryset.values_list("pk", "demand_id", "listing_id", "achievement_id")
@@ -435,7 +497,9 @@ def match_recompute_plan(*, chunk_size: int | None = None) -> list[tuple[str, li
     into chunks: ("demands", pks) rank offers for demands, ("listings", pks) rank demands for listings."""
     terms_fill_missing()
     Match.objects.exclude(demand_id__in=open_demands().values("pk")).delete()
-    Match.objects.filter(listing_id__isnull=False).exclude(listing_id__in=live_listings().values("pk")).delete()
+    Match.objects.filter(listing_id__isnull=False).exclude(
+        listing_id__in=live_listings().values("pk")
+    ).delete()
     Match.objects.filter(achievement_id__isnull=False).exclude(
         achievement_id__in=unlisted_achievements().values("pk")
     ).delete()
@@ -460,9 +524,19 @@ def match_recompute_chunk(*, side: str, pks: list[int]) -> int:
     column, rank = ("demand_id", "demand_rank") if asking_is_demand else ("listing_id", "listing_rank")
     Match.objects.filter(**{f"{column}__in": pks}).update(**{rank: None})
     if asking_is_demand:
-        _upsert(pairs, demand_ranks=_ranks(pairs, lambda pair: pair.demand_id), listing_ranks={}, rank_fields=[rank])
+        _upsert(
+            pairs,
+            demand_ranks=_ranks(pairs, lambda pair: pair.demand_id),
+            listing_ranks={},
+            rank_fields=[rank],
+        )
     else:
-        _upsert(pairs, demand_ranks={}, listing_ranks=_ranks(pairs, lambda pair: pair.listing_id), rank_fields=[rank])
+        _upsert(
+            pairs,
+            demand_ranks={},
+            listing_ranks=_ranks(pairs, lambda pair: pair.listing_id),
+            rank_fields=[rank],
+        )
     _drop_unranked(Q(**{f"{column}__in": pks}))
     notify_strong_matches(pairs)
     return len(pairs)
@@ -577,7 +651,9 @@ def match_side_of(*, actor, match: Match) -> str | None:
 
 
 @transaction.atomic
-def match_feedback(*, actor, match: Match, verdict: str, reason: str = "", comment: str = "") -> MatchFeedback:
+def match_feedback(
+    *, actor, match: Match, verdict: str, reason: str = "", comment: str = ""
+) -> MatchFeedback:
     """Records (or replaces) the actor's side's verdict on a match. Not relevant needs a reason; the
     pair is then hidden from that side."""
     side = match_side_of(actor=actor, match=match)
@@ -587,7 +663,11 @@ def match_feedback(*, actor, match: Match, verdict: str, reason: str = "", comme
         reason = ""
     elif not reason:
         raise ValidationError({"reason": _("Say why the match is not relevant.")})
-    key = {"demand_id": match.demand_id, "listing_id": match.listing_id, "achievement_id": match.achievement_id}
+    key = {
+        "demand_id": match.demand_id,
+        "listing_id": match.listing_id,
+        "achievement_id": match.achievement_id,
+    }
     feedback = MatchFeedback.objects.select_for_update().filter(**key, side=side).first()
     feedback = feedback or MatchFeedback(**key, side=side)
     feedback.verdict, feedback.reason, feedback.comment = verdict, reason, comment.strip()
@@ -595,4 +675,3 @@ def match_feedback(*, actor, match: Match, verdict: str, reason: str = "", comme
     feedback.full_clean(validate_constraints=False)
     feedback.save()
     return feedback
-
