@@ -1,8 +1,9 @@
 """Generates realistic data at scale for the benchmarks: institutions spread over Sichuan's counties,
-and a technology market on top of them.
+a technology market on top of them, and the live market the matching benchmark ranks.
 
     python scripts/launch.py manage shell -c "from bench.generate import institutions; institutions(10000)"
     python scripts/launch.py manage shell -c "from bench.generate import market; market(10000)"
+    python scripts/launch.py manage shell -c "from bench.generate import matching; matching(10000, 2000)"
 
 Rows are bulk-created with valid credit codes, service fields and some designations, in a database
 that already holds the reference data; running it again adds nothing when the rows exist.
@@ -21,6 +22,10 @@ from django.utils import timezone
 
 from achievements import segmentation
 from achievements.choices import AchievementStatus, SecrecyStatus
+from achievements.demo_data import APPLICATIONS as ACHIEVEMENT_APPLICATIONS
+from achievements.demo_data import INDUSTRIES as ACHIEVEMENT_INDUSTRIES
+from achievements.demo_data import OFFERS as ACHIEVEMENT_OFFERS
+from achievements.demo_data import READINESS as ACHIEVEMENT_READINESS
 from achievements.demo_pools import POOLS as ACHIEVEMENT_POOLS
 from achievements.models import Achievement, FilingSequence
 from achievements.policies import filing_number
@@ -831,3 +836,392 @@ def market_counts() -> dict[str, int]:
 def queue_registrar():
     """The registrar of the 成都 registration body, whose queue the benchmark reads."""
     return _user(f"bench-registrar-{QUEUE_CITY}")
+
+
+# --- The matching benchmark ---------------------------------------------------------------------------
+#
+# Demands and offers written from per-field vocabularies, so that the words they share look like the
+# market's: many pairs on a neighbouring topic, common words in most texts, and a long tail of rare
+# terms (model numbers, place names, dictionary terms the demo pools never use).
+
+_OFFER_SUFFIXES = (
+    "关键技术",
+    "成套装备",
+    "制备工艺",
+    "检测方法",
+    "集成平台",
+    "生产线",
+    "解决方案",
+    "控制技术",
+    "模组",
+    "新工艺",
+    "应用示范",
+    "产业化技术",
+)
+_OFFER_ADJECTIVES = (
+    "高性能",
+    "高效",
+    "低成本",
+    "高精度",
+    "智能化",
+    "绿色",
+    "新型",
+    "大功率",
+    "低功耗",
+    "高可靠",
+    "轻量化",
+    "模块化",
+    "国产化",
+)
+_DEMAND_SUFFIXES = (
+    "技术需求",
+    "技术攻关",
+    "工艺改进",
+    "关键技术难题攻关",
+    "解决方案征集",
+    "国产化替代",
+    "设备研发",
+    "技术合作",
+    "技术升级",
+)
+_SERVICE_SUFFIXES = ("检测服务", "中试服务", "技术咨询", "工艺诊断", "测试评价服务", "技术培训", "定制开发服务")
+_METRICS = (
+    "生产效率",
+    "良品率",
+    "能耗",
+    "综合成本",
+    "检测精度",
+    "使用寿命",
+    "处理能力",
+    "响应速度",
+    "能量密度",
+    "转化率",
+    "产品收率",
+    "故障率",
+)
+_CHANGES = ("提高", "降低", "提升", "缩短", "减少")
+_PAINS = ("稳定性差", "效率偏低", "成本较高", "长期依赖进口", "能耗偏高", "一致性不足", "自动化程度低")
+_DELIVERABLES = ("技术方案", "工艺规范", "工程样机", "示范生产线", "软件系统", "成套装备", "检测标准")
+_CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+@cache
+def _match_terms(title: str, keywords: tuple[str, ...], texts: tuple[str, ...]) -> str:
+    """The words the services store on publish (``segmentation.match_terms``), once per distinct text."""
+    return segmentation.match_terms(title=title, keywords=keywords, texts=texts) or "-"
+
+
+class _MatchingText:
+    """Titles, keywords and texts of offers and demands, field by field.
+
+    Each field's vocabulary is the keywords of its demo achievements, demands and services and the
+    terms of the domain dictionary that its demo texts use, drawn with Zipf-like weights (a few terms
+    in many records, most in few); one keyword in ten comes from another field. The demo sentences
+    are reused beside generated ones, and a rare detail (a model number, a county, a dictionary term
+    no demo text uses) is added to most records."""
+
+    def __init__(self, rng: random.Random, counties: list[str]):
+        self.rng = rng
+        self.counties = counties
+        dictionary = [
+            line.split()[0]
+            for line in segmentation.DICTIONARY.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        self.vocabulary: dict[str, list[str]] = {}
+        self.weights: dict[str, list[float]] = {}
+        used: set[str] = set()
+        for field, entries in ACHIEVEMENT_POOLS.items():
+            demands = DEMAND_POOLS.get(field, ())
+            services = [entry for entry in SERVICE_LISTINGS if entry.field == field]
+            keywords = [word for entry in (*entries, *demands, *services) for word in entry.keywords.split()]
+            text = "".join(
+                [entry.title + entry.core for entry in entries]
+                + [entry.title + entry.problem + entry.outcome for entry in demands]
+                + [entry.title + entry.summary for entry in services]
+            )
+            terms = list(dict.fromkeys([*keywords, *(term for term in dictionary if term in text)]))
+            rng.shuffle(terms)
+            used.update(terms)
+            self.vocabulary[field] = terms
+            self.weights[field] = [1 / (place + 1) ** 0.9 for place in range(len(terms))]
+        self.rare = [term for term in dictionary if term not in used]
+        self.fields = list(ACHIEVEMENT_POOLS)
+
+    def term(self, field: str) -> str:
+        if self.rng.random() < 0.1:
+            field = self.rng.choice(self.fields)
+        return self.rng.choices(self.vocabulary[field], self.weights[field])[0]
+
+    def keywords(self, field: str, seed: str, count: int) -> list[str]:
+        words = list(dict.fromkeys(self.rng.sample(seed.split(), min(len(seed.split()), 2))))
+        while len(words) < count:
+            word = self.term(field)
+            if word not in words:
+                words.append(word)
+        return words
+
+    def rare_detail(self) -> str:
+        rng = self.rng
+        choice = rng.random()
+        if choice < 0.3:
+            code = "".join(rng.choices(_CODE_LETTERS, k=2))
+            return f"产品型号{code}-{rng.randint(100, 9999)}。"
+        if choice < 0.6:
+            brand = rng.choice(_ENTERPRISE_PREFIXES) + rng.choice(("科", "创", "达", "华", "联", "信"))
+            return f"已在{rng.choice(self.counties)}{brand}公司完成示范应用。"
+        if choice < 0.85:
+            return f"相关工作涉及{rng.choice(self.rare)}。"
+        return f"已获授权发明专利{rng.randint(2, 30)}项。"
+
+    def metric(self) -> str:
+        rng = self.rng
+        return f"{rng.choice(_METRICS)}{rng.choice(_CHANGES)}{rng.randint(5, 80)}%"
+
+    def offer(self, field: str, trl: int) -> tuple[str, list[str], str]:
+        """An achievement's (and its listing's) title, keywords and summary."""
+        rng = self.rng
+        entry = rng.choice(ACHIEVEMENT_POOLS[field])
+        keywords = self.keywords(field, entry.keywords, rng.randint(2, 4))
+        first, second = keywords[0], keywords[1]
+        shape = rng.random()
+        if shape < 0.3:
+            title = f"{entry.title}{rng.choice(_TITLE_VARIANTS)}"
+        elif shape < 0.55:
+            title = f"{first}{second}{rng.choice(_OFFER_SUFFIXES)}"
+        elif shape < 0.75:
+            title = f"基于{first}的{second}{rng.choice(_OFFER_SUFFIXES)}"
+        else:
+            title = f"{rng.choice(_OFFER_ADJECTIVES)}{first}{rng.choice(_OFFER_SUFFIXES)}"
+        core = entry.core if rng.random() < 0.6 else rng.choice(ACHIEVEMENT_POOLS[field]).core
+        sentences = [core]
+        shape = rng.random()
+        if shape < 0.4:
+            sentences.append(f"采用{first}与{self.term(field)}相结合的技术路线，{self.metric()}。")
+        elif shape < 0.7:
+            sentences.append(f"突破了{second}中的{self.term(field)}难题，关键指标达到国内先进水平。")
+        else:
+            sentences.append(f"围绕{first}开展系统研究，形成{self.term(field)}{rng.choice(_DELIVERABLES)}。")
+        sentences.append(rng.choice(ACHIEVEMENT_READINESS[trl]).format(firms=rng.randint(3, 40), value=rng.randint(1, 9)))
+        if rng.random() < 0.5:
+            sentences.append(ACHIEVEMENT_APPLICATIONS[field])
+        else:
+            sentences.append(f"可应用于{self.term(field)}、{self.term(field)}等场景。")
+        if rng.random() < 0.7:
+            sentences.append(self.rare_detail())
+        sentences.append(rng.choice((*ACHIEVEMENT_OFFERS, *_SUMMARY_TAILS)))
+        return title[:200], keywords, "".join(sentences)
+
+    def service(self, field: str) -> tuple[str, list[str], str]:
+        """A standalone service or consulting listing of a transfer institution."""
+        rng = self.rng
+        entry = rng.choice(ACHIEVEMENT_POOLS[field])
+        keywords = self.keywords(field, entry.keywords, rng.randint(2, 3))
+        title = f"{keywords[0]}{rng.choice(_SERVICE_SUFFIXES)}"
+        sentences = [
+            f"面向{keywords[1]}相关企业提供{keywords[0]}{rng.choice(_SERVICE_SUFFIXES)}，"
+            f"协助企业{self.metric()}。",
+            f"服务团队长期从事{self.term(field)}和{self.term(field)}研究。",
+        ]
+        if rng.random() < 0.5:
+            sentences.append(self.rare_detail())
+        sentences.append(rng.choice(ACHIEVEMENT_OFFERS))
+        return title[:200], keywords, "".join(sentences)
+
+    def demand(self, field: str) -> tuple[str, list[str], str, str]:
+        """A demand's title, keywords, problem and expected outcome: half written around one of the
+        field's demo demands, half around one of its achievements' subjects."""
+        rng = self.rng
+        demands = DEMAND_POOLS.get(field) or ()
+        if demands and rng.random() < 0.5:
+            entry = rng.choice(demands)
+            seed, title, problem, outcome = entry.keywords, entry.title, entry.problem, entry.outcome
+        else:
+            entry = rng.choice(ACHIEVEMENT_POOLS[field])
+            seed, title, problem, outcome = entry.keywords, "", "", ""
+        keywords = self.keywords(field, seed, rng.randint(2, 3))
+        first, second = keywords[0], keywords[1]
+        shape = rng.random()
+        if not title or shape < 0.5:
+            if shape < 0.3:
+                title = f"{first}{rng.choice(_DEMAND_SUFFIXES)}"
+            elif shape < 0.75:
+                title = f"{first}{second}{rng.choice(_DEMAND_SUFFIXES)}"
+            else:
+                title = f"寻求{first}技术合作"
+        if not problem or rng.random() < 0.4:
+            if rng.random() < 0.5:
+                problem = (
+                    f"公司现有{first}工艺{rng.choice(_PAINS)}，{rng.choice(_METRICS)}与同行差距明显，"
+                    "难以满足客户要求。"
+                )
+            else:
+                problem = f"企业在{first}方面缺少核心技术，{self.term(field)}长期依赖外部采购。"
+        if rng.random() < 0.6:
+            problem += self.rare_detail()
+        if not outcome or rng.random() < 0.4:
+            outcome = f"{self.metric()}以上，形成可推广的{second}{rng.choice(_DELIVERABLES)}。"
+        return title[:200], keywords, problem, outcome
+
+
+class _MatchingMarket(_Market):
+    """The market builder over the benchmark's own numbers of institutions and enterprises."""
+
+    def __init__(self, rng: random.Random, *, sellers: int, enterprises: int):
+        self.seller_count, self.enterprise_count = sellers, enterprises
+        super().__init__(rng)
+        counties = list(Region.objects.counties().values_list("name", flat=True))
+        self.text = _MatchingText(rng, counties)
+        self.field_codes = {pk: code for code, pk in self.fields.items()}
+        self.industries = dict(
+            Classification.objects.filter(
+                scheme=ClassificationScheme.INDUSTRY, is_current=True, parent__isnull=True
+            ).values_list("code", "pk")
+        )
+
+    def _sellers(self) -> list[Organisation]:
+        institutions(self.seller_count)
+        return list(
+            Organisation.objects.filter(name__startswith="基准机构")
+            .select_related("entity_type")
+            .order_by("name")[: self.seller_count]
+        )
+
+    def _enterprises(self) -> list[Organisation]:
+        existing = Organisation.objects.filter(name__startswith="基准企业").count()
+        counties = list(Region.objects.counties().values_list("code", "name"))
+        rows = []
+        for index in range(existing, self.enterprise_count):
+            code, county = self.rng.choice(counties)
+            rows.append(
+                Organisation(
+                    name=f"基准企业{index:05d}·{county}{self.rng.choice(_ENTERPRISE_PREFIXES)}"
+                    f"{self.rng.choice(_ENTERPRISE_SUFFIXES)}",
+                    credit_code=make_credit_code(f"91{code}", f"BQ{index:06d}"),
+                    kind=OrganisationKind.ENTERPRISE,
+                    entity_type_id=self.entity_types[self.rng.choice(_ENTERPRISE_ENTITY_TYPES)],
+                    region_id=code,
+                    introduction=f"{county}的科技型企业，长期与高校院所开展产学研合作。",
+                )
+            )
+        Organisation.objects.bulk_create(rows, batch_size=2000)
+        return list(Organisation.objects.filter(name__startswith="基准企业").order_by("name"))
+
+    def industry(self, field: str) -> int | None:
+        """A GB/T 4754 section of the field for most records; some leave it empty."""
+        if self.rng.random() < 0.3:
+            return None
+        return self.industries.get(self.rng.choice(ACHIEVEMENT_INDUSTRIES[field]))
+
+    def live_listings(self, count: int) -> list[Listing]:
+        """``count`` listings in publicity or listed, with their achievements (standalone services and
+        consulting have none), ``match_terms`` set as the services set them on publish."""
+        modes, weights = zip(*_MODE_WEIGHTS.items(), strict=True)
+        achievements, listings = [], []
+        for _index in range(count):
+            seller = self.rng.choice(self.sellers)
+            mode = self.rng.choices(modes, weights)[0]
+            status = ListingStatus.PUBLICITY if self.rng.random() < 0.2 else ListingStatus.ACTIVE
+            listing = self._listing(seller, mode, status)
+            if mode in SERVICE_MODES and self.rng.random() < 0.6:
+                field = self.rng.choice(self.text.fields)
+                listing.title, listing.keywords, listing.summary = self.text.service(field)
+                listing.technology_field_id = self.fields[field]
+            else:
+                achievement = self._achievement(seller, listing)
+                field = self.field_codes[achievement.technology_field_id]
+                achievement.title, achievement.keywords, achievement.summary = self.text.offer(
+                    field, achievement.trl
+                )
+                achievement.industry_id = self.industry(field)
+                achievement.match_terms = _match_terms(
+                    achievement.title, tuple(achievement.keywords), (achievement.summary,)
+                )
+                listing.title, listing.keywords = achievement.title, achievement.keywords
+                listing.summary = achievement.summary
+                listing.achievement = achievement
+                achievements.append(achievement)
+            listing.match_terms = _match_terms(listing.title, tuple(listing.keywords), (listing.summary,))
+            listings.append(listing)
+        Achievement.objects.bulk_create(achievements, batch_size=2000)
+        for listing in listings:
+            listing.achievement_id = listing.achievement.pk if listing.achievement else None
+        return Listing.objects.bulk_create(listings, batch_size=2000)
+
+    def open_demands(self, count: int) -> list[Demand]:
+        """``count`` published demands answering by a future date, ``match_terms`` set."""
+        rows = []
+        for _index in range(count):
+            enterprise = self.rng.choice(self.enterprises)
+            field = self.rng.choice(self.text.fields)
+            title, keywords, problem, outcome = self.text.demand(field)
+            published_at = self.moment(self.days_ago(1, 120))
+            budget_min = Decimal(self.rng.choice((5, 10, 20, 50, 100))) * 10_000
+            rows.append(
+                Demand(
+                    enterprise=enterprise,
+                    created_by=self.user,
+                    status=DemandStatus.PUBLISHED,
+                    title=title,
+                    problem=problem,
+                    expected_outcome=outcome,
+                    keywords=keywords,
+                    technology_field_id=self.fields[field],
+                    industry_id=self.industry(field),
+                    required_trl=self.rng.choice((None, 4, 5, 6, 7)),
+                    budget_min=budget_min,
+                    budget_max=budget_min * self.rng.choice((2, 3, 5)),
+                    deadline=self.today + timedelta(days=self.rng.randint(15, 180)),
+                    cooperation_mode=self.rng.choice(_DEMAND_MODES),
+                    region_id=enterprise.region_id,
+                    contact_name=self.rng.choice(_CONTACTS),
+                    contact_phone=self.phone(),
+                    submitted_at=published_at - timedelta(days=self.rng.randint(1, 7)),
+                    published_at=published_at,
+                    created_at=published_at - timedelta(days=self.rng.randint(8, 20)),
+                    updated_at=published_at,
+                    match_terms=_match_terms(title, tuple(keywords), (problem, outcome)),
+                )
+            )
+        return Demand.objects.bulk_create(rows, batch_size=2000)
+
+
+def matching(
+    listings: int,
+    demands: int,
+    *,
+    institutions_count: int = 2_000,
+    enterprises: int = 5_000,
+    seed: int = 2026,
+    batch: int = 10_000,
+    progress=None,
+) -> dict[str, int]:
+    """Grows the matching benchmark's market to ``listings`` live listings (in publicity or listed, of
+    ``institutions_count`` transfer institutions across the 21 cities) and ``demands`` open demands (of
+    ``enterprises`` enterprises); returns what exists. Rows are bulk-created in batches of ``batch``,
+    each with ``match_terms`` as the services store them, and without search vectors (matching does not
+    read them). ``progress(done, total)`` is called after each batch. Running it again with the same
+    sizes adds nothing."""
+    live = Listing.objects.filter(status__in=(ListingStatus.PUBLICITY, ListingStatus.ACTIVE))
+    existing = live.count()
+    existing_demands = Demand.objects.open().count()
+    rng = random.Random(seed * 1_000_003 + existing)
+    with transaction.atomic(), _explicit_timestamps(_MARKET_MODELS):
+        build = _MatchingMarket(rng, sellers=institutions_count, enterprises=enterprises)
+        missing, missing_demands = max(0, listings - existing), max(0, demands - existing_demands)
+        total, done = missing + missing_demands, 0
+        for start in range(0, missing, batch):
+            done += len(build.live_listings(min(batch, missing - start)))
+            if progress:
+                progress(done, total)
+        for start in range(0, missing_demands, batch):
+            done += len(build.open_demands(min(batch, missing_demands - start)))
+            if progress:
+                progress(done, total)
+        build.save_serials()
+    return {
+        "listings": live.count(),
+        "demands": Demand.objects.open().count(),
+        "institutions": Organisation.objects.filter(name__startswith="基准机构").count(),
+        "enterprises": Organisation.objects.filter(name__startswith="基准企业").count(),
+    }

@@ -108,6 +108,8 @@ class Items:
 
     @cached_property
     def counts(self) -> sparse.csr_matrix:
+        if not self.terms:
+            return sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
         return _vectorizer.transform(self.terms).tocsr()
 
 
@@ -124,7 +126,8 @@ def document_frequencies(*sides: Items) -> tuple[np.ndarray, int]:
 
 def inverse_document_frequency(frequencies: np.ndarray, total: int, max_document_share: float) -> np.ndarray:
     idf = np.log((total + 1.0) / (frequencies + 1.0)) + 1.0
-    idf[frequencies > max(max_document_share * total, 2.0)] = 0.0
+    # Small corpora keep every word: a share of a few hundred records says little about a word.
+    idf[frequencies > max(max_document_share * total, 100.0)] = 0.0
     return idf.astype(np.float32)
 
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("market.api.urls_demands")),
     path("", include("market.api.urls_deals")),
     path("", include("market.api.urls_contracts")),
+    path("", include("market.api.urls_matching")),
 ]

@@ -19,10 +19,10 @@ from market.services import matching as matching_services
 
 def _verdict(side: str) -> Subquery:
     return Subquery(
+        # One offer column is empty on both rows and NULL = NULL is not true in SQL: match either offer.
         MatchFeedback.objects.filter(
+            Q(listing_id=OuterRef("listing_id")) | Q(achievement_id=OuterRef("achievement_id")),
             demand_id=OuterRef("demand_id"),
-            listing_id=OuterRef("listing_id"),
-            achievement_id=OuterRef("achievement_id"),
             side=side,
         ).values("verdict")[:1]
     )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("market.urls.demands")),
     path("", include("market.urls.deals")),
     path("", include("market.urls.contracts")),
+    path("", include("market.urls.matching")),
 ]

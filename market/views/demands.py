@@ -29,6 +29,7 @@ from market.forms import demands as forms
 from market.models import Demand
 from market.selectors import demands as selectors
 from market.services import demands as services
+from market.views import matching as matching_views
 
 PAGE_SIZE = 20
 
@@ -108,6 +109,7 @@ def _detail_page(request, demand: Demand, *, return_form=None, close_form=None, 
         "can": demand_permissions(request.user, demand),
         "return_form": return_form or forms.DemandReturnForm(),
         "close_form": close_form or forms.DemandCloseForm(),
+        "match_panel": matching_views.demand_panel(request.user, demand),
     }
     return render(request, "market/demands/detail.html", context, status=status)
 

@@ -29,6 +29,7 @@ from market.choices import SERVICE_MODES, ListingStatus
 from market.forms import listings as forms
 from market.selectors import listings as selectors
 from market.services import listings as services
+from market.views import matching as matching_views
 
 PAGE_SIZE = 20
 
@@ -107,6 +108,7 @@ def _detail_page(request, listing, *, status: int = 200, **forms_in_context):
         "withdraw_form": forms_in_context.get("withdraw_form") or forms.WithdrawForm(),
         "objection_form": forms_in_context.get("objection_form") or forms.ObjectionForm(),
         "resolve_form": forms.ResolveForm(),
+        "match_panel": matching_views.listing_panel(request.user, listing),
     }
     return render(request, "market/listings/detail.html", context, status=status)
 

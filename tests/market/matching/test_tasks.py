@@ -1,0 +1,74 @@
+"""Matching tasks and the command: run twice, the same rows; the nightly entry; the progress bar."""
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from market import tasks_matching
+from market.models import Match
+from tests.market.matching.test_services import rows
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_refresh_task_run_twice_leaves_identical_rows(battery_demand, anode_listing):
+    assert tasks_matching.demand_match_task(battery_demand.pk) == 1
+    first = rows()
+    assert tasks_matching.demand_match_task.delay(battery_demand.pk).get() == 1
+    assert tasks_matching.listing_match_task(anode_listing.pk) == 1
+    assert tasks_matching.listing_match_task(anode_listing.pk) == 1
+
+    assert rows() == first
+
+
+def test_the_recompute_task_queues_chunks_that_leave_identical_rows_when_run_twice(
+    settings, battery_demand, anode_listing, camera_listing
+):
+    settings.MARKET_MATCH_CHUNK_SIZE = 1
+
+    assert tasks_matching.match_recompute_task() == 3  # one demand, two listings
+    first = rows()
+    assert tasks_matching.match_recompute_chunk_task("demands", [battery_demand.pk]) == 1
+    assert tasks_matching.match_recompute_task.delay().get() == 3
+
+    assert rows() == first
+    assert [(row["demand_rank"], row["listing_rank"]) for row in first] == [(1, 1)]
+
+
+def test_a_refresh_of_a_record_that_is_gone_removes_nothing_else(battery_demand, anode_listing):
+    tasks_matching.demand_match_task(battery_demand.pk)
+
+    assert tasks_matching.demand_match_task(999_999) == 0
+    assert tasks_matching.listing_match_task(999_999) == 0
+    assert Match.objects.count() == 1
+
+
+def test_the_nightly_recompute_is_scheduled_and_expires_before_it_could_pile_up():
+    entry = settings.CELERY_BEAT_SCHEDULE["market-recompute-matches"]
+
+    assert entry["task"] == "market.tasks_matching.match_recompute_task"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {30})
+    assert entry["options"]["expires"] < 24 * 3600
+
+
+def test_the_command_recomputes_with_a_progress_bar(battery_demand, anode_listing, camera_listing):
+    output = StringIO()
+
+    call_command("match_recompute", "--chunk-size", "1", stdout=output)
+
+    text = output.getvalue()
+    assert "[" + "#" * 10 in text
+    assert "3/3 chunks" in text
+    assert "Ranked 2 pairs" in text
+    assert Match.objects.count() == 1
+
+
+def test_the_command_can_leave_the_chunks_to_the_workers(battery_demand, anode_listing):
+    output = StringIO()
+
+    call_command("match_recompute", "--queue", stdout=output)
+
+    assert "Queued 2 chunks" in output.getvalue()
+    assert Match.objects.count() == 1  # the test settings run the queued chunks in-process
