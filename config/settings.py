@@ -375,16 +375,19 @@ MARKET_RULE_SET_REFERENCE_DATE = env.str("MARKET_RULE_SET_REFERENCE_DATE", defau
 MARKET_LISTING_MAX_DAYS = env.int("MARKET_LISTING_MAX_DAYS", default=730)
 
 # --- Supply–demand matching (market.matching_engine, market.policies.matching) ---------------------
-# Weight of each factor in a match's score, normalised to sum to 1, e.g. "text=0.4,field=0.15,...";
-# factors not named keep their default (text 0.40, field 0.15, trl 0.12, budget 0.10, mode 0.10,
-# region 0.08, freshness 0.05).
+# score = text relevance × (1 − FIT_SHARE + FIT_SHARE × fit); fit = weighted mean of the other factors.
+# Weights as "field=0.25,trl=0.2,..." (normalised; factors not named keep their default: field 0.25,
+# trl 0.20, budget 0.17, mode 0.17, region 0.13, freshness 0.08).
 MARKET_MATCH_WEIGHTS = env.dict("MARKET_MATCH_WEIGHTS", cast={"value": float}, default={})
+MARKET_MATCH_FIT_SHARE = env.float("MARKET_MATCH_FIT_SHARE", default=0.4)
+# Cosine of two records' word vectors at which text relevance counts as full.
+MARKET_MATCH_TEXT_SATURATION = env.float("MARKET_MATCH_TEXT_SATURATION", default=0.3)
 # Matches kept per demand (offers) and per listing (demands).
 MARKET_MATCH_TOP = env.int("MARKET_MATCH_TOP", default=20)
 # Lowest text relevance (cosine, 0–1) for a pair to be considered at all.
-MARKET_MATCH_MIN_TEXT = env.float("MARKET_MATCH_MIN_TEXT", default=0.05)
+MARKET_MATCH_MIN_TEXT = env.float("MARKET_MATCH_MIN_TEXT", default=0.03)
 # Lowest score shown to people; a new match at or above MARKET_MATCH_NOTIFY_SCORE is announced once.
-MARKET_MATCH_MIN_SCORE = env.float("MARKET_MATCH_MIN_SCORE", default=0.35)
+MARKET_MATCH_MIN_SCORE = env.float("MARKET_MATCH_MIN_SCORE", default=0.12)
 MARKET_MATCH_NOTIFY_SCORE = env.float("MARKET_MATCH_NOTIFY_SCORE", default=0.7)
 # Freshness halves with every this many days since the older side was published.
 MARKET_MATCH_FRESHNESS_HALF_LIFE_DAYS = env.float("MARKET_MATCH_FRESHNESS_HALF_LIFE_DAYS", default=180.0)

@@ -45,7 +45,9 @@ class Parameters:
     weights: dict[str, float] = field(default_factory=lambda: dict(policy.DEFAULT_WEIGHTS))
     top: int = 20
     pool: int = 300
-    minimum_text: float = 0.05
+    fit_share: float = policy.DEFAULT_FIT_SHARE
+    text_saturation: float = policy.DEFAULT_TEXT_SATURATION
+    minimum_text: float = 0.03
     minimum_total: float = 0.0
     max_document_share: float = 0.25
     freshness_half_life_days: float = 180.0
@@ -145,8 +147,10 @@ def weighted(items: Items, idf: np.ndarray, parameters: Parameters) -> sparse.cs
         * (parameters.k1 + 1)
         / (tf + parameters.k1 * (1 - parameters.b + parameters.b * per_entry / average))
     )
+    # Copies of the index arrays: eliminate_zeros() rewrites them in place, and the counts are reused
+    # whenever the other side changes.
     matrix = sparse.csr_matrix(
-        (saturated * idf[counts.indices], counts.indices, counts.indptr), shape=counts.shape
+        (saturated * idf[counts.indices], counts.indices.copy(), counts.indptr.copy()), shape=counts.shape
     )
     matrix.eliminate_zeros()
     return normalize(matrix, norm="l2", copy=False)
@@ -184,7 +188,7 @@ def pair_factors(
     older = np.minimum(demands.day[demand_rows], offers.day[offer_rows])
     return np.column_stack(
         [
-            policy.text_score(text),
+            policy.text_score(text, parameters.text_saturation),
             policy.field_score(
                 demands.fields[demand_rows],
                 offers.fields[offer_rows],
@@ -245,7 +249,7 @@ def rank(
         factors = pair_factors(asking, asked, other, found, cosine, parameters, today)
     else:
         factors = pair_factors(other, found, asking, asked, cosine, parameters, today)
-    totals = policy.total_score(factors, parameters.weights)
+    totals = policy.total_score(factors, parameters.weights, parameters.fit_share)
     enough = totals >= parameters.minimum_total
     positions, found, totals, factors = positions[enough], found[enough], totals[enough], factors[enough]
     # Best first within each asking record: sort by record, then by total descending.

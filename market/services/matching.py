@@ -46,6 +46,8 @@ LIVE_LISTING_STATUSES = (ListingStatus.PUBLICITY, ListingStatus.ACTIVE)
 def parameters() -> engine.Parameters:
     return engine.Parameters(
         weights={**policy.DEFAULT_WEIGHTS, **settings.MARKET_MATCH_WEIGHTS},
+        fit_share=settings.MARKET_MATCH_FIT_SHARE,
+        text_saturation=settings.MARKET_MATCH_TEXT_SATURATION,
         top=settings.MARKET_MATCH_TOP,
         minimum_text=settings.MARKET_MATCH_MIN_TEXT,
         minimum_total=settings.MARKET_MATCH_MIN_SCORE,

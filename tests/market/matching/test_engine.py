@@ -109,7 +109,7 @@ def test_shared_terms_list_rare_words_without_their_parts(corpus):
     assert all(len(term) > 1 for term in terms)
 
 
-def test_the_weights_decide_the_order():
+def test_the_fit_reorders_offers_on_the_same_subject():
     demands = engine.Items.from_records(
         [_demand(1, "锂电池负极材料", ["负极材料"], price_high=1_000_000.0, modes=policy.MODE_BITS["transfer"])]
     )
@@ -122,10 +122,16 @@ def test_the_weights_decide_the_order():
                    modes=policy.MODE_BITS["transfer"]),
         ]
     )
-    text_only = dict.fromkeys(policy.FACTORS, 0.0) | {"text": 1.0}
-
-    by_text = engine.Corpus(demands, offers, engine.Parameters(weights=text_only)).offers_for([0], today=TODAY)
+    by_text = engine.Corpus(demands, offers, engine.Parameters(fit_share=0.0)).offers_for([0], today=TODAY)
     by_default = engine.Corpus(demands, offers, engine.Parameters()).offers_for([0], today=TODAY)
 
     assert offers.keys[by_text.found].tolist() == [10, 11]
     assert offers.keys[by_default.found].tolist() == [11, 10]
+
+
+def test_weighting_leaves_the_counts_as_they_were_for_the_next_corpus(corpus):
+    indices = corpus.offers.counts.indices.copy()
+    rebuilt = engine.Corpus(corpus.demands, corpus.offers, corpus.parameters)
+
+    assert corpus.offers.counts.indices.tolist() == indices.tolist()
+    assert (rebuilt.offer_matrix != corpus.offer_matrix).nnz == 0

@@ -72,10 +72,18 @@ def test_freshness_halves_with_each_half_life():
     assert float(policy.freshness_score(-5, 180)) == 1.0
 
 
-def test_the_total_is_the_weighted_mean_of_the_factors():
-    factors = np.array([[1.0, 0.5, 1.0, 0.0, 1.0, 0.8, 0.5]])
-    weights = {"text": 2, "field": 1, "trl": 1, "budget": 0, "mode": 0, "region": 0, "freshness": 0}
-    assert policy.total_score(factors, weights)[0] == pytest.approx((2 * 1.0 + 0.5 + 1.0) / 4)
+def test_relevance_is_full_from_the_saturation_cosine_up():
+    assert float(policy.text_score(0.15, 0.3)) == pytest.approx(0.5)
+    assert float(policy.text_score(0.6, 0.3)) == 1.0
+
+
+def test_the_total_is_relevance_times_the_fit():
+    factors = np.array([[0.5, 0.5, 1.0, 0.0, 1.0, 0.8, 0.5]])
+    weights = {"field": 1, "trl": 1, "budget": 0, "mode": 0, "region": 0, "freshness": 0}
+
+    # fit = (0.5 + 1.0) / 2 = 0.75; total = 0.5 × (1 − 0.4 + 0.4 × 0.75)
+    assert policy.total_score(factors, weights, 0.4)[0] == pytest.approx(0.45)
+    assert policy.total_score(factors, weights, 0.0)[0] == pytest.approx(0.5)
     with pytest.raises(ValueError):
         policy.total_score(factors, dict.fromkeys(policy.FACTORS, 0))
 
@@ -83,13 +91,14 @@ def test_the_total_is_the_weighted_mean_of_the_factors():
 unit = st.floats(min_value=0, max_value=1)
 
 
-@given(st.lists(unit, min_size=7, max_size=7), st.dictionaries(st.sampled_from(policy.FACTORS), unit, min_size=1))
-def test_the_total_stays_between_the_weakest_and_the_strongest_factor(values, weights):
-    if sum(weights.values()) <= 0:
-        return
-    total = policy.total_score(np.array([values]), weights)[0]
-    used = [value for name, value in zip(policy.FACTORS, values, strict=True) if weights.get(name, 0) > 0]
-    assert min(used) - 1e-9 <= total <= max(used) + 1e-9
+@given(st.lists(unit, min_size=7, max_size=7), st.lists(st.floats(0.01, 1), min_size=6, max_size=6), unit)
+def test_a_good_fit_never_lifts_a_pair_above_its_relevance_and_a_poor_one_takes_at_most_the_share(
+    values, weight_values, fit_share
+):
+    weights = dict(zip(policy.FACTORS[1:], weight_values, strict=True))
+    total = policy.total_score(np.array([values]), weights, fit_share)[0]
+
+    assert values[0] * (1 - fit_share) - 1e-9 <= total <= values[0] + 1e-9
 
 
 @given(st.integers(0, 9), st.integers(0, 9))
