@@ -81,15 +81,15 @@ class MatchSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The demand's place among the listing's matches (1 = best); null for an achievement.",
     )
-    # Plain strings in the schema: as enums they would give the choice sets of `side` and `verdict` a
-    # second name (drf-spectacular warns), unless ENUM_NAME_OVERRIDES names them.
-    my_side = serializers.CharField(
+    my_side = serializers.ChoiceField(
+        choices=MatchSide.choices,
         read_only=True,
         allow_null=True,
         help_text="The party you speak for, `demand` or `offer`; null for officials and admins, who "
         "watch but do not judge.",
     )
-    my_verdict = serializers.CharField(
+    my_verdict = serializers.ChoiceField(
+        choices=MatchVerdict.choices,
         read_only=True,
         allow_null=True,
         help_text="Your side's feedback on the match, `useful` or `not_relevant`; null when none was given.",
@@ -121,7 +121,11 @@ class MatchFeedbackSerializer(serializers.Serializer):
     side_label = serializers.CharField(source="get_side_display", read_only=True)
     verdict = serializers.ChoiceField(choices=MatchVerdict.choices, read_only=True)
     verdict_label = serializers.CharField(source="get_verdict_display", read_only=True)
-    reason = serializers.CharField(read_only=True, help_text="A `reason` code; empty for a useful match.")
+    reason = serializers.ChoiceField(
+        choices=[("", ""), *MatchFeedbackReason.choices],
+        read_only=True,
+        help_text="Why the match is not relevant; empty for a useful match.",
+    )
     reason_label = serializers.CharField(source="get_reason_display", read_only=True)
     comment = serializers.CharField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)

@@ -19,9 +19,7 @@ from rest_framework.response import Response
 
 from accounts.models import PartnerAPIKey
 from config.api.schema import ErrorSerializer
-from institutions.roles import actor_roles
 from market.api import serializers_matching as serializers
-from market.choices import MatchSide
 from market.models import Listing, Match
 from market.selectors import demands as demand_selectors
 from market.selectors import matching as selectors
@@ -47,28 +45,6 @@ class PartiesOnly(permissions.IsAuthenticated):
         return super().has_permission(request, view) and not isinstance(request.auth, PartnerAPIKey)
 
 
-def _for_caller(matches, actor) -> list[Match]:
-    """The page's matches with their reasons, and ``my_side`` / ``my_verdict``: the party the caller
-    speaks for (as ``services.match_side_of`` decides, without a query per row) and its verdict."""
-    matches = selectors.with_reasons(matches)
-    roles = actor_roles(actor)
-    organisations = roles.member_of | roles.broker_of
-    brokered = set()
-    listing_ids = [match.listing_id for match in matches if match.listing_id]
-    if roles.broker_of and listing_ids:
-        brokered = set(actor.brokered_listings.filter(pk__in=listing_ids).values_list("pk", flat=True))
-    for match in matches:
-        owner = match.listing.institution_id if match.listing_id else match.achievement.filing_institution_id
-        if match.demand.enterprise_id in organisations:
-            match.my_side = MatchSide.DEMAND
-        elif owner in organisations or match.listing_id in brokered:
-            match.my_side = MatchSide.OFFER
-        else:
-            match.my_side = None
-        match.my_verdict = getattr(match, f"{match.my_side}_verdict") if match.my_side else None
-    return matches
-
-
 class _MatchListMixin:
     permission_classes = [PartiesOnly]
     serializer_class = serializers.MatchSerializer
@@ -76,7 +52,7 @@ class _MatchListMixin:
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        data = self.get_serializer(_for_caller(page, request.user), many=True).data
+        data = self.get_serializer(selectors.with_sides(page, actor=request.user), many=True).data
         return self.get_paginated_response(data)
 
 
@@ -99,6 +75,8 @@ _RECORD_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
     tags=_TAGS,
 )
 class DemandMatchListView(_MatchListMixin, generics.ListAPIView):
+    """The offers recommended for one demand (the demand's 推荐匹配 panel)."""
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Match.objects.none()
@@ -125,6 +103,8 @@ class DemandMatchListView(_MatchListMixin, generics.ListAPIView):
     tags=_TAGS,
 )
 class ListingMatchListView(_MatchListMixin, generics.ListAPIView):
+    """The demands recommended for one listing."""
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Match.objects.none()
@@ -171,7 +151,7 @@ class MatchViewSet(_MatchListMixin, viewsets.GenericViewSet):
 
     def retrieve(self, request, pk=None):
         match = selectors.match_get(actor=request.user, pk=pk)
-        return Response(self.get_serializer(_for_caller([match], request.user)[0]).data)
+        return Response(self.get_serializer(selectors.with_sides([match], actor=request.user)[0]).data)
 
     @extend_schema(
         summary="Judge a match",
@@ -190,7 +170,7 @@ class MatchViewSet(_MatchListMixin, viewsets.GenericViewSet):
         },
         tags=_TAGS,
     )
-    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["post"], filter_backends=[])
     def feedback(self, request, pk=None):
         match = selectors.match_get(actor=request.user, pk=pk)
         if services.match_side_of(actor=request.user, match=match) is None:

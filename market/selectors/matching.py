@@ -132,3 +132,26 @@ def with_reasons(matches) -> list[Match]:
         match.reasons = policy.explanation(_facts(match), match.factors)
         match.percent = round(match.score * 100)
     return matches
+
+
+def with_sides(matches, *, actor) -> list[Match]:
+    """``with_reasons``, plus ``my_side`` (the party the actor speaks for, as
+    ``services.match_side_of`` decides, or None) and ``my_verdict`` (that side's verdict); one query
+    at most, for a broker's listings, whatever the number of matches."""
+    matches = with_reasons(matches)
+    roles = actor_roles(actor)
+    organisations = roles.member_of | roles.broker_of
+    listing_ids = [match.listing_id for match in matches if match.listing_id]
+    brokered = set()
+    if roles.broker_of and listing_ids:
+        brokered = set(actor.brokered_listings.filter(pk__in=listing_ids).values_list("pk", flat=True))
+    for match in matches:
+        owner = match.listing.institution_id if match.listing_id else match.achievement.filing_institution_id
+        if match.demand.enterprise_id in organisations:
+            match.my_side = MatchSide.DEMAND
+        elif owner in organisations or match.listing_id in brokered:
+            match.my_side = MatchSide.OFFER
+        else:
+            match.my_side = None
+        match.my_verdict = getattr(match, f"{match.my_side}_verdict") if match.my_side else None
+    return matches

@@ -113,19 +113,20 @@ def offer_terms(offer) -> str:
     return segmentation.match_terms(title=offer.title, keywords=offer.keywords, texts=(offer.summary,))
 
 
-def terms_fill_missing() -> int:
-    """Computes the words of records that have none yet (saved before matching existed); returns how
-    many were filled. Runs before a recompute."""
+def terms_fill_missing(*, everything: bool = False) -> int:
+    """Computes the words of records that have none yet (saved before matching existed) or, with
+    ``everything``, of every record in the market (after the dictionary or synonyms changed); returns
+    how many were written. Runs before a recompute."""
     filled = 0
     for queryset, compute in (
         (open_demands(), demand_terms),
         (live_listings(), offer_terms),
         (unlisted_achievements(), offer_terms),
     ):
-        while True:
-            batch = list(queryset.filter(match_terms="").order_by("pk")[:500])
-            if not batch:
-                break
+        pending = queryset if everything else queryset.filter(match_terms="")
+        pks = list(pending.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), 500):
+            batch = list(queryset.filter(pk__in=pks[start : start + 500]))
             for record in batch:
                 record.match_terms = compute(record) or "-"
             type(batch[0]).objects.bulk_update(batch, ["match_terms"])
@@ -494,10 +495,12 @@ def _existing_ids(*, keys: dict, demand_pk: int | None = None, listing_pk: int |
 # --- the full recompute -------------------------------------------------------------------------------
 
 
-def match_recompute_plan(*, chunk_size: int | None = None) -> list[tuple[str, list[int]]]:
-    """Fills missing words, deletes the matches of records that left the market, and splits the rest
+def match_recompute_plan(
+    *, chunk_size: int | None = None, refresh_words: bool = False
+) -> list[tuple[str, list[int]]]:
+    """Fills missing words (all words, with ``refresh_words``), deletes the matches of records that left the market, and splits the rest
     into chunks: ("demands", pks) rank offers for demands, ("listings", pks) rank demands for listings."""
-    terms_fill_missing()
+    terms_fill_missing(everything=refresh_words)
     Match.objects.exclude(demand_id__in=open_demands().values("pk")).delete()
     Match.objects.filter(listing_id__isnull=False).exclude(
         listing_id__in=live_listings().values("pk")
@@ -544,10 +547,10 @@ def match_recompute_chunk(*, side: str, pks: list[int]) -> int:
     return len(pairs)
 
 
-def match_recompute(*, progress=None, chunk_size: int | None = None) -> int:
+def match_recompute(*, progress=None, chunk_size: int | None = None, refresh_words: bool = False) -> int:
     """The whole recompute in this process (the command, the embedded default); ``progress(done,
     total)`` is called after each chunk. Returns how many pairs were ranked."""
-    chunks = match_recompute_plan(chunk_size=chunk_size)
+    chunks = match_recompute_plan(chunk_size=chunk_size, refresh_words=refresh_words)
     ranked = 0
     for done, (side, pks) in enumerate(chunks, start=1):
         ranked += match_recompute_chunk(side=side, pks=pks)

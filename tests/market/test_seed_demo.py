@@ -33,6 +33,8 @@ from market.models import (
     InquiryMessage,
     Listing,
     ListingObjection,
+    Match,
+    MatchNotice,
 )
 from notifications.models import Notification
 from tests.conftest import load_reference_data
@@ -130,6 +132,8 @@ def _row_counts() -> dict[str, int]:
         "deals": Deal.objects.count(),
         "brokers": DealBroker.objects.count(),
         "contracts": ContractRegistration.objects.count(),
+        "matches": list(Match.objects.order_by("pk").values_list("pk", "score", "demand_rank", "listing_rank")),
+        "match_notices": MatchNotice.objects.count(),
         "users": User.objects.count(),
         "audit_events": AuditEvent.objects.count(),
     }
@@ -170,6 +174,15 @@ def test_the_command_reports_what_it_created_and_the_new_logins(db, seeded):
 def test_a_second_run_creates_nothing(db, seeded):
     assert seeded["after"] == seeded["before"]
     assert seeded["second"].startswith("Demo data: already in place, nothing changed.")
+
+
+def test_every_open_demand_gets_recommended_offers_with_their_reasons(db, seeded):
+    open_demands = Demand.objects.open()
+    with_offers = open_demands.filter(matches__demand_rank__isnull=False).distinct()
+
+    assert with_offers.count() == open_demands.count()
+    assert Match.objects.filter(listing_rank__isnull=False).values("listing_id").distinct().count() >= 20
+    assert all(match.matched_terms for match in Match.objects.filter(demand_rank=1))
 
 
 def test_the_market_has_the_specified_records_in_every_state(db, seeded):

@@ -23,16 +23,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--queue", action="store_true", help="Queue the chunks for the Celery workers.")
         parser.add_argument("--chunk-size", type=int, default=None, help="Records per chunk.")
+        parser.add_argument(
+            "--refresh-words",
+            action="store_true",
+            help="Segment every record again first (after the dictionary or the synonyms changed).",
+        )
 
-    def handle(self, *args, queue: bool = False, chunk_size: int | None = None, **options):
+    def handle(self, *args, queue=False, chunk_size=None, refresh_words=False, **options):
         started = time.monotonic()
         if queue:
-            chunks = matching_services.match_recompute_plan(chunk_size=chunk_size)
+            chunks = matching_services.match_recompute_plan(chunk_size=chunk_size, refresh_words=refresh_words)
             for side, pks in chunks:
                 tasks_matching.match_recompute_chunk_task.delay(side, pks)
             self.stdout.write(self.style.SUCCESS(f"Queued {len(chunks)} chunks for the workers."))
             return
-        ranked = matching_services.match_recompute(progress=self._progress, chunk_size=chunk_size)
+        ranked = matching_services.match_recompute(
+            progress=self._progress, chunk_size=chunk_size, refresh_words=refresh_words
+        )
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Ranked {ranked} pairs in {time.monotonic() - started:.1f} s.")

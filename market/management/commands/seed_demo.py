@@ -2,7 +2,7 @@
 a few hundred demo achievements filed, reviewed and published through the services and the first
 dual-use catalogues (``achievements.demo_data``), then the demo market — listings, demands, inquiries,
 deals in every state and registered contracts over the 21 cities and the years since 2021
-(``market.demo_data``).
+(``market.demo_data``) — and last the supply–demand matches of it all (``match_recompute``).
 
 All of it is audited with ``source=seed_demo`` and idempotent: a second run creates nothing and changes
 nothing, so ``make run`` can call it on every start. The institutions load in one transaction, each
@@ -11,10 +11,26 @@ one adds the rest). The command lives in ``market``, the highest app that adds d
 """
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import ngettext
 
 from achievements import demo_data as achievement_demo
 from institutions import demo_loader
 from market import demo_data as market_demo
+from market.services import matching as matching_services
+from notifications.models import Notification
+
+
+def demo_matches() -> int:
+    """Ranks the demo market's supply and demand. Strong matches are recorded as announced, but the
+    notifications are deleted before the commit (as the demo loaders do with the workflow's): a demo
+    needs no inbox full of them, and the nightly run must not announce them either."""
+    with transaction.atomic():
+        mark = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+        ranked = matching_services.match_recompute()
+        Notification.objects.filter(pk__gt=mark).delete()
+    return ranked
 
 
 class Command(BaseCommand):
@@ -31,5 +47,10 @@ class Command(BaseCommand):
         labels = {**demo_loader.COUNT_LABELS, **achievement_demo.COUNT_LABELS, **market_demo.COUNT_LABELS}
         counts = directory.counts + achievements.counts + market.counts
         self.stdout.write(demo_loader.summary(counts, labels))
+        ranked = demo_matches()
+        self.stdout.write(
+            ngettext("%(count)d supply–demand pair ranked", "%(count)d supply–demand pairs ranked", ranked)
+            % {"count": ranked}
+        )
         for line, is_warning in demo_loader.logins_report(directory):
             self.stdout.write(self.style.WARNING(line) if is_warning else line)

@@ -72,3 +72,13 @@ def test_the_command_can_leave_the_chunks_to_the_workers(battery_demand, anode_l
 
     assert "Queued 2 chunks" in output.getvalue()
     assert Match.objects.count() == 1  # the test settings run the queued chunks in-process
+
+
+def test_refreshing_the_words_segments_every_record_again(battery_demand, anode_listing):
+    type(anode_listing).objects.filter(pk=anode_listing.pk).update(match_terms="旧词")
+
+    call_command("match_recompute", "--refresh-words", stdout=StringIO())
+
+    anode_listing.refresh_from_db()
+    assert "负极材料" in anode_listing.match_terms.split()
+    assert Match.objects.count() == 1
