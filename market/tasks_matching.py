@@ -6,9 +6,38 @@ worker. Each chunk replaces its rows in one transaction: a worker that dies mid-
 previous rows, and the redelivered task (``acks_late``) simply runs it again.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from celery import shared_task
 
 from market.services import matching as matching_services
+
+_paused: ContextVar[bool] = ContextVar("market_match_refreshes_paused", default=False)
+
+
+@contextmanager
+def refreshes_paused() -> Iterator[None]:
+    """Queues no per-record refresh inside the block: for bulk loads (the demo) that recompute
+    everything once at the end."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+def queue_demand_refresh(demand_pk: int) -> None:
+    """Refreshes the demand's matches once the current transaction commits."""
+    if not _paused.get():
+        demand_match_task.delay_on_commit(demand_pk)
+
+
+def queue_listing_refresh(listing_pk: int) -> None:
+    """Refreshes the listing's matches once the current transaction commits."""
+    if not _paused.get():
+        listing_match_task.delay_on_commit(listing_pk)
 
 
 @shared_task(acks_late=True)

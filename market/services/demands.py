@@ -32,6 +32,7 @@ DEMAND_FIELDS = (
     "expected_outcome",
     "keywords",
     "technology_field",
+    "industry",
     "required_trl",
     "budget_min",
     "budget_max",
@@ -192,7 +193,7 @@ def demand_approve(*, actor, demand: Demand) -> Demand:
             _("It is now on the public demand board until %(deadline)s.")
             % {"deadline": demand.deadline.isoformat()},
         )
-    tasks_matching.demand_match_task.delay_on_commit(demand.pk)
+    tasks_matching.queue_demand_refresh(demand.pk)
     return demand
 
 
@@ -245,5 +246,5 @@ def demand_close(*, actor, demand: Demand, reason: str = "") -> Demand:
                 _("Demand closed by the officials: %(title)s") % {"title": demand.title},
                 reason,
             )
-    tasks_matching.demand_match_task.delay_on_commit(demand.pk)
+    tasks_matching.queue_demand_refresh(demand.pk)
     return demand

@@ -262,7 +262,7 @@ def listing_publish(*, actor, listing: Listing) -> Listing:
             },
             url=listing_url(listing),
         )
-    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
+    tasks_matching.queue_listing_refresh(listing.pk)
     return listing
 
 
@@ -289,7 +289,7 @@ def listing_withdraw(*, actor, listing: Listing, reason: str = "") -> Listing:
                 body=_("Officials withdrew the listing. Reason: %(reason)s") % {"reason": reason},
                 url=listing_url(listing),
             )
-    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
+    tasks_matching.queue_listing_refresh(listing.pk)
     return listing
 
 
@@ -346,7 +346,7 @@ def listing_expire(*, listing_pk: int) -> Listing:
             body=_("The listing period ended on %(date)s.") % {"date": listing.listed_until.isoformat()},
             url=listing_url(listing),
         )
-    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
+    tasks_matching.queue_listing_refresh(listing.pk)
     return listing
 
 
@@ -468,7 +468,7 @@ def listing_mark_in_deal(*, listing: Listing) -> Listing:
         return listing
     common.move(listing, policies.LISTING_TRANSITIONS, ListingStatus.IN_DEAL, noun=_noun())
     listing.save()
-    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
+    tasks_matching.queue_listing_refresh(listing.pk)
     return listing
 
 
@@ -490,7 +490,7 @@ def listing_mark_sold(*, listing: Listing) -> Listing:
     else:
         common.move(listing, policies.LISTING_TRANSITIONS, ListingStatus.SOLD, noun=_noun())
     listing.save()
-    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
+    tasks_matching.queue_listing_refresh(listing.pk)
     return listing
 
 
@@ -505,7 +505,7 @@ def listing_release(*, listing: Listing) -> Listing:
         return listing
     common.move(listing, policies.LISTING_TRANSITIONS, ListingStatus.ACTIVE, noun=_noun())
     listing.save()
-    tasks_matching.listing_match_task.delay_on_commit(listing.pk)
+    tasks_matching.queue_listing_refresh(listing.pk)
     return listing
 
 

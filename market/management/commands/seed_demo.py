@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from achievements import demo_data as achievement_demo
 from institutions import demo_loader
 from market import demo_data as market_demo
+from market import tasks_matching
 from market.services import matching as matching_services
 from notifications.models import Notification
 
@@ -42,8 +43,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         directory = demo_loader.load()
-        achievements = achievement_demo.load(organisations=directory.organisations, users=directory.users)
-        market = market_demo.load(organisations=directory.organisations, users=directory.users)
+        # The demo is ranked once at the end rather than record by record as it is published.
+        with tasks_matching.refreshes_paused():
+            achievements = achievement_demo.load(organisations=directory.organisations, users=directory.users)
+            market = market_demo.load(organisations=directory.organisations, users=directory.users)
         labels = {**demo_loader.COUNT_LABELS, **achievement_demo.COUNT_LABELS, **market_demo.COUNT_LABELS}
         counts = directory.counts + achievements.counts + market.counts
         self.stdout.write(demo_loader.summary(counts, labels))

@@ -34,17 +34,27 @@ def _offer(key, title, keywords=(), text="", kind=engine.LISTING, **values):
 def corpus():
     demands = engine.Items.from_records(
         [
-            _demand(1, "锂电池负极材料技术需求", ["锂电池", "负极材料"], "提高快充性能和比容量", trl=5, field=3),
+            _demand(
+                1, "锂电池负极材料技术需求", ["锂电池", "负极材料"], "提高快充性能和比容量", trl=5, field=3
+            ),
             _demand(2, "农作物病虫害智能识别", ["病虫害", "图像识别"], "田间拍照自动识别", field=10),
         ]
     )
     offers = engine.Items.from_records(
         [
-            _offer(10, "硅碳复合锂离子电池负极材料", ["锂离子电池", "硅碳"], "比容量450mAh/g", trl=6, field=3),
+            _offer(
+                10, "硅碳复合锂离子电池负极材料", ["锂离子电池", "硅碳"], "比容量450mAh/g", trl=6, field=3
+            ),
             _offer(11, "锂离子电池隔膜涂覆技术", ["隔膜"], "陶瓷涂层提升安全性", trl=7, field=3),
             _offer(12, "人脸识别门禁终端", ["人脸识别"], "深度学习算法", trl=8, field=1),
-            _offer(13, "基于机器视觉的水稻病虫害识别系统", ["病虫害", "机器视觉"], "手机拍照识别", field=10,
-                   kind=engine.ACHIEVEMENT),
+            _offer(
+                13,
+                "基于机器视觉的水稻病虫害识别系统",
+                ["病虫害", "机器视觉"],
+                "手机拍照识别",
+                field=10,
+                kind=engine.ACHIEVEMENT,
+            ),
         ]
     )
     return engine.Corpus(demands, offers, engine.Parameters(top=2))
@@ -111,15 +121,29 @@ def test_shared_terms_list_rare_words_without_their_parts(corpus):
 
 def test_the_fit_reorders_offers_on_the_same_subject():
     demands = engine.Items.from_records(
-        [_demand(1, "锂电池负极材料", ["负极材料"], price_high=1_000_000.0, modes=policy.MODE_BITS["transfer"])]
+        [
+            _demand(
+                1, "锂电池负极材料", ["负极材料"], price_high=1_000_000.0, modes=policy.MODE_BITS["transfer"]
+            )
+        ]
     )
     offers = engine.Items.from_records(
         [
             # the closer text, but three times the budget and a service
-            _offer(10, "锂电池负极材料负极材料", ["负极材料"], price_low=3_000_000.0,
-                   modes=policy.MODE_BITS["technical_service"]),
-            _offer(11, "锂电池负极材料与电解液", ["负极材料", "电解液"], price_low=800_000.0,
-                   modes=policy.MODE_BITS["transfer"]),
+            _offer(
+                10,
+                "锂电池负极材料负极材料",
+                ["负极材料"],
+                price_low=3_000_000.0,
+                modes=policy.MODE_BITS["technical_service"],
+            ),
+            _offer(
+                11,
+                "锂电池负极材料与电解液",
+                ["负极材料", "电解液"],
+                price_low=800_000.0,
+                modes=policy.MODE_BITS["transfer"],
+            ),
         ]
     )
     by_text = engine.Corpus(demands, offers, engine.Parameters(fit_share=0.0)).offers_for([0], today=TODAY)

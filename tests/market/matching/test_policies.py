@@ -29,7 +29,14 @@ def test_trl_fit(required, offered, expected):
 
 @pytest.mark.parametrize(
     ("budget", "price", "expected"),
-    [(1e6, 8e5, 1.0), (1e6, 1e6, 1.0), (1e6, 1.4e6, 0.4), (1e6, 2e6, 0.0), (math.nan, 5e5, 0.6), (1e6, math.nan, 0.6)],
+    [
+        (1e6, 8e5, 1.0),
+        (1e6, 1e6, 1.0),
+        (1e6, 1.4e6, 0.4),
+        (1e6, 2e6, 0.0),
+        (math.nan, 5e5, 0.6),
+        (1e6, math.nan, 0.6),
+    ],
 )
 def test_budget_against_price(budget, price, expected):
     assert float(policy.budget_score(budget, price)) == expected
@@ -38,11 +45,17 @@ def test_budget_against_price(budget, price, expected):
 def test_cooperation_modes_compatible_within_a_family():
     index = policy.MODES.index
     assert float(policy.mode_score(index("transfer"), policy.MODE_BITS["transfer"])) == 1.0
-    assert float(policy.mode_score(index("transfer"), policy.MODE_BITS["licence_ordinary"])) == policy.MODE_COMPATIBLE
+    assert (
+        float(policy.mode_score(index("transfer"), policy.MODE_BITS["licence_ordinary"]))
+        == policy.MODE_COMPATIBLE
+    )
     assert float(policy.mode_score(index("technical_service"), policy.MODE_BITS["joint_development"])) == (
         policy.MODE_COMPATIBLE
     )
-    assert float(policy.mode_score(index("technical_consulting"), policy.MODE_BITS["transfer"])) == policy.MODE_FOREIGN
+    assert (
+        float(policy.mode_score(index("technical_consulting"), policy.MODE_BITS["transfer"]))
+        == policy.MODE_FOREIGN
+    )
     # an achievement accepting several modes is judged by the best of them; unknown is neutral
     both = policy.mode_bits(["investment", "technical_service"])
     assert float(policy.mode_score(index("technical_service"), both)) == 1.0
@@ -103,7 +116,9 @@ def test_a_good_fit_never_lifts_a_pair_above_its_relevance_and_a_poor_one_takes_
 
 @given(st.integers(0, 9), st.integers(0, 9))
 def test_a_more_mature_offer_never_scores_lower(required, offered):
-    assert policy.trl_score(required, min(offered + 1, 9)) >= policy.trl_score(required, offered) or offered == 0
+    assert (
+        policy.trl_score(required, min(offered + 1, 9)) >= policy.trl_score(required, offered) or offered == 0
+    )
 
 
 @given(st.floats(1, 1e8), st.floats(0, 1e8), st.floats(0, 1e8))

@@ -24,8 +24,16 @@ pytestmark = pytest.mark.django_db
 def rows():
     return list(
         Match.objects.order_by("pk").values(
-            "pk", "demand_id", "listing_id", "achievement_id", "score", "factors", "matched_terms",
-            "demand_rank", "listing_rank", "found_at",
+            "pk",
+            "demand_id",
+            "listing_id",
+            "achievement_id",
+            "score",
+            "factors",
+            "matched_terms",
+            "demand_rank",
+            "listing_rank",
+            "found_at",
         )
     )
 
@@ -37,7 +45,10 @@ def test_a_demand_is_matched_with_the_listing_that_answers_it_and_says_why(
 
     match = Match.objects.get()
     assert (match.demand_id, match.listing_id, match.demand_rank, match.listing_rank) == (
-        battery_demand.pk, anode_listing.pk, 1, 1,
+        battery_demand.pk,
+        anode_listing.pk,
+        1,
+        1,
     )
     assert set(match.factors) == {"text", "field", "trl", "budget", "mode", "region", "freshness"}
     assert match.factors["trl"] == 1.0  # TRL 6 for a demand asking 5
@@ -89,7 +100,9 @@ def test_publishing_a_listing_matches_it_on_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         listing_services.listing_publish(actor=seller, listing=listing)
 
-    assert [callback.func.__self__.name for callback in callbacks][:1] == ["market.tasks_matching.listing_match_task"]
+    assert [callback.func.__self__.name for callback in callbacks][:1] == [
+        "market.tasks_matching.listing_match_task"
+    ]
     assert list(Match.objects.values_list("demand_id", "listing_id", "listing_rank")) == [
         (battery_demand.pk, listing.pk, 1)
     ]
@@ -100,7 +113,11 @@ def test_approving_a_demand_matches_it_and_closing_it_removes_its_matches(
 ):
     demand = with_terms(
         market_factories.demand(
-            deyang_enterprise, poster, status=DemandStatus.SUBMITTED, title="锂电池负极材料", keywords=["负极材料"]
+            deyang_enterprise,
+            poster,
+            status=DemandStatus.SUBMITTED,
+            title="锂电池负极材料",
+            keywords=["负极材料"],
         )
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,7 +130,9 @@ def test_approving_a_demand_matches_it_and_closing_it_removes_its_matches(
     assert Match.objects.count() == 0
 
 
-def test_a_withdrawn_listing_loses_its_matches(battery_demand, anode_listing, seller, django_capture_on_commit_callbacks):
+def test_a_withdrawn_listing_loses_its_matches(
+    battery_demand, anode_listing, seller, django_capture_on_commit_callbacks
+):
     matching.demand_match(demand_pk=battery_demand.pk)
     with django_capture_on_commit_callbacks(execute=True):
         listing_services.listing_withdraw(actor=seller, listing=anode_listing)
@@ -133,8 +152,12 @@ def test_a_new_demand_takes_its_place_in_a_full_listing_list_and_pushes_the_weak
 
     strong = with_terms(
         market_factories.demand(
-            deyang_enterprise, poster, title="硅碳负极材料产业化", keywords=["硅碳", "负极材料", "锂电池"],
-            technology_field=market_factories.technology_field("03"), required_trl=5,
+            deyang_enterprise,
+            poster,
+            title="硅碳负极材料产业化",
+            keywords=["硅碳", "负极材料", "锂电池"],
+            technology_field=market_factories.technology_field("03"),
+            required_trl=5,
         )
     )
     matching.demand_match(demand_pk=strong.pk)
@@ -163,7 +186,9 @@ def test_published_achievements_without_a_listing_are_offered_too(
     ]
 
 
-def test_records_saved_before_matching_get_their_words_before_a_recompute(battery_demand, chengdu_institution, seller):
+def test_records_saved_before_matching_get_their_words_before_a_recompute(
+    battery_demand, chengdu_institution, seller
+):
     listing = market_factories.listing(chengdu_institution, seller)
     assert listing.match_terms == ""
 
@@ -173,7 +198,9 @@ def test_records_saved_before_matching_get_their_words_before_a_recompute(batter
 
 
 def test_a_closed_or_expired_demand_is_not_matched(deyang_enterprise, poster, anode_listing):
-    closed = with_terms(market_factories.demand(deyang_enterprise, poster, status=DemandStatus.CLOSED, title="负极材料"))
+    closed = with_terms(
+        market_factories.demand(deyang_enterprise, poster, status=DemandStatus.CLOSED, title="负极材料")
+    )
     expired = with_terms(
         market_factories.demand(
             deyang_enterprise, poster, title="负极材料", deadline=timezone.localdate() - timedelta(days=1)
@@ -201,16 +228,21 @@ def test_a_strong_match_is_announced_to_both_sides_once(
 ):
     settings.MARKET_MATCH_NOTIFY_SCORE = 0.5
     listing_broker = factories.UserFactory(username="listing-broker")
-    factories.MembershipFactory(user=listing_broker, organisation=factories.TransferInstitutionFactory(), role="broker")
+    factories.MembershipFactory(
+        user=listing_broker, organisation=factories.TransferInstitutionFactory(), role="broker"
+    )
     anode_listing.brokers.add(listing_broker)
-    enterprise_broker, institution_admin = parties
 
     matching.demand_match(demand_pk=battery_demand.pk)
     matching.listing_match(listing_pk=anode_listing.pk)
     matching.match_recompute()
 
-    notified = sorted(Notification.objects.filter(verb="match_found").values_list("recipient__username", flat=True))
-    assert notified == sorted(["poster", "enterprise-broker", "seller", "institution-admin", "listing-broker"])
+    notified = sorted(
+        Notification.objects.filter(verb="match_found").values_list("recipient__username", flat=True)
+    )
+    assert notified == sorted(
+        ["poster", "enterprise-broker", "seller", "institution-admin", "listing-broker"]
+    )
     assert MatchNotice.objects.count() == 1
     assert Notification.objects.get(recipient=poster).url == f"/market/demands/{battery_demand.pk}/#matches"
 
@@ -233,11 +265,18 @@ def match(battery_demand, anode_listing):
     return Match.objects.select_related("demand", "listing").get()
 
 
-def test_a_party_dismisses_a_match_with_a_reason_and_it_stays_hidden_from_that_side_only(match, poster, seller):
-    feedback = matching.match_feedback(actor=poster, match=match, verdict=MatchVerdict.NOT_RELEVANT, reason="price")
+def test_a_party_dismisses_a_match_with_a_reason_and_it_stays_hidden_from_that_side_only(
+    match, poster, seller
+):
+    feedback = matching.match_feedback(
+        actor=poster, match=match, verdict=MatchVerdict.NOT_RELEVANT, reason="price"
+    )
 
     assert (feedback.side, feedback.verdict, feedback.reason, feedback.score) == (
-        MatchSide.DEMAND, "not_relevant", "price", match.score,
+        MatchSide.DEMAND,
+        "not_relevant",
+        "price",
+        match.score,
     )
     assert list(selectors.match_list_for_demand(actor=poster, demand=match.demand)) == []
     assert list(selectors.match_list_for_listing(actor=seller, listing=match.listing)) == [match]
@@ -271,11 +310,20 @@ def test_only_the_parties_judge_a_match(match, province_official, mianyang_enter
 
 @pytest.fixture
 def mianyang_enterprise_user(db):
-    return market_factories.enterprise_user(market_factories.enterprise("绵阳其他企业有限公司", "510703"), "stranger")
+    return market_factories.enterprise_user(
+        market_factories.enterprise("绵阳其他企业有限公司", "510703"), "stranger"
+    )
 
 
 def test_a_demands_matches_are_seen_by_its_party_and_officials_over_it_not_by_other_enterprises(
-    match, poster, seller, parties, province_official, chengdu_official, mianyang_official, mianyang_enterprise_user
+    match,
+    poster,
+    seller,
+    parties,
+    province_official,
+    chengdu_official,
+    mianyang_official,
+    mianyang_enterprise_user,
 ):
     enterprise_broker, institution_admin = parties
     deyang_official = factories.official_for("510600", username="deyang-official")
@@ -283,8 +331,15 @@ def test_a_demands_matches_are_seen_by_its_party_and_officials_over_it_not_by_ot
     def sees(user):
         return Match.objects.visible_to(user).filter(pk=match.pk).exists()
 
-    for user in (poster, enterprise_broker, seller, institution_admin, province_official, deyang_official,
-                 chengdu_official):
+    for user in (
+        poster,
+        enterprise_broker,
+        seller,
+        institution_admin,
+        province_official,
+        deyang_official,
+        chengdu_official,
+    ):
         assert sees(user), user.username
     for user in (mianyang_enterprise_user, mianyang_official, factories.UserFactory(username="nobody")):
         assert not sees(user), user.username

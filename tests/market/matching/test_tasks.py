@@ -7,7 +7,10 @@ from django.conf import settings
 from django.core.management import call_command
 
 from market import tasks_matching
+from market.choices import ListingStatus
 from market.models import Match
+from market.services import listings as listing_services
+from tests.market import factories as market_factories
 from tests.market.matching.test_services import rows
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +85,14 @@ def test_refreshing_the_words_segments_every_record_again(battery_demand, anode_
     anode_listing.refresh_from_db()
     assert "负极材料" in anode_listing.match_terms.split()
     assert Match.objects.count() == 1
+
+
+def test_a_bulk_load_can_pause_the_refreshes_and_rank_once_at_the_end(
+    battery_demand, chengdu_institution, seller, django_capture_on_commit_callbacks
+):
+    listing = market_factories.listing(chengdu_institution, seller, status=ListingStatus.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, tasks_matching.refreshes_paused():
+        listing_services.listing_publish(actor=seller, listing=listing)
+
+    assert [callback for callback in callbacks if "match" in str(callback)] == []
+    assert Match.objects.count() == 0
