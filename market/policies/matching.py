@@ -162,13 +162,17 @@ def freshness_score(age_days, half_life_days: float):
 
 def fit_score(factors: np.ndarray, weights: dict[str, float]) -> np.ndarray:
     """The weighted mean of every factor but text (``factors``: one column per FACTORS entry)."""
-    vector = np.array([0.0 if name == "text" else max(float(weights.get(name, 0.0)), 0.0) for name in FACTORS])
+    vector = np.array(
+        [0.0 if name == "text" else max(float(weights.get(name, 0.0)), 0.0) for name in FACTORS]
+    )
     if vector.sum() <= 0:
         raise ValueError("At least one matching weight must be positive.")
     return factors @ (vector / vector.sum())
 
 
-def total_score(factors: np.ndarray, weights: dict[str, float], fit_share: float = DEFAULT_FIT_SHARE) -> np.ndarray:
+def total_score(
+    factors: np.ndarray, weights: dict[str, float], fit_share: float = DEFAULT_FIT_SHARE
+) -> np.ndarray:
     """relevance × (1 − fit_share + fit_share × fit)."""
     return factors[:, 0] * (1 - fit_share + fit_share * fit_score(factors, weights))
 

@@ -32,7 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args, queue=False, chunk_size=None, refresh_words=False, **options):
         started = time.monotonic()
         if queue:
-            chunks = matching_services.match_recompute_plan(chunk_size=chunk_size, refresh_words=refresh_words)
+            chunks = matching_services.match_recompute_plan(
+                chunk_size=chunk_size, refresh_words=refresh_words
+            )
             for side, pks in chunks:
                 tasks_matching.match_recompute_chunk_task.delay(side, pks)
             self.stdout.write(self.style.SUCCESS(f"Queued {len(chunks)} chunks for the workers."))
@@ -41,9 +43,7 @@ class Command(BaseCommand):
             progress=self._progress, chunk_size=chunk_size, refresh_words=refresh_words
         )
         self.stdout.write("")
-        self.stdout.write(
-            self.style.SUCCESS(f"Ranked {ranked} pairs in {time.monotonic() - started:.1f} s.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Ranked {ranked} pairs in {time.monotonic() - started:.1f} s."))
 
     def _progress(self, done: int, total: int) -> None:
         filled = round(BAR_WIDTH * done / total) if total else BAR_WIDTH
