@@ -2,7 +2,15 @@
 machines run through the site and the API, so statuses are read-only here."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, FloatField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from market.choices import MatchFeedbackReason, MatchVerdict
 from market.models import (
     ContractRegistration,
     Deal,
@@ -12,8 +20,11 @@ from market.models import (
     InquiryMessage,
     Listing,
     ListingObjection,
+    Match,
+    MatchFeedback,
     RegistrationRuleSet,
 )
+from market.policies import matching as matching_policy
 
 
 class ObjectionInline(admin.TabularInline):
@@ -127,3 +138,114 @@ class RegistrationRuleSetAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+FACTOR_LABELS = {
+    "text": _("Text relevance"),
+    "field": _("Field and industry"),
+    "trl": _("Maturity"),
+    "budget": _("Budget"),
+    "mode": _("Cooperation mode"),
+    "region": _("Region"),
+    "freshness": _("Freshness"),
+}
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the platform derives or people give through the site: read here, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Match)
+class MatchAdmin(ReadOnlyAdmin):
+    """The engine's matches (recomputed by every run, so read-only)."""
+
+    list_display = ("demand", "offer_title", "score", "demand_rank", "listing_rank", "found_at")
+    search_fields = ("demand__title", "listing__title", "achievement__title")
+    list_select_related = ("demand", "listing", "achievement")
+    date_hierarchy = "found_at"
+
+    @admin.display(description=_("offer"))
+    def offer_title(self, match: Match) -> str:
+        return match.offer.title
+
+
+@admin.register(MatchFeedback)
+class MatchFeedbackAdmin(ReadOnlyAdmin):
+    """What the parties said about their matches, with a report for tuning the weights."""
+
+    list_display = ("side", "verdict", "reason", "demand", "offer_title", "given_by", "updated_at")
+    list_filter = ("verdict", "reason", "side")
+    search_fields = ("demand__title", "listing__title", "achievement__title", "comment")
+    list_select_related = ("demand", "listing", "achievement", "given_by")
+    change_list_template = "market/matches/admin_feedback_change_list.html"
+
+    @admin.display(description=_("offer"))
+    def offer_title(self, feedback: MatchFeedback) -> str:
+        return (feedback.listing or feedback.achievement).title
+
+    def get_urls(self):
+        report = path(
+            "report/",
+            self.admin_site.admin_view(self.report_view),
+            name="market_matchfeedback_report",
+        )
+        return [report, *super().get_urls()]
+
+    def report_view(self, request):
+        """反馈统计: counts by verdict and by reason, and the average score (and factor scores) when
+        judged, useful against not relevant: one grouped query each."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        factors = {
+            name: Avg(Cast(KeyTextTransform(name, "factors"), FloatField()))
+            for name in matching_policy.FACTORS
+        }
+        by_verdict = {
+            row["verdict"]: row
+            for row in MatchFeedback.objects.order_by()
+            .values("verdict")
+            .annotate(count=Count("pk"), average_score=Avg("score"), **factors)
+        }
+        by_reason = dict(
+            MatchFeedback.objects.dismissals()
+            .order_by()
+            .values("reason")
+            .annotate(count=Count("pk"))
+            .values_list("reason", "count")
+        )
+        verdicts = []
+        for value, label in MatchVerdict.choices:
+            row = by_verdict.get(value, {})
+            verdicts.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "count": row.get("count", 0),
+                    "average_score": _percent(row.get("average_score")),
+                    "factors": [_percent(row.get(name)) for name in matching_policy.FACTORS],
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Match feedback report"),
+            "verdicts": verdicts,
+            "reasons": [(label, by_reason.get(value, 0)) for value, label in MatchFeedbackReason.choices],
+            "dismissals": sum(by_reason.values()),
+            "factor_labels": [FACTOR_LABELS.get(name, name) for name in matching_policy.FACTORS],
+            "total": sum(verdict["count"] for verdict in verdicts),
+        }
+        return TemplateResponse(request, "market/matches/admin_report.html", context)
+
+
+def _percent(value: float | None) -> int | None:
+    return round(value * 100) if value is not None else None

@@ -31,6 +31,9 @@ class DemandSerializer(serializers.Serializer):
     expected_outcome = serializers.CharField(read_only=True)
     keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
     technology_field = ClassificationReferenceSerializer(read_only=True, allow_null=True)
+    industry = ClassificationReferenceSerializer(
+        read_only=True, allow_null=True, help_text="GB/T 4754-2017 industry section."
+    )
     required_trl = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Lowest readiness level wanted (1–9)."
     )
@@ -89,6 +92,14 @@ class DemandInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Technology-field code (技术领域), e.g. `03`.",
         error_messages={"does_not_exist": _("There is no technology field with the code {value}.")},
+    )
+    industry = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Classification.objects.filter(scheme=ClassificationScheme.INDUSTRY, is_current=True),
+        required=False,
+        allow_null=True,
+        help_text="GB/T 4754-2017 industry section letter, e.g. `C` (制造业).",
+        error_messages={"does_not_exist": _("There is no industry section with the code {value}.")},
     )
     required_trl = serializers.IntegerField(min_value=1, max_value=9, required=False, allow_null=True)
     budget_min = serializers.DecimalField(

@@ -6,8 +6,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from achievements.forms import KeywordsField, TaxonomyChoiceField
-from institutions.choices import RegionLevel
+from achievements.forms import KeywordsField, TaxonomyChoiceField, taxonomy
+from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.forms import RegionChoiceField
 from institutions.models import Classification, Organisation, Region
 from market.choices import TransactionMode
@@ -116,6 +116,11 @@ class DemandForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 智能焊接、铸锻件")}),
     )
     technology_field = TaxonomyChoiceField(label=_("Technology field"), required=False)
+    industry = TaxonomyChoiceField(
+        label=_("Industry (GB/T 4754)"),
+        required=False,
+        help_text=_("The industry the solution is for; it helps find matching technologies."),
+    )
     required_trl = forms.TypedChoiceField(
         label=_("Lowest readiness level wanted"),
         required=False,
@@ -145,10 +150,14 @@ class DemandForm(forms.Form):
         *args,
         enterprises: list[Organisation] | None = None,
         fields: list[Classification],
+        industries: list[Classification] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.fields["technology_field"].set_entries(fields, _("Choose a field"))
+        if industries is None:
+            industries = taxonomy((ClassificationScheme.INDUSTRY,))[ClassificationScheme.INDUSTRY]
+        self.fields["industry"].set_entries(industries, _("Choose an industry"))
         if enterprises is None:
             del self.fields["enterprise"]
             return
@@ -166,6 +175,7 @@ class DemandForm(forms.Form):
     def initial_for(cls, demand: Demand) -> dict:
         initial = {name: getattr(demand, name) for name in cls.base_fields if name != "enterprise"}
         initial["technology_field"] = demand.technology_field_id
+        initial["industry"] = demand.industry_id
         initial["region"] = demand.region_id
         return initial
 

@@ -40,7 +40,7 @@ class MatchInboxFilterForm(forms.Form):
     """The inbox's filters. Invalid values are ignored: it is a filter form."""
 
     side = forms.ChoiceField(
-        label=_("Show"),
+        label=_("Matches for"),
         required=False,
         choices=[
             ("", _("All my matches")),

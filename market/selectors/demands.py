@@ -28,7 +28,7 @@ def demand_visible_queryset(*, actor) -> QuerySet[Demand]:
 
 def with_list_relations(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
     """What a list item (page or API row) shows: one join, no query per row."""
-    return queryset.select_related("enterprise", "region__parent", "technology_field")
+    return queryset.select_related("enterprise", "region__parent", "technology_field", "industry")
 
 
 def _filtered(queryset, *, filterset_class, filters, q: str, ordering: str, default: str):
@@ -111,6 +111,7 @@ def demand_get(*, pk: int, actor) -> Demand:
                 "enterprise__region__parent",
                 "region__parent",
                 "technology_field",
+                "industry",
                 "created_by",
                 "reviewed_by",
             )

@@ -68,7 +68,7 @@ def may_see_listing_matches(user, listing: Listing) -> bool:
 # --- rows -----------------------------------------------------------------------------------------
 
 
-def _rows(matches, *, actor, judging_side=None, side_of=None) -> list[Match]:
+def _rows(matches, *, judging_side=None, side_of=None) -> list[Match]:
     """The matches with their explanation (``with_reasons``) and, for the row template:
     ``judging_side`` (the side the actor gives feedback for, or None: the row has no buttons),
     ``my_verdict`` (that side's current verdict) and ``feedback_form``. ``side_of(match)`` decides
@@ -97,10 +97,10 @@ class MatchPanel:
     next_url: str
 
 
-def _panel(queryset, *, actor, seen_from: str, is_party: bool, is_live: bool, next_url: str) -> MatchPanel:
+def _panel(queryset, *, seen_from: str, is_party: bool, is_live: bool, next_url: str) -> MatchPanel:
     # one row more than shown tells whether there are more, without a count query
     matches = list(queryset[: PANEL_SIZE + 1])
-    rows = _rows(matches[:PANEL_SIZE], actor=actor, judging_side=seen_from if is_party else None)
+    rows = _rows(matches[:PANEL_SIZE], judging_side=seen_from if is_party else None)
     return MatchPanel(
         seen_from=seen_from,
         matches=rows,
@@ -118,7 +118,6 @@ def demand_panel(user, demand: Demand) -> MatchPanel | None:
     roles = actor_roles(user)
     return _panel(
         selectors.match_list_for_demand(actor=user, demand=demand),
-        actor=user,
         seen_from=MatchSide.DEMAND,
         is_party=demand.enterprise_id in roles.member_of | roles.broker_of,
         is_live=demand.status == DemandStatus.PUBLISHED and demand.deadline >= timezone.localdate(),
@@ -132,7 +131,6 @@ def listing_panel(user, listing: Listing) -> MatchPanel | None:
         return None
     return _panel(
         selectors.match_list_for_listing(actor=user, listing=listing),
-        actor=user,
         seen_from=MatchSide.OFFER,
         is_party=_is_listing_party(user, actor_roles(user), listing),
         is_live=listing.status in LIVE_LISTING_STATUSES,
@@ -160,7 +158,7 @@ def match_inbox(request):
         return MatchSide.DEMAND if match.demand.enterprise_id in organisations else MatchSide.OFFER
 
     page_obj = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_obj.object_list = _rows(page_obj.object_list, actor=request.user, side_of=side_of)
+    page_obj.object_list = _rows(page_obj.object_list, side_of=side_of)
     return render(request, "market/matches/inbox.html", {"form": form, "page_obj": page_obj})
 
 
@@ -175,7 +173,7 @@ def _next_url(request) -> str:
 
 
 def _row_response(request, match: Match, *, side: str, form=None, status: int = 200):
-    row = _rows([match], actor=request.user, judging_side=side)[0]
+    row = _rows([match], judging_side=side)[0]
     if form is not None:
         row.feedback_form = form
     context = {
