@@ -20,7 +20,9 @@ def test_synonyms_fold_to_one_word():
 
 
 def test_title_and_keywords_count_twice_and_stop_words_not_at_all():
-    words = segmentation.match_terms(title="石墨烯", keywords=["导热膜"], texts=("一种基于石墨烯的技术",)).split()
+    words = segmentation.match_terms(
+        title="石墨烯", keywords=["导热膜"], texts=("一种基于石墨烯的技术",)
+    ).split()
 
     assert words.count("石墨烯") == 3
     assert words.count("导热膜") == 2
