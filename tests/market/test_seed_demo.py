@@ -132,7 +132,9 @@ def _row_counts() -> dict[str, int]:
         "deals": Deal.objects.count(),
         "brokers": DealBroker.objects.count(),
         "contracts": ContractRegistration.objects.count(),
-        "matches": list(Match.objects.order_by("pk").values_list("pk", "score", "demand_rank", "listing_rank")),
+        "matches": list(
+            Match.objects.order_by("pk").values_list("pk", "score", "demand_rank", "listing_rank")
+        ),
         "match_notices": MatchNotice.objects.count(),
         "users": User.objects.count(),
         "audit_events": AuditEvent.objects.count(),
