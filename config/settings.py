@@ -394,6 +394,8 @@ MARKET_MATCH_MIN_SCORE = env.float("MARKET_MATCH_MIN_SCORE", default=0.12)
 MARKET_MATCH_NOTIFY_SCORE = env.float("MARKET_MATCH_NOTIFY_SCORE", default=0.7)
 # Freshness halves with every this many days since the older side was published.
 MARKET_MATCH_FRESHNESS_HALF_LIFE_DAYS = env.float("MARKET_MATCH_FRESHNESS_HALF_LIFE_DAYS", default=180.0)
+# Candidates are looked up by each record's strongest words only (0: all); scores use every word.
+MARKET_MATCH_QUERY_TERMS = env.int("MARKET_MATCH_QUERY_TERMS", default=30)
 # Records per chunk of the nightly recompute (one Celery task each).
 MARKET_MATCH_CHUNK_SIZE = env.int("MARKET_MATCH_CHUNK_SIZE", default=1000)
 

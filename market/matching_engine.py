@@ -49,6 +49,9 @@ class Parameters:
     text_saturation: float = policy.DEFAULT_TEXT_SATURATION
     minimum_text: float = 0.03
     minimum_total: float = 0.0
+    # Candidates are found with each asking record's strongest words only (0: all); their relevance is
+    # then computed on all words, so scores stay exact and the same from both sides.
+    query_terms: int = 30
     max_document_share: float = 0.25
     freshness_half_life_days: float = 180.0
     k1: float = 1.2
@@ -210,6 +213,24 @@ def pair_factors(
     )
 
 
+def strongest_terms(matrix: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
+    """Each row with only its ``count`` largest entries."""
+    row_of_entry = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    order = np.lexsort((-matrix.data, row_of_entry))
+    starts = matrix.indptr[row_of_entry[order]]
+    keep = np.zeros(matrix.nnz, dtype=bool)
+    keep[order[np.arange(matrix.nnz) - starts < count]] = True
+    kept = sparse.csr_matrix(
+        (
+            matrix.data[keep],
+            matrix.indices[keep],
+            np.r_[0, np.cumsum(np.bincount(row_of_entry[keep], minlength=matrix.shape[0]))],
+        ),
+        shape=matrix.shape,
+    )
+    return kept
+
+
 def rank(
     *,
     asking: Items,
@@ -221,12 +242,17 @@ def rank(
     parameters: Parameters,
     today: float,
     keep: int | None = None,
+    other_matrix: sparse.csr_matrix | None = None,
 ) -> Ranking:
     """Ranks ``other`` for each of ``asking``'s ``rows``; keeps ``keep`` per row (``parameters.top``
     by default; ``0`` keeps every pair above the text threshold, for incremental refreshes that must
     know where the record stands in the other side's lists)."""
-    text = (asking_matrix[rows] @ other_matrix_transposed).tocsr()
-    text.data[text.data < parameters.minimum_text] = 0
+    query = asking_matrix[rows]
+    pruned = parameters.query_terms and query.nnz > parameters.query_terms * query.shape[0]
+    if pruned:
+        query = strongest_terms(query, parameters.query_terms)
+    text = (query @ other_matrix_transposed).tocsr()
+    text.data[text.data < parameters.minimum_text * (0.5 if pruned else 1.0)] = 0
     text.eliminate_zeros()
     pool_rows, pool_cols, pool_text = [], [], []
     for position in range(text.shape[0]):
@@ -245,6 +271,12 @@ def rank(
     found = np.concatenate(pool_cols)
     cosine = np.concatenate(pool_text)
     asked = rows[positions]
+    if pruned:
+        # The exact relevance of each candidate pair, from all the words of both records.
+        other_matrix = other_matrix_transposed.T.tocsr() if other_matrix is None else other_matrix
+        cosine = np.asarray(asking_matrix[asked].multiply(other_matrix[found]).sum(axis=1)).ravel()
+        exact = cosine >= parameters.minimum_text
+        positions, found, cosine, asked = positions[exact], found[exact], cosine[exact], asked[exact]
     if asking_is_demand:
         factors = pair_factors(asking, asked, other, found, cosine, parameters, today)
     else:
@@ -273,6 +305,7 @@ class Corpus:
         self.idf = inverse_document_frequency(frequencies, total, parameters.max_document_share)
         self.demand_matrix = weighted(demands, self.idf, parameters)
         self.offer_matrix = weighted(offers, self.idf, parameters)
+        self._term_weights: dict[str, float] = {}  # word → its idf, looked up once per word
 
     @cached_property
     def demand_transposed(self) -> sparse.csr_matrix:
@@ -289,6 +322,7 @@ class Corpus:
             rows=np.asarray(demand_rows, dtype=np.int64),
             other=self.offers,
             other_matrix_transposed=self.offer_transposed,
+            other_matrix=self.offer_matrix,
             asking_is_demand=True,
             parameters=self.parameters,
             today=today,
@@ -302,6 +336,7 @@ class Corpus:
             rows=np.asarray(offer_rows, dtype=np.int64),
             other=self.demands,
             other_matrix_transposed=self.demand_transposed,
+            other_matrix=self.demand_matrix,
             asking_is_demand=False,
             parameters=self.parameters,
             today=today,
@@ -311,15 +346,34 @@ class Corpus:
     def shared_terms(self, demand_terms: str, offer_terms: str, *, limit: int = 6) -> list[str]:
         """The words both records use that carry weight, rarest first, without the shorter words
         inside a longer one already listed (锂离子电池, not also 电池)."""
-        shared = set(demand_terms.split()) & set(offer_terms.split())
-        weighted_terms = sorted(
-            ((self.idf[term_index(term)], term) for term in shared if len(term) > 1),
-            key=lambda pair: (-pair[0], -len(pair[1]), pair[1]),
-        )
-        chosen: list[str] = []
+        return self._shared(set(demand_terms.split()) & set(offer_terms.split()), limit)
+
+    def shared_terms_of_pairs(self, demand_rows: list[int], offer_rows: list[int], *, limit: int = 6) -> list:
+        """``shared_terms`` of many (demand row, offer row) pairs, each record's words split once."""
+        demand_words: dict[int, set[str]] = {}
+        offer_words: dict[int, set[str]] = {}
+        shared = []
+        for demand_row, offer_row in zip(demand_rows, offer_rows, strict=True):
+            if demand_row not in demand_words:
+                demand_words[demand_row] = set(self.demands.terms[demand_row].split())
+            if offer_row not in offer_words:
+                offer_words[offer_row] = set(self.offers.terms[offer_row].split())
+            shared.append(self._shared(demand_words[demand_row] & offer_words[offer_row], limit))
+        return shared
+
+    def _shared(self, shared: set[str], limit: int) -> list[str]:
+        # Words without weight are never listed, so they are left out before sorting.
+        weights = self._term_weights
+        weighted_terms = []
+        for term in shared:
+            if len(term) > 1:
+                weight = weights.get(term)
+                if weight is None:
+                    weight = weights[term] = float(self.idf[term_index(term)])
+                if weight > 0:
+                    weighted_terms.append((weight, term))
+        chosen: list[tuple[float, str]] = []
         for weight, term in sorted(weighted_terms, key=lambda pair: (-len(pair[1]), -pair[0], pair[1])):
-            if weight <= 0 or any(term in longer for longer in chosen):
-                continue
-            chosen.append(term)
-        rarity = {term: weight for weight, term in weighted_terms}
-        return sorted(chosen, key=lambda term: (-rarity[term], term))[:limit]
+            if not any(term in longer for _weight, longer in chosen):
+                chosen.append((weight, term))
+        return [term for _weight, term in sorted(chosen, key=lambda pair: (-pair[0], pair[1]))[:limit]]

@@ -49,6 +49,7 @@ def parameters() -> engine.Parameters:
         fit_share=settings.MARKET_MATCH_FIT_SHARE,
         text_saturation=settings.MARKET_MATCH_TEXT_SATURATION,
         top=settings.MARKET_MATCH_TOP,
+        query_terms=settings.MARKET_MATCH_QUERY_TERMS,
         minimum_text=settings.MARKET_MATCH_MIN_TEXT,
         minimum_total=settings.MARKET_MATCH_MIN_SCORE,
         freshness_half_life_days=settings.MARKET_MATCH_FRESHNESS_HALF_LIFE_DAYS,
@@ -289,52 +290,75 @@ class PairRow:
 
 
 def _pairs(corpus: engine.Corpus, ranking: engine.Ranking, *, asking_is_demand: bool) -> list[PairRow]:
-    demand_rows = ranking.asking if asking_is_demand else ranking.found
-    offer_rows = ranking.found if asking_is_demand else ranking.asking
-    pairs = []
-    for index in range(len(ranking)):
-        demand_row, offer_row = int(demand_rows[index]), int(offer_rows[index])
-        offer_key = int(corpus.offers.keys[offer_row])
-        is_listing = corpus.offers.kinds[offer_row] == engine.LISTING
-        pairs.append(
-            PairRow(
-                demand_id=int(corpus.demands.keys[demand_row]),
-                listing_id=offer_key if is_listing else None,
-                achievement_id=None if is_listing else offer_key,
-                score=round(float(ranking.totals[index]), 4),
-                factors={
-                    name: round(float(value), 4)
-                    for name, value in zip(policy.FACTORS, ranking.factors[index], strict=True)
-                },
-                matched_terms=corpus.shared_terms(
-                    corpus.demands.terms[demand_row], corpus.offers.terms[offer_row]
-                ),
-            )
+    # Columns become Python lists once (``tolist``), not numpy scalars pair by pair: a recompute
+    # makes millions of these rows.
+    demand_rows = (ranking.asking if asking_is_demand else ranking.found).tolist()
+    offer_rows = (ranking.found if asking_is_demand else ranking.asking).tolist()
+    demand_ids = corpus.demands.keys[demand_rows].tolist()
+    offer_keys = corpus.offers.keys[offer_rows].tolist()
+    is_listings = (corpus.offers.kinds[offer_rows] == engine.LISTING).tolist()
+    shared_terms = corpus.shared_terms_of_pairs(demand_rows, offer_rows)
+    return [
+        PairRow(
+            demand_id=demand_id,
+            listing_id=offer_key if is_listing else None,
+            achievement_id=None if is_listing else offer_key,
+            score=round(total, 4),
+            factors={name: round(value, 4) for name, value in zip(policy.FACTORS, factors, strict=True)},
+            matched_terms=terms,
         )
-    return pairs
+        for demand_id, offer_key, is_listing, total, factors, terms in zip(
+            demand_ids,
+            offer_keys,
+            is_listings,
+            ranking.totals.tolist(),
+            ranking.factors.tolist(),
+            shared_terms,
+            strict=True,
+        )
+    ]
+
+
+# The rows go over as one array per column and are upserted in one statement: bulk_create would
+# build (and psycopg parse) a statement of nine parameters per row, which cost more than the
+# database's work. Words never hold spaces (they come from ``str.split``), so a row's words travel
+# as one string; the explicit cast to varchar(40)[] is the one bulk_create makes.
+_UPSERT_SQL = """
+    INSERT INTO market_match AS m (demand_id, listing_id, achievement_id, score, factors, matched_terms,
+                                   demand_rank, listing_rank, found_at)
+    SELECT demand, listing, achievement, score, factors::jsonb, string_to_array(terms, ' ')::varchar(40)[],
+           demand_rank, listing_rank, %s
+    FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::float8[], %s::text[], %s::text[],
+                %s::smallint[], %s::smallint[])
+        WITH ORDINALITY AS pair (demand, listing, achievement, score, factors, terms, demand_rank,
+                                 listing_rank, position)
+    ORDER BY position
+    ON CONFLICT (demand_id, listing_id, achievement_id) DO UPDATE SET {updates}
+"""
 
 
 def _upsert(pairs: list[PairRow], *, demand_ranks: dict, listing_ranks: dict, rank_fields: list[str]) -> None:
-    rows = [
-        Match(
-            demand_id=pair.demand_id,
-            listing_id=pair.listing_id,
-            achievement_id=pair.achievement_id,
-            score=pair.score,
-            factors=pair.factors,
-            matched_terms=pair.matched_terms,
-            demand_rank=demand_ranks.get(_key(pair)),
-            listing_rank=listing_ranks.get(_key(pair)),
-        )
-        for pair in pairs
-    ]
-    Match.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["demand", "listing", "achievement"],
-        update_fields=["score", "factors", "matched_terms", *rank_fields],
+    if not pairs:
+        return
+    updates = ", ".join(
+        f"{name} = EXCLUDED.{name}" for name in ("score", "factors", "matched_terms", *rank_fields)
     )
+    keys = [_key(pair) for pair in pairs]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPSERT_SQL.format(updates=updates),
+            [
+                timezone.now(),
+                [pair.demand_id for pair in pairs],
+                [pair.listing_id for pair in pairs],
+                [pair.achievement_id for pair in pairs],
+                [pair.score for pair in pairs],
+                [json.dumps(pair.factors) for pair in pairs],
+                [" ".join(pair.matched_terms) for pair in pairs],
+                [demand_ranks.get(key) for key in keys],
+                [listing_ranks.get(key) for key in keys],
+            ],
+        )
 
 
 def _key(pair) -> tuple:
@@ -527,7 +551,8 @@ def match_recompute_chunk(*, side: str, pks: list[int]) -> int:
     ranking = (corpus.offers_for if asking_is_demand else corpus.demands_for)(rows, today=today())
     pairs = _pairs(corpus, ranking, asking_is_demand=asking_is_demand)
     column, rank = ("demand_id", "demand_rank") if asking_is_demand else ("listing_id", "listing_rank")
-    Match.objects.filter(**{f"{column}__in": pks}).update(**{rank: None})
+    # Only rows that hold a rank on this side: clearing an empty rank would rewrite the row for nothing.
+    Match.objects.filter(**{f"{column}__in": pks, f"{rank}__isnull": False}).update(**{rank: None})
     if asking_is_demand:
         _upsert(
             pairs,
@@ -668,12 +693,15 @@ def match_feedback(
         reason = ""
     elif not reason:
         raise ValidationError({"reason": _("Say why the match is not relevant.")})
+    # Lock the match so that two first verdicts of one side arriving at once are written one after the
+    # other (the second replaces the first) instead of both being inserted.
+    Match.objects.select_for_update().filter(pk=match.pk).first()
     key = {
         "demand_id": match.demand_id,
         "listing_id": match.listing_id,
         "achievement_id": match.achievement_id,
     }
-    feedback = MatchFeedback.objects.select_for_update().filter(**key, side=side).first()
+    feedback = MatchFeedback.objects.filter(**key, side=side).first()
     feedback = feedback or MatchFeedback(**key, side=side)
     feedback.verdict, feedback.reason, feedback.comment = verdict, reason, comment.strip()
     feedback.score, feedback.factors, feedback.given_by = match.score, match.factors, actor

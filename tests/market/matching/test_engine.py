@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from achievements import segmentation
 from market import matching_engine as engine
@@ -159,3 +160,35 @@ def test_weighting_leaves_the_counts_as_they_were_for_the_next_corpus(corpus):
 
     assert corpus.offers.counts.indices.tolist() == indices.tolist()
     assert (rebuilt.offer_matrix != corpus.offer_matrix).nnz == 0
+
+
+def test_strongest_terms_keeps_the_largest_entries_of_each_row():
+    matrix = sparse.csr_matrix(np.array([[0.1, 0.5, 0.0, 0.3], [0.0, 0.0, 0.2, 0.0], [0.4, 0.1, 0.9, 0.2]]))
+
+    kept = engine.strongest_terms(matrix, 2).toarray()
+
+    assert kept.tolist() == [[0.0, 0.5, 0.0, 0.3], [0.0, 0.0, 0.2, 0.0], [0.4, 0.0, 0.9, 0.0]]
+
+
+def test_finding_candidates_by_the_strongest_words_keeps_scores_exact():
+    demands = engine.Items.from_records(
+        [
+            _demand(
+                1, "锂电池负极材料回收利用技术", ["锂电池", "负极材料", "回收"], "废旧动力电池拆解与石墨再生"
+            )
+        ]
+    )
+    offers = engine.Items.from_records(
+        [
+            _offer(10, "废旧锂离子电池石墨负极再生", ["负极材料", "回收"], "拆解、提纯与再生"),
+            _offer(11, "动力电池回收梯次利用", ["动力电池", "回收"], "储能梯次利用"),
+        ]
+    )
+    everything = engine.Corpus(demands, offers, engine.Parameters(query_terms=0)).offers_for([0], today=TODAY)
+    strongest = engine.Corpus(demands, offers, engine.Parameters(query_terms=3)).offers_for([0], today=TODAY)
+
+    # the best offer shares the demand's rarest words and is found either way, with the same score;
+    # the other shares only common ones, and three words are too few to find it
+    assert everything.found.tolist() == [0, 1]
+    assert strongest.found.tolist() == [0]
+    np.testing.assert_allclose(strongest.factors[0], everything.factors[0])
