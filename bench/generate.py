@@ -11,6 +11,7 @@ that already holds the reference data; running it again adds nothing when the ro
 
 import math
 import random
+import re
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -884,7 +885,15 @@ _DEMAND_SUFFIXES = (
     "技术合作",
     "技术升级",
 )
-_SERVICE_SUFFIXES = ("检测服务", "中试服务", "技术咨询", "工艺诊断", "测试评价服务", "技术培训", "定制开发服务")
+_SERVICE_SUFFIXES = (
+    "检测服务",
+    "中试服务",
+    "技术咨询",
+    "工艺诊断",
+    "测试评价服务",
+    "技术培训",
+    "定制开发服务",
+)
 _METRICS = (
     "生产效率",
     "良品率",
@@ -905,10 +914,30 @@ _DELIVERABLES = ("技术方案", "工艺规范", "工程样机", "示范生产�
 _CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+_SENTENCE_END = re.compile(r"(?<=。)")
+_checked_terms = 0
+
+
 @cache
+def _match_part(title: str, keywords: tuple[str, ...], text: str) -> str:
+    return segmentation.match_terms(title=title, keywords=keywords, texts=(text,) if text else ())
+
+
 def _match_terms(title: str, keywords: tuple[str, ...], texts: tuple[str, ...]) -> str:
-    """The words the services store on publish (``segmentation.match_terms``), once per distinct text."""
-    return segmentation.match_terms(title=title, keywords=keywords, texts=texts) or "-"
+    """The words the services store on publish (``segmentation.match_terms``), put together from parts
+    segmented once each: the title with the keywords, and every sentence of the texts. jieba cuts at
+    every 。, so a text's words are its sentences' words in turn; the first records are checked
+    against the whole call."""
+    global _checked_terms
+    parts = [_match_part(title, keywords, "")]
+    for text in texts:
+        parts.extend(_match_part("", (), sentence) for sentence in _SENTENCE_END.split(text) if sentence)
+    terms = " ".join(part for part in parts if part) or "-"
+    if _checked_terms < 500:
+        _checked_terms += 1
+        whole = segmentation.match_terms(title=title, keywords=keywords, texts=texts) or "-"
+        assert terms == whole, (title, terms, whole)
+    return terms
 
 
 class _MatchingText:
@@ -1002,7 +1031,9 @@ class _MatchingText:
             sentences.append(f"突破了{second}中的{self.term(field)}难题，关键指标达到国内先进水平。")
         else:
             sentences.append(f"围绕{first}开展系统研究，形成{self.term(field)}{rng.choice(_DELIVERABLES)}。")
-        sentences.append(rng.choice(ACHIEVEMENT_READINESS[trl]).format(firms=rng.randint(3, 40), value=rng.randint(1, 9)))
+        sentences.append(
+            rng.choice(ACHIEVEMENT_READINESS[trl]).format(firms=rng.randint(3, 40), value=rng.randint(1, 9))
+        )
         if rng.random() < 0.5:
             sentences.append(ACHIEVEMENT_APPLICATIONS[field])
         else:
@@ -1107,6 +1138,35 @@ class _MatchingMarket(_Market):
         Organisation.objects.bulk_create(rows, batch_size=2000)
         return list(Organisation.objects.filter(name__startswith="基准企业").order_by("name"))
 
+    def members(self) -> int:
+        """One active staff member (no e-mail) for each seller and enterprise that has none, who is
+        told of strong matches as their organisation's people are; returns how many were added."""
+        from accounts.models import User
+
+        staffed = set(
+            Membership.objects.filter(role=MembershipRole.STAFF).values_list("organisation_id", flat=True)
+        )
+        organisations = [
+            organisation
+            for organisation in [*self.sellers, *self.enterprises]
+            if organisation.pk not in staffed
+        ]
+        users = User.objects.bulk_create(
+            [
+                User(username=f"bench-member-{organisation.pk}", password=f"!{self.rng.getrandbits(64):x}")
+                for organisation in organisations
+            ],
+            batch_size=2000,
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user=user, organisation=organisation, role=MembershipRole.STAFF)
+                for user, organisation in zip(users, organisations, strict=True)
+            ],
+            batch_size=2000,
+        )
+        return len(users)
+
     def industry(self, field: str) -> int | None:
         """A GB/T 4754 section of the field for most records; some leave it empty."""
         if self.rng.random() < 0.3:
@@ -1198,7 +1258,8 @@ def matching(
 ) -> dict[str, int]:
     """Grows the matching benchmark's market to ``listings`` live listings (in publicity or listed, of
     ``institutions_count`` transfer institutions across the 21 cities) and ``demands`` open demands (of
-    ``enterprises`` enterprises); returns what exists. Rows are bulk-created in batches of ``batch``,
+    ``enterprises`` enterprises, each organisation with a staff member, who is told of strong matches);
+    returns what exists. Rows are bulk-created in batches of ``batch``,
     each with ``match_terms`` as the services store them, and without search vectors (matching does not
     read them). ``progress(done, total)`` is called after each batch. Running it again with the same
     sizes adds nothing."""
@@ -1208,6 +1269,7 @@ def matching(
     rng = random.Random(seed * 1_000_003 + existing)
     with transaction.atomic(), _explicit_timestamps(_MARKET_MODELS):
         build = _MatchingMarket(rng, sellers=institutions_count, enterprises=enterprises)
+        build.members()
         missing, missing_demands = max(0, listings - existing), max(0, demands - existing_demands)
         total, done = missing + missing_demands, 0
         for start in range(0, missing, batch):
@@ -1224,4 +1286,5 @@ def matching(
         "demands": Demand.objects.open().count(),
         "institutions": Organisation.objects.filter(name__startswith="基准机构").count(),
         "enterprises": Organisation.objects.filter(name__startswith="基准企业").count(),
+        "members": Membership.objects.filter(user__username__startswith="bench-member-").count(),
     }

@@ -19,7 +19,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 BENCH_DATABASE = "tianfu_bench"
-BENCHMARKS = ("directory", "market")
+BENCHMARKS = ("directory", "market", "matching")
 
 
 def recreate_database(url: str) -> str:

@@ -14,7 +14,7 @@ upserted on the pair's unique key and a rerun computes the same values, so it le
 import json
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -289,7 +289,11 @@ class PairRow:
     matched_terms: list[str]
 
 
-def _pairs(corpus: engine.Corpus, ranking: engine.Ranking, *, asking_is_demand: bool) -> list[PairRow]:
+def _pairs(
+    corpus: engine.Corpus, ranking: engine.Ranking, *, asking_is_demand: bool, with_terms: bool = True
+) -> list[PairRow]:
+    """One row per ranked pair; without ``with_terms`` the matched terms are left empty, for
+    ``_with_terms`` to fill in for the pairs kept."""
     # Columns become Python lists once (``tolist``), not numpy scalars pair by pair: a recompute
     # makes millions of these rows.
     demand_rows = (ranking.asking if asking_is_demand else ranking.found).tolist()
@@ -297,7 +301,10 @@ def _pairs(corpus: engine.Corpus, ranking: engine.Ranking, *, asking_is_demand: 
     demand_ids = corpus.demands.keys[demand_rows].tolist()
     offer_keys = corpus.offers.keys[offer_rows].tolist()
     is_listings = (corpus.offers.kinds[offer_rows] == engine.LISTING).tolist()
-    shared_terms = corpus.shared_terms_of_pairs(demand_rows, offer_rows)
+    if with_terms:
+        shared_terms = corpus.shared_terms_of_pairs(demand_rows, offer_rows)
+    else:
+        shared_terms = [[] for _row in demand_rows]
     return [
         PairRow(
             demand_id=demand_id,
@@ -334,12 +341,43 @@ _UPSERT_SQL = """
                                  listing_rank, position)
     ORDER BY position
     ON CONFLICT (demand_id, listing_id, achievement_id) DO UPDATE SET {updates}
+    RETURNING id
 """
 
 
-def _upsert(pairs: list[PairRow], *, demand_ranks: dict, listing_ranks: dict, rank_fields: list[str]) -> None:
+def _with_terms(
+    corpus: engine.Corpus,
+    ranking: engine.Ranking,
+    pairs: list[PairRow],
+    kept: dict,
+    *,
+    asking_is_demand: bool,
+) -> dict:
+    """``kept`` (key → pair, from ``pairs`` made without terms) with the matched terms filled in. A
+    refresh weighs thousands of pairs and keeps a few dozen, so only those get their terms."""
+    demand_rows = (ranking.asking if asking_is_demand else ranking.found).tolist()
+    offer_rows = (ranking.found if asking_is_demand else ranking.asking).tolist()
+    rows = {
+        _key(pair): (demand_row, offer_row)
+        for pair, demand_row, offer_row in zip(pairs, demand_rows, offer_rows, strict=True)
+    }
+    return {
+        key: replace(
+            pair,
+            matched_terms=corpus.shared_terms(
+                corpus.demands.terms[rows[key][0]], corpus.offers.terms[rows[key][1]]
+            ),
+        )
+        for key, pair in kept.items()
+    }
+
+
+def _upsert(
+    pairs: list[PairRow], *, demand_ranks: dict, listing_ranks: dict, rank_fields: list[str]
+) -> list[int]:
+    """Inserts or updates the pairs' rows; returns their ids."""
     if not pairs:
-        return
+        return []
     updates = ", ".join(
         f"{name} = EXCLUDED.{name}" for name in ("score", "factors", "matched_terms", *rank_fields)
     )
@@ -359,6 +397,7 @@ def _upsert(pairs: list[PairRow], *, demand_ranks: dict, listing_ranks: dict, ra
                 [listing_ranks.get(key) for key in keys],
             ],
         )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _key(pair) -> tuple:
@@ -441,7 +480,8 @@ def demand_match(*, demand_pk: int) -> int:
         _rerank(column="listing_id", rank="listing_rank", ids=sorted(before), top=settings.MARKET_MATCH_TOP)
         return 0
     top = corpus.parameters.top
-    pairs = _pairs(corpus, corpus.offers_for([row], today=today(), keep=0), asking_is_demand=True)
+    ranking = corpus.offers_for([row], today=today(), keep=0)
+    pairs = _pairs(corpus, ranking, asking_is_demand=True, with_terms=False)
     best = pairs[:top]
     entering = _entering(
         [pair for pair in pairs if pair.listing_id],
@@ -450,6 +490,8 @@ def demand_match(*, demand_pk: int) -> int:
         top=top,
     )
     kept = {_key(pair): pair for pair in [*best, *entering]}
+    kept = _with_terms(corpus, ranking, pairs, kept, asking_is_demand=True)
+    best = [kept[_key(pair)] for pair in best]
     Match.objects.filter(demand_id=demand_pk).exclude(
         pk__in=_existing_ids(demand_pk=demand_pk, keys=kept)
     ).delete()
@@ -483,10 +525,13 @@ def listing_match(*, listing_pk: int) -> int:
         _rerank(column="demand_id", rank="demand_rank", ids=sorted(before), top=settings.MARKET_MATCH_TOP)
         return 0
     top = corpus.parameters.top
-    pairs = _pairs(corpus, corpus.demands_for([row], today=today(), keep=0), asking_is_demand=False)
+    ranking = corpus.demands_for([row], today=today(), keep=0)
+    pairs = _pairs(corpus, ranking, asking_is_demand=False, with_terms=False)
     best = pairs[:top]
     entering = _entering(pairs, group_field="demand", excluding=Q(listing_id=listing_pk), top=top)
     kept = {_key(pair): pair for pair in [*best, *entering]}
+    kept = _with_terms(corpus, ranking, pairs, kept, asking_is_demand=False)
+    best = [kept[_key(pair)] for pair in best]
     Match.objects.filter(listing_id=listing_pk).exclude(
         pk__in=_existing_ids(listing_pk=listing_pk, keys=kept)
     ).delete()
@@ -540,6 +585,12 @@ def match_recompute_plan(
     return chunks
 
 
+_CLEAR_RANKS_SQL = """
+    UPDATE market_match SET {rank} = NULL
+    WHERE {column} = ANY(%s) AND {rank} IS NOT NULL AND NOT (id = ANY(%s))
+"""
+
+
 @transaction.atomic
 def match_recompute_chunk(*, side: str, pks: list[int]) -> int:
     """Replaces one chunk's ranks on its own side in one transaction (so a worker that dies leaves the
@@ -551,22 +602,24 @@ def match_recompute_chunk(*, side: str, pks: list[int]) -> int:
     ranking = (corpus.offers_for if asking_is_demand else corpus.demands_for)(rows, today=today())
     pairs = _pairs(corpus, ranking, asking_is_demand=asking_is_demand)
     column, rank = ("demand_id", "demand_rank") if asking_is_demand else ("listing_id", "listing_rank")
-    # Only rows that hold a rank on this side: clearing an empty rank would rewrite the row for nothing.
-    Match.objects.filter(**{f"{column}__in": pks, f"{rank}__isnull": False}).update(**{rank: None})
     if asking_is_demand:
-        _upsert(
+        written = _upsert(
             pairs,
             demand_ranks=_ranks(pairs, lambda pair: pair.demand_id),
             listing_ranks={},
             rank_fields=[rank],
         )
     else:
-        _upsert(
+        written = _upsert(
             pairs,
             demand_ranks={},
             listing_ranks=_ranks(pairs, lambda pair: pair.listing_id),
             rank_fields=[rank],
         )
+    # The ranks this chunk no longer gives are cleared after the upsert, not all before it: a pair
+    # that keeps its place (most of them, night after night) is then written once, not twice.
+    with connection.cursor() as cursor:
+        cursor.execute(_CLEAR_RANKS_SQL.format(column=column, rank=rank), [pks, written])
     _drop_unranked(Q(**{f"{column}__in": pks}))
     notify_strong_matches(pairs)
     return len(pairs)
