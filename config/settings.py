@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 3 * 3600},
     },
+    # Strong matches found by the recompute's chunks, one message per record (refreshes send their own).
+    "market-send-match-notices": {
+        "task": "market.tasks_matching.match_notices_send_task",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
 }
 CELERY_ACCEPT_CONTENT = ["json"]
 

@@ -3,7 +3,8 @@
 Publishing, closing or withdrawing a demand or a listing queues its refresh on commit; the nightly
 beat entry plans the full recompute and queues one task per chunk, so that the chunks spread over every
 worker. Each chunk replaces its rows in one transaction: a worker that dies mid-chunk leaves the
-previous rows, and the redelivered task (``acks_late``) simply runs it again.
+previous rows, and the redelivered task (``acks_late``) simply runs it again. The strong matches the
+chunks find are recorded; a beat entry every ten minutes sends them, one message per record.
 """
 
 from collections.abc import Iterator
@@ -53,6 +54,11 @@ def listing_match_task(listing_pk: int) -> int:
 @shared_task(acks_late=True)
 def match_recompute_chunk_task(side: str, pks: list[int]) -> int:
     return matching_services.match_recompute_chunk(side=side, pks=pks)
+
+
+@shared_task(acks_late=True)
+def match_notices_send_task() -> int:
+    return matching_services.match_notices_send()
 
 
 @shared_task(acks_late=True)

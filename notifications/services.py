@@ -1,6 +1,7 @@
 """Writes for notifications: make them, mark them read. E-mail goes out through Celery on commit."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,18 +12,41 @@ from notifications import tasks
 from notifications.models import Notification
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Message:
+    """One message to several people (``notify_all``)."""
+
+    recipients: Iterable
+    verb: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
 def notify(
     *, recipients: Iterable, verb: str, title: str, body: str = "", url: str = ""
 ) -> list[Notification]:
     """Creates one notification per distinct, active recipient and queues their e-mails on commit."""
-    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
-    notifications = Notification.objects.bulk_create(
-        [
-            Notification(recipient=user, verb=verb, title=str(title), body=str(body), url=url)
+    return notify_all([Message(recipients=recipients, verb=verb, title=title, body=body, url=url)])
+
+
+@transaction.atomic
+def notify_all(messages: Iterable[Message]) -> list[Notification]:
+    """``notify`` for many messages in one insert (a matching run announces thousands at once)."""
+    pending = []
+    for message in messages:
+        unique = {user.pk: user for user in message.recipients if user is not None and user.is_active}
+        pending.extend(
+            Notification(
+                recipient=user,
+                verb=message.verb,
+                title=str(message.title),
+                body=str(message.body),
+                url=message.url,
+            )
             for user in unique.values()
-        ]
-    )
+        )
+    notifications = Notification.objects.bulk_create(pending, batch_size=1000)
     for notification in notifications:
         if notification.recipient.email:
             tasks.notification_email_task.delay_on_commit(notification.pk)

@@ -131,7 +131,8 @@ class MatchFeedback(models.Model):
 
 
 class MatchNotice(models.Model):
-    """The record that a strong match was announced to both sides, so it is announced only once."""
+    """A strong match to announce to both sides, once: recorded when found (the unique pair decides
+    it is new), sent with the record's other new strong matches in one message (``sent_at``)."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="+")
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -140,9 +141,13 @@ class MatchNotice(models.Model):
     )
     score = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = _offer_constraints("market_notice")
+        indexes = [
+            models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="market_notice_unsent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.demand_id} ↔ {self.listing_id or self.achievement_id}"

@@ -52,3 +52,11 @@ def platform_language():
 
 def notify(*, recipients: Iterable, verb: str, title: str, body: str = "", url: str = "") -> None:
     notification_services.notify(recipients=recipients, verb=verb, title=title, body=body, url=url)
+
+
+Message = notification_services.Message
+
+
+def notify_all(messages: Iterable[Message]) -> None:
+    """Many ``notify`` calls in one insert."""
+    notification_services.notify_all(messages)

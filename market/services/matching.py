@@ -35,7 +35,7 @@ from institutions.models import Membership
 from institutions.roles import actor_roles
 from market import matching_engine as engine
 from market.choices import ListingStatus, MatchSide, MatchVerdict
-from market.models import Demand, Listing, Match, MatchFeedback
+from market.models import Demand, Listing, Match, MatchFeedback, MatchNotice
 from market.policies import matching as policy
 from market.services import common
 
@@ -621,7 +621,7 @@ def match_recompute_chunk(*, side: str, pks: list[int]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_CLEAR_RANKS_SQL.format(column=column, rank=rank), [pks, written])
     _drop_unranked(Q(**{f"{column}__in": pks}))
-    notify_strong_matches(pairs)
+    match_notices_record(pairs)  # sent by match_notices_send_task, one message per record
     return len(pairs)
 
 
@@ -634,6 +634,7 @@ def match_recompute(*, progress=None, chunk_size: int | None = None, refresh_wor
         ranked += match_recompute_chunk(side=side, pks=pks)
         if progress:
             progress(done, len(chunks))
+    match_notices_send()
     return ranked
 
 
@@ -643,18 +644,16 @@ _NOTICE_SQL = """
     INSERT INTO market_matchnotice (demand_id, listing_id, achievement_id, score, created_at)
     SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::float8[], %s::timestamptz[])
     ON CONFLICT DO NOTHING
-    RETURNING demand_id, listing_id, achievement_id
 """
 
 
-def notify_strong_matches(pairs: list[PairRow]) -> int:
-    """Announces each pair at or above ``MARKET_MATCH_NOTIFY_SCORE`` to the members and brokers of
-    both sides, once per pair ever (the notice's unique key decides, also between concurrent workers).
-    Returns how many pairs were announced."""
+def match_notices_record(pairs: list[PairRow]) -> int:
+    """Records each pair at or above ``MARKET_MATCH_NOTIFY_SCORE`` that was never announced (the
+    notice's unique key decides, also between concurrent workers); ``match_notices_send`` sends them.
+    Returns how many were new."""
     strong = [pair for pair in pairs if pair.score >= settings.MARKET_MATCH_NOTIFY_SCORE]
     if not strong:
         return 0
-    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             _NOTICE_SQL,
@@ -663,22 +662,63 @@ def notify_strong_matches(pairs: list[PairRow]) -> int:
                 [pair.listing_id for pair in strong],
                 [pair.achievement_id for pair in strong],
                 [pair.score for pair in strong],
-                [now] * len(strong),
+                [timezone.now()] * len(strong),
             ],
         )
-        announced = {tuple(row) for row in cursor.fetchall()}
-    if announced:
-        _send_notices([pair for pair in strong if _key(pair) in announced])
-    return len(announced)
+        return cursor.rowcount
 
 
-def _send_notices(pairs: list[PairRow]) -> None:
-    demands = Demand.objects.in_bulk({pair.demand_id for pair in pairs})
-    listings = Listing.objects.in_bulk({pair.listing_id for pair in pairs if pair.listing_id})
-    achievements = Achievement.objects.in_bulk({pair.achievement_id for pair in pairs if pair.achievement_id})
-    organisations = {demand.enterprise_id for demand in demands.values()}
-    organisations |= {listing.institution_id for listing in listings.values()}
-    organisations |= {achievement.filing_institution_id for achievement in achievements.values()}
+def notify_strong_matches(pairs: list[PairRow]) -> int:
+    """Records the new strong pairs among ``pairs`` and sends what is waiting (a refresh's own find
+    goes out at once). Returns how many pairs were new."""
+    recorded = match_notices_record(pairs)
+    if recorded:
+        match_notices_send()
+    return recorded
+
+
+def _url_maker(name: str):
+    """``reverse`` of a detail URL once, then filled in per record: a night's notices need thousands."""
+    placeholder = 987654321
+    pattern = reverse(name, args=[placeholder])
+    return lambda pk: pattern.replace(str(placeholder), str(pk))
+
+
+@transaction.atomic
+def match_notices_send() -> int:
+    """Sends the recorded, unsent strong matches to the members and brokers of both sides: one message
+    per demand and one per offer, however many strong matches each has (the first night of a large
+    market finds dozens for some records, and each party wants one note, not dozens). Notices another
+    worker is sending are skipped. Returns how many notices were sent."""
+    pending = list(
+        MatchNotice.objects.filter(sent_at__isnull=True)
+        .select_for_update(skip_locked=True)
+        .order_by("-score", "pk")
+        .values_list("pk", "demand_id", "listing_id", "achievement_id", "score")
+    )
+    if not pending:
+        return 0
+    demands = {
+        pk: (title, enterprise)
+        for pk, title, enterprise in Demand.objects.filter(pk__in={row[1] for row in pending}).values_list(
+            "pk", "title", "enterprise_id"
+        )
+    }
+    listings = {
+        pk: (title, institution)
+        for pk, title, institution in Listing.objects.filter(
+            pk__in={row[2] for row in pending if row[2]}
+        ).values_list("pk", "title", "institution_id")
+    }
+    achievements = {
+        pk: (title, institution)
+        for pk, title, institution in Achievement.objects.filter(
+            pk__in={row[3] for row in pending if row[3]}
+        ).values_list("pk", "title", "filing_institution_id")
+    }
+    organisations = {
+        owner for _title, owner in [*demands.values(), *listings.values(), *achievements.values()]
+    }
     people = defaultdict(list)
     for membership in (
         Membership.objects.active()
@@ -693,26 +733,56 @@ def _send_notices(pairs: list[PairRow]) -> None:
     listing_brokers = defaultdict(list)
     for link in Listing.brokers.through.objects.filter(listing_id__in=listings).select_related("user"):
         listing_brokers[link.listing_id].append(link.user)
+    for_demand, for_offer = defaultdict(list), defaultdict(list)
+    for _pk, demand_id, listing_id, achievement_id, score in pending:  # best first
+        offer = listings[listing_id] if listing_id else achievements[achievement_id]
+        for_demand[demand_id].append((offer[0], score))
+        for_offer[(listing_id, achievement_id)].append((demands[demand_id][0], score))
+    demand_url = _url_maker("market:demand-detail")
+    inbox = reverse("market:match-inbox")
+    messages = []
     with common.platform_language():
-        for pair in pairs:
-            demand = demands[pair.demand_id]
-            offer = listings.get(pair.listing_id) or achievements.get(pair.achievement_id)
-            offer_owner = offer.institution_id if pair.listing_id else offer.filing_institution_id
-            values = {"demand": demand.title, "offer": offer.title, "score": round(pair.score * 100)}
-            common.notify(
-                recipients=people[demand.enterprise_id],
-                verb="match_found",
-                title=_("A strong match for your demand: %(offer)s") % values,
-                body=_("Your demand “%(demand)s” matches “%(offer)s” (score %(score)s).") % values,
-                url=reverse("market:demand-detail", args=[demand.pk]) + "#matches",
+        for demand_id, found in for_demand.items():
+            title, enterprise = demands[demand_id]
+            values = {"demand": title, "offer": found[0][0], "score": round(found[0][1] * 100)}
+            values["count"] = len(found)
+            if len(found) == 1:
+                subject = _("A strong match for your demand: %(offer)s") % values
+                body = _("Your demand “%(demand)s” matches “%(offer)s” (score %(score)s).") % values
+            else:
+                subject = _("%(count)s strong matches for your demand “%(demand)s”") % values
+                body = _("The best is “%(offer)s” (score %(score)s).") % values
+            messages.append(
+                common.Message(
+                    recipients=people[enterprise],
+                    verb="match_found",
+                    title=subject,
+                    body=body,
+                    url=demand_url(demand_id) + "#matches",
+                )
             )
-            common.notify(
-                recipients=[*people[offer_owner], *listing_brokers.get(pair.listing_id, [])],
-                verb="match_found",
-                title=_("A demand matches your offer: %(demand)s") % values,
-                body=_("The demand “%(demand)s” matches your “%(offer)s” (score %(score)s).") % values,
-                url=reverse("market:match-inbox"),
+        for (listing_id, achievement_id), found in for_offer.items():
+            title, owner = listings[listing_id] if listing_id else achievements[achievement_id]
+            values = {"offer": title, "demand": found[0][0], "score": round(found[0][1] * 100)}
+            values["count"] = len(found)
+            if len(found) == 1:
+                subject = _("A demand matches your offer: %(demand)s") % values
+                body = _("The demand “%(demand)s” matches your “%(offer)s” (score %(score)s).") % values
+            else:
+                subject = _("%(count)s demands match your offer “%(offer)s”") % values
+                body = _("The best is “%(demand)s” (score %(score)s).") % values
+            messages.append(
+                common.Message(
+                    recipients=[*people[owner], *listing_brokers.get(listing_id, [])],
+                    verb="match_found",
+                    title=subject,
+                    body=body,
+                    url=inbox,
+                )
             )
+    common.notify_all(messages)
+    MatchNotice.objects.filter(pk__in=[row[0] for row in pending]).update(sent_at=timezone.now())
+    return len(pending)
 
 
 # --- feedback -----------------------------------------------------------------------------------------

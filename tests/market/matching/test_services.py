@@ -247,6 +247,56 @@ def test_a_strong_match_is_announced_to_both_sides_once(
     assert Notification.objects.get(recipient=poster).url == f"/market/demands/{battery_demand.pk}/#matches"
 
 
+def test_a_run_that_finds_several_strong_matches_sends_each_party_one_message(
+    settings, battery_demand, anode_listing, poster, seller, chengdu_institution
+):
+    settings.MARKET_MATCH_NOTIFY_SCORE = 0.3
+    settings.LANGUAGE_CODE = "en"  # the platform language the messages are written in
+    second = with_terms(
+        market_factories.listing(
+            chengdu_institution,
+            seller,
+            title="硅碳负极材料锂电池快充技术",
+            summary="硅碳复合负极材料，比容量480mAh/g，适用于动力锂电池快充。",
+            keywords=["锂电池", "负极材料", "硅碳"],
+        )
+    )
+
+    matching.match_recompute()
+
+    assert MatchNotice.objects.count() == 2
+    to_poster = Notification.objects.get(recipient=poster, verb="match_found")
+    assert to_poster.title == f"2 strong matches for your demand “{battery_demand.title}”"
+    assert to_poster.body.startswith("The best is “")
+    # The institution owns both listings: one message for each, as each is its own offer.
+    assert (
+        sorted(Notification.objects.filter(recipient=seller).values_list("title", flat=True))
+        == [f"A demand matches your offer: {battery_demand.title}"] * 2
+    )
+    assert {anode_listing.pk, second.pk} == set(MatchNotice.objects.values_list("listing_id", flat=True))
+
+    matching.match_recompute()
+
+    assert Notification.objects.filter(verb="match_found").count() == 3
+
+
+def test_the_recompute_chunks_record_strong_matches_and_the_sender_announces_them_once(
+    settings, battery_demand, anode_listing, poster, seller
+):
+    settings.MARKET_MATCH_NOTIFY_SCORE = 0.5
+    for side, pks in matching.match_recompute_plan():
+        matching.match_recompute_chunk(side=side, pks=pks)
+
+    assert MatchNotice.objects.filter(sent_at__isnull=True).count() == 1
+    assert not Notification.objects.exists()
+
+    assert matching.match_notices_send() == 1
+    assert matching.match_notices_send() == 0
+
+    assert MatchNotice.objects.get().sent_at is not None
+    assert sorted(Notification.objects.values_list("recipient", flat=True)) == sorted([poster.pk, seller.pk])
+
+
 def test_a_weak_match_is_not_announced(settings, battery_demand, anode_listing):
     settings.MARKET_MATCH_NOTIFY_SCORE = 0.99
 

@@ -10,6 +10,7 @@ from market import tasks_matching
 from market.choices import ListingStatus
 from market.models import Match
 from market.services import listings as listing_services
+from notifications.models import Notification
 from tests.market import factories as market_factories
 from tests.market.matching.test_services import rows
 
@@ -54,6 +55,22 @@ def test_the_nightly_recompute_is_scheduled_and_expires_before_it_could_pile_up(
     assert entry["task"] == "market.tasks_matching.match_recompute_task"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {30})
     assert entry["options"]["expires"] < 24 * 3600
+
+
+def test_the_strong_matches_of_the_nightly_chunks_are_sent_every_ten_minutes(
+    settings, battery_demand, anode_listing, poster
+):
+    settings.MARKET_MATCH_NOTIFY_SCORE = 0.5
+    entry = settings.CELERY_BEAT_SCHEDULE["market-send-match-notices"]
+    assert entry["task"] == "market.tasks_matching.match_notices_send_task"
+    assert entry["schedule"] == 600.0 and entry["options"]["expires"] < 600
+
+    tasks_matching.match_recompute_task()
+    assert not Notification.objects.exists()
+
+    assert tasks_matching.match_notices_send_task() == 1
+    assert tasks_matching.match_notices_send_task() == 0
+    assert Notification.objects.filter(recipient=poster).count() == 1
 
 
 def test_the_command_recomputes_with_a_progress_bar(battery_demand, anode_listing, camera_listing):
