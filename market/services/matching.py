@@ -285,7 +285,7 @@ class PairRow:
     listing_id: int | None
     achievement_id: int | None
     score: float
-    factors: dict
+    factors: tuple[float, ...]  # as policy.FACTORS
     matched_terms: list[str]
 
 
@@ -305,44 +305,63 @@ def _pairs(
         shared_terms = corpus.shared_terms_of_pairs(demand_rows, offer_rows)
     else:
         shared_terms = [[] for _row in demand_rows]
+    # Rounded here, once for all pairs, so that every path writes the same values.
+    totals = np.round(ranking.totals, 4).tolist()
+    factors = [tuple(row) for row in np.round(ranking.factors, 4).tolist()]
     return [
         PairRow(
             demand_id=demand_id,
             listing_id=offer_key if is_listing else None,
             achievement_id=None if is_listing else offer_key,
-            score=round(total, 4),
-            factors={name: round(value, 4) for name, value in zip(policy.FACTORS, factors, strict=True)},
+            score=total,
+            factors=pair_factors,
             matched_terms=terms,
         )
-        for demand_id, offer_key, is_listing, total, factors, terms in zip(
-            demand_ids,
-            offer_keys,
-            is_listings,
-            ranking.totals.tolist(),
-            ranking.factors.tolist(),
-            shared_terms,
-            strict=True,
+        for demand_id, offer_key, is_listing, total, pair_factors, terms in zip(
+            demand_ids, offer_keys, is_listings, totals, factors, shared_terms, strict=True
         )
     ]
 
 
 # The rows go over as one array per column and are upserted in one statement: bulk_create would
 # build (and psycopg parse) a statement of nine parameters per row, which cost more than the
-# database's work. Words never hold spaces (they come from ``str.split``), so a row's words travel
-# as one string; the explicit cast to varchar(40)[] is the one bulk_create makes.
-_UPSERT_SQL = """
+# database's work. The arrays travel as array literals made here (``_literal``): psycopg's list
+# adaptation, value by value in Python, cost more than the statement. Words never hold spaces (they
+# come from ``str.split``), so a row's words travel as one string; the explicit cast to
+# varchar(40)[] is the one bulk_create makes. A row whose values did not change is not rewritten
+# (most of them, night after night).
+_FACTOR_COLUMNS = ", ".join(f"factor_{name}" for name in policy.FACTORS)
+_UPSERT_SQL = (
+    """
     INSERT INTO market_match AS m (demand_id, listing_id, achievement_id, score, factors, matched_terms,
                                    demand_rank, listing_rank, found_at)
-    SELECT demand, listing, achievement, score, factors::jsonb, string_to_array(terms, ' ')::varchar(40)[],
-           demand_rank, listing_rank, %s
-    FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::float8[], %s::text[], %s::text[],
-                %s::smallint[], %s::smallint[])
-        WITH ORDINALITY AS pair (demand, listing, achievement, score, factors, terms, demand_rank,
-                                 listing_rank, position)
+    SELECT demand, listing, achievement, score, jsonb_build_object({factors_json}),
+           string_to_array(terms, ' ')::varchar(40)[], demand_rank, listing_rank, %s
+    FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::float8[], %s::text[], %s::smallint[],
+                %s::smallint[], {factor_arrays})
+        WITH ORDINALITY AS pair (demand, listing, achievement, score, terms, demand_rank, listing_rank,
+                                 {factor_columns}, position)
     ORDER BY position
-    ON CONFLICT (demand_id, listing_id, achievement_id) DO UPDATE SET {updates}
-    RETURNING id
+    ON CONFLICT (demand_id, listing_id, achievement_id) DO UPDATE SET {{updates}}
+    WHERE ({{current}}) IS DISTINCT FROM ({{updated}})
 """
+).format(
+    factors_json=", ".join(f"'{name}', factor_{name}" for name in policy.FACTORS),
+    factor_arrays=", ".join("%s::float8[]" for _name in policy.FACTORS),
+    factor_columns=_FACTOR_COLUMNS,
+)
+
+
+def _literal(values) -> str:
+    """A PostgreSQL array literal of numbers (None: NULL)."""
+    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+
+
+def _text_literal(values: list[str]) -> str:
+    """A PostgreSQL array literal of strings, each quoted."""
+    return (
+        "{" + ",".join('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values) + "}"
+    )
 
 
 def _with_terms(
@@ -372,32 +391,32 @@ def _with_terms(
     }
 
 
-def _upsert(
-    pairs: list[PairRow], *, demand_ranks: dict, listing_ranks: dict, rank_fields: list[str]
-) -> list[int]:
-    """Inserts or updates the pairs' rows; returns their ids."""
+def _upsert(pairs: list[PairRow], *, demand_ranks: dict, listing_ranks: dict, rank_fields: list[str]) -> None:
+    """Inserts the pairs' rows, or updates them where a value changed."""
     if not pairs:
-        return []
-    updates = ", ".join(
-        f"{name} = EXCLUDED.{name}" for name in ("score", "factors", "matched_terms", *rank_fields)
-    )
+        return
+    fields = ("score", "factors", "matched_terms", *rank_fields)
     keys = [_key(pair) for pair in pairs]
+    columns = list(zip(*(pair.factors for pair in pairs), strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
-            _UPSERT_SQL.format(updates=updates),
+            _UPSERT_SQL.format(
+                updates=", ".join(f"{name} = EXCLUDED.{name}" for name in fields),
+                current=", ".join(f"m.{name}" for name in fields),
+                updated=", ".join(f"EXCLUDED.{name}" for name in fields),
+            ),
             [
                 timezone.now(),
-                [pair.demand_id for pair in pairs],
-                [pair.listing_id for pair in pairs],
-                [pair.achievement_id for pair in pairs],
-                [pair.score for pair in pairs],
-                [json.dumps(pair.factors) for pair in pairs],
-                [" ".join(pair.matched_terms) for pair in pairs],
-                [demand_ranks.get(key) for key in keys],
-                [listing_ranks.get(key) for key in keys],
+                _literal(pair.demand_id for pair in pairs),
+                _literal(pair.listing_id for pair in pairs),
+                _literal(pair.achievement_id for pair in pairs),
+                _literal(pair.score for pair in pairs),
+                _text_literal([" ".join(pair.matched_terms) for pair in pairs]),
+                _literal(demand_ranks.get(key) for key in keys),
+                _literal(listing_ranks.get(key) for key in keys),
+                *(_literal(column) for column in columns),
             ],
         )
-        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _key(pair) -> tuple:
@@ -585,9 +604,15 @@ def match_recompute_plan(
     return chunks
 
 
+# The chunk's pairs are matched by key with coalesce (the empty offer column as 0), which the planner
+# can hash, rather than IS NOT DISTINCT FROM, which it cannot.
 _CLEAR_RANKS_SQL = """
-    UPDATE market_match SET {rank} = NULL
-    WHERE {column} = ANY(%s) AND {rank} IS NOT NULL AND NOT (id = ANY(%s))
+    UPDATE market_match AS m SET {rank} = NULL
+    WHERE m.{column} = ANY(%s) AND m.{rank} IS NOT NULL AND NOT EXISTS (
+        SELECT FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS kept (demand, listing, achievement)
+        WHERE kept.demand = m.demand_id AND coalesce(kept.listing, 0) = coalesce(m.listing_id, 0)
+            AND coalesce(kept.achievement, 0) = coalesce(m.achievement_id, 0)
+    )
 """
 
 
@@ -602,24 +627,27 @@ def match_recompute_chunk(*, side: str, pks: list[int]) -> int:
     ranking = (corpus.offers_for if asking_is_demand else corpus.demands_for)(rows, today=today())
     pairs = _pairs(corpus, ranking, asking_is_demand=asking_is_demand)
     column, rank = ("demand_id", "demand_rank") if asking_is_demand else ("listing_id", "listing_rank")
-    if asking_is_demand:
-        written = _upsert(
-            pairs,
-            demand_ranks=_ranks(pairs, lambda pair: pair.demand_id),
-            listing_ranks={},
-            rank_fields=[rank],
-        )
-    else:
-        written = _upsert(
-            pairs,
-            demand_ranks={},
-            listing_ranks=_ranks(pairs, lambda pair: pair.listing_id),
-            rank_fields=[rank],
-        )
+    places = _ranks(
+        pairs, (lambda pair: pair.demand_id) if asking_is_demand else (lambda pair: pair.listing_id)
+    )
+    _upsert(
+        pairs,
+        demand_ranks=places if asking_is_demand else {},
+        listing_ranks={} if asking_is_demand else places,
+        rank_fields=[rank],
+    )
     # The ranks this chunk no longer gives are cleared after the upsert, not all before it: a pair
-    # that keeps its place (most of them, night after night) is then written once, not twice.
+    # that keeps its place (most of them, night after night) is then not written at all.
     with connection.cursor() as cursor:
-        cursor.execute(_CLEAR_RANKS_SQL.format(column=column, rank=rank), [pks, written])
+        cursor.execute(
+            _CLEAR_RANKS_SQL.format(column=column, rank=rank),
+            [
+                pks,
+                _literal(pair.demand_id for pair in pairs),
+                _literal(pair.listing_id for pair in pairs),
+                _literal(pair.achievement_id for pair in pairs),
+            ],
+        )
     _drop_unranked(Q(**{f"{column}__in": pks}))
     match_notices_record(pairs)  # sent by match_notices_send_task, one message per record
     return len(pairs)

@@ -401,3 +401,32 @@ def test_the_inbox_holds_each_sides_own_matches(match, poster, seller, province_
     assert list(selectors.match_inbox(actor=seller, side=MatchSide.DEMAND)) == []
     # officials watch through the records' pages; their inbox is for their own records
     assert list(selectors.match_inbox(actor=province_official)) == []
+
+
+def test_stored_words_and_factors_survive_the_array_literals(battery_demand, anode_listing):
+    words = ['引号"词', "反斜杠\\词", "逗号,词", "{花括号}", "NULL"]
+    pair = matching.PairRow(
+        demand_id=battery_demand.pk,
+        listing_id=anode_listing.pk,
+        achievement_id=None,
+        score=0.5,
+        factors=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7),
+        matched_terms=words,
+    )
+
+    matching._upsert(
+        [pair], demand_ranks={matching._key(pair): 1}, listing_ranks={}, rank_fields=["demand_rank"]
+    )
+
+    match = Match.objects.get()
+    assert match.matched_terms == words
+    assert match.factors == {
+        "text": 0.1,
+        "field": 0.2,
+        "trl": 0.3,
+        "budget": 0.4,
+        "mode": 0.5,
+        "region": 0.6,
+        "freshness": 0.7,
+    }
+    assert (match.score, match.demand_rank, match.listing_rank) == (0.5, 1, None)
