@@ -17,6 +17,7 @@ returns the ``top`` best by total.
 """
 
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import cached_property
 
 import numpy as np
@@ -110,6 +111,37 @@ class Items:
             linked_cities=column("linked_city", np.int64),
             day=column("day", float),
         )
+
+    def take(self, rows: np.ndarray) -> "Items":
+        """These rows only, in this order (with their term counts, if counted)."""
+        taken = Items(
+            **{
+                name: [value[row] for row in rows.tolist()] if name == "terms" else value[rows]
+                for name, value in self._columns()
+            }
+        )
+        if "counts" in self.__dict__:
+            taken.__dict__["counts"] = self.counts[rows]
+        return taken
+
+    @classmethod
+    def concat(cls, parts: list["Items"]) -> "Items":
+        """The rows of every part, one after another."""
+        if len(parts) == 1:
+            return parts[0]
+        joined = cls(
+            **{
+                name: [terms for part in parts for terms in part.terms]
+                if name == "terms"
+                else np.concatenate([getattr(part, name) for part in parts])
+                for name, _value in parts[0]._columns()
+            }
+        )
+        joined.__dict__["counts"] = sparse.vstack([part.counts for part in parts], format="csr")
+        return joined
+
+    def _columns(self):
+        return [(column.name, getattr(self, column.name)) for column in dataclass_fields(self)]
 
     @cached_property
     def counts(self) -> sparse.csr_matrix:

@@ -13,6 +13,7 @@ upserted on the pair's unique key and a rerun computes the same values, so it le
 
 import json
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
@@ -232,12 +233,25 @@ def _achievement_records(queryset) -> list[dict]:
     ]
 
 
-# --- the corpus, kept per process while neither side changes -----------------------------------------
+# --- the corpus, kept per process and patched as records change ---------------------------------------
+
+# A side cached longer than this is loaded again whole, whatever its fingerprint says (a record can
+# leave and another enter without changing the count, the newest change or the newest id).
+CACHE_MAX_AGE_SECONDS = 3600
+# When more than this share of a side changed, loading it whole is quicker than patching.
+PATCH_MAX_SHARE = 0.2
 
 
 def _fingerprint(queryset) -> tuple:
     values = queryset.aggregate(count=Count("pk"), newest=Max("updated_at"), last=Max("pk"))
     return (values["count"], values["newest"], values["last"])
+
+
+@dataclass
+class _Side:
+    fingerprint: tuple
+    items: engine.Items
+    loaded_at: float
 
 
 _lock = threading.Lock()
@@ -249,24 +263,67 @@ def corpus_clear() -> None:
         _cached.clear()
 
 
+def _side_current(name: str, queryset, records) -> tuple[tuple, engine.Items]:
+    """One side's records (sorted by id, as a fresh load has them). A side that changed since it was
+    cached is patched: the records changed since (or new to it) are loaded and those gone dropped,
+    so that publishing one listing does not reload a hundred thousand."""
+    fingerprint = _fingerprint(queryset)
+    cached: _Side | None = _cached.get(name)
+    now = time.monotonic()
+    if cached is not None and now - cached.loaded_at > CACHE_MAX_AGE_SECONDS:
+        cached = None
+    if cached is not None and cached.fingerprint == fingerprint:
+        return fingerprint, cached.items
+    items = _side_patched(cached, fingerprint, queryset, records) if cached is not None else None
+    if items is None:
+        items = engine.Items.from_records(records(queryset))
+        loaded_at = now
+    else:
+        loaded_at = cached.loaded_at
+    _cached[name] = _Side(fingerprint=fingerprint, items=items, loaded_at=loaded_at)
+    return fingerprint, items
+
+
+def _side_patched(cached: _Side, fingerprint: tuple, queryset, records) -> engine.Items | None:
+    """``cached`` brought up to date, or None when too much changed to patch."""
+    present = np.fromiter(queryset.values_list("pk", flat=True), dtype=np.int64)
+    newcomers = np.setdiff1d(present, cached.items.keys)
+    newest = cached.fingerprint[1]
+    if len(newcomers) > PATCH_MAX_SHARE * max(len(present), 1):
+        return None
+    changed = Q(pk__in=newcomers.tolist())
+    if newest is not None:
+        changed |= Q(updated_at__gte=newest)
+    loaded = records(queryset.filter(changed))
+    if len(loaded) > PATCH_MAX_SHARE * max(len(present), 1):
+        return None
+    reloaded = np.array([record["key"] for record in loaded], dtype=np.int64)
+    keep = np.isin(cached.items.keys, present) & ~np.isin(cached.items.keys, reloaded)
+    patched = engine.Items.concat(
+        [cached.items.take(np.flatnonzero(keep)), engine.Items.from_records(loaded)]
+    )
+    return patched.take(np.argsort(patched.keys, kind="stable"))
+
+
 def corpus_current() -> engine.Corpus:
-    """Both sides as the engine needs them. Rebuilt only when a side changed since the last call in
-    this process (its count, newest change or newest id differ), so a worker refreshing record after
-    record loads the other side once."""
-    demand_key = _fingerprint(open_demands())
-    offer_key = (_fingerprint(live_listings()), _fingerprint(unlisted_achievements()))
+    """Both sides as the engine needs them, kept per process: a side is loaded once, then patched
+    when it changes (its count, newest change or newest id differ), so a worker refreshing record
+    after record loads the market once; the weights (one idf over both sides) are recomputed when
+    either side changed."""
     the_parameters = parameters()
     with _lock:
-        if _cached.get("demand_key") != demand_key:
-            _cached["demands"] = engine.Items.from_records(_demand_records(open_demands()))
-            _cached["demand_key"] = demand_key
+        demand_key, demands = _side_current("demands", open_demands(), _demand_records)
+        listing_key, listings = _side_current("listings", live_listings(), _listing_records)
+        achievement_key, achievements = _side_current(
+            "achievements", unlisted_achievements(), _achievement_records
+        )
+        offer_key = (listing_key, achievement_key)
         if _cached.get("offer_key") != offer_key:
-            records = _listing_records(live_listings()) + _achievement_records(unlisted_achievements())
-            _cached["offers"] = engine.Items.from_records(records)
+            _cached["offers"] = engine.Items.concat([listings, achievements])
             _cached["offer_key"] = offer_key
         corpus_key = (demand_key, offer_key, the_parameters)
         if _cached.get("corpus_key") != corpus_key:
-            _cached["corpus"] = engine.Corpus(_cached["demands"], _cached["offers"], the_parameters)
+            _cached["corpus"] = engine.Corpus(demands, _cached["offers"], the_parameters)
             _cached["corpus_key"] = corpus_key
         return _cached["corpus"]
 

@@ -430,3 +430,57 @@ def test_stored_words_and_factors_survive_the_array_literals(battery_demand, ano
         "freshness": 0.7,
     }
     assert (match.score, match.demand_rank, match.listing_rank) == (0.5, 1, None)
+
+
+def _same_items(first, second):
+    assert first.keys.tolist() == second.keys.tolist()
+    assert first.terms == second.terms
+    for name in ("kinds", "fields", "trl", "price_low", "price_high", "modes", "regions", "day"):
+        assert getattr(first, name).tolist() == pytest.approx(getattr(second, name).tolist(), nan_ok=True)
+    assert (first.counts != second.counts).nnz == 0
+
+
+def test_a_changed_side_is_patched_to_what_a_fresh_load_gives(
+    battery_demand, anode_listing, camera_listing, chengdu_institution, seller
+):
+    matching.corpus_current()
+    newcomer = with_terms(market_factories.listing(chengdu_institution, seller, title="硅碳负极材料量产工艺"))
+    camera_listing.title = "基于深度学习的人脸识别考勤终端"
+    camera_listing.save()  # a later updated_at
+    with_terms(camera_listing)
+    type(anode_listing).objects.filter(pk=anode_listing.pk).update(
+        status=ListingStatus.WITHDRAWN, updated_at=timezone.now()
+    )
+
+    patched = matching.corpus_current()
+    matching.corpus_clear()
+    fresh = matching.corpus_current()
+
+    assert patched is not fresh
+    assert patched.offers.keys.tolist() == sorted([newcomer.pk, camera_listing.pk])
+    _same_items(patched.offers, fresh.offers)
+    _same_items(patched.demands, fresh.demands)
+
+
+def test_a_side_cached_too_long_is_loaded_whole_and_one_mostly_changed_too(
+    battery_demand, anode_listing, camera_listing, monkeypatch
+):
+    matching.corpus_current()
+    loaded = []
+    original = matching._listing_records
+    monkeypatch.setattr(
+        matching,
+        "_listing_records",
+        lambda queryset: loaded.append(len(records := original(queryset))) or records,
+    )
+    monkeypatch.setattr(matching, "CACHE_MAX_AGE_SECONDS", -1)
+    matching.corpus_current()
+    assert loaded == [2]  # whole, though nothing changed
+
+    monkeypatch.setattr(matching, "CACHE_MAX_AGE_SECONDS", 3600)
+    type(anode_listing).objects.filter(pk=anode_listing.pk).update(updated_at=timezone.now())
+    matching.corpus_current()
+    # The records changed since the newest change cached (the bumped one, and the newest itself, as
+    # changes at that same instant may have come after the load): more than a fifth of the side, so
+    # the side is loaded whole.
+    assert loaded == [2, 2, 2]
