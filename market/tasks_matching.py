@@ -7,14 +7,19 @@ previous rows, and the redelivered task (``acks_late``) simply runs it again. Th
 chunks find are recorded; a beat entry every ten minutes sends them, one message per record.
 """
 
+import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from celery import shared_task
+from celery.signals import worker_process_init
+from django.db import connection
 
 from market.services import matching as matching_services
 
+logger = logging.getLogger(__name__)
 _paused: ContextVar[bool] = ContextVar("market_match_refreshes_paused", default=False)
 
 
@@ -68,3 +73,21 @@ def match_recompute_task() -> int:
     for side, pks in chunks:
         match_recompute_chunk_task.delay(side, pks)
     return len(chunks)
+
+
+def corpus_warm() -> None:
+    """Loads the matching corpus (both sides of the market) into this process, then closes this
+    thread's database connection."""
+    try:
+        matching_services.corpus_current()
+    except Exception:  # a warm-up that fails costs only the first refresh its speed
+        logger.exception("Warming the matching corpus failed")
+    finally:
+        connection.close()
+
+
+@worker_process_init.connect
+def _warm_on_start(**_kwargs) -> None:
+    """A worker process loads the market in the background as it starts, so that its first refresh
+    is not the one that waits seconds for it (the refreshes lock the corpus while it loads)."""
+    threading.Thread(target=corpus_warm, name="matching-corpus-warm-up", daemon=True).start()

@@ -1,8 +1,10 @@
 """Matching tasks and the command: run twice, the same rows; the nightly entry; the progress bar."""
 
 from io import StringIO
+from unittest.mock import Mock
 
 import pytest
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.core.management import call_command
 
@@ -10,6 +12,7 @@ from market import tasks_matching
 from market.choices import ListingStatus
 from market.models import Match
 from market.services import listings as listing_services
+from market.services import matching
 from notifications.models import Notification
 from tests.market import factories as market_factories
 from tests.market.matching.test_services import rows
@@ -113,3 +116,26 @@ def test_a_bulk_load_can_pause_the_refreshes_and_rank_once_at_the_end(
 
     assert [callback for callback in callbacks if "match" in str(callback)] == []
     assert Match.objects.count() == 0
+
+
+def test_a_worker_process_loads_the_corpus_as_it_starts(battery_demand, anode_listing, monkeypatch):
+    started = []
+    monkeypatch.setattr(tasks_matching.threading, "Thread", lambda **kwargs: started.append(kwargs) or Mock())
+
+    worker_process_init.send(sender=None)
+
+    assert [kwargs["target"] for kwargs in started] == [tasks_matching.corpus_warm]
+    matching.corpus_clear()
+    monkeypatch.setattr(tasks_matching, "connection", Mock())  # the thread's own; not the test's
+    tasks_matching.corpus_warm()
+    tasks_matching.connection.close.assert_called_once()
+    assert matching._cached["corpus"].offers.keys.tolist() == [anode_listing.pk]
+
+
+def test_a_failed_warm_up_is_logged_not_raised(monkeypatch, caplog):
+    monkeypatch.setattr(matching, "corpus_current", Mock(side_effect=RuntimeError("database gone")))
+    monkeypatch.setattr(tasks_matching, "connection", Mock())
+
+    tasks_matching.corpus_warm()
+
+    assert "Warming the matching corpus failed" in caplog.text
