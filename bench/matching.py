@@ -141,7 +141,7 @@ def _worker_setup() -> None:
     matching._pairs = _timed("pairs", matching._pairs)
     matching._upsert = _timed("upsert", matching._upsert)
     matching._drop_unranked = _timed("drop", matching._drop_unranked)
-    matching.notify_strong_matches = _timed("notices", matching.notify_strong_matches)
+    matching.match_notices_record = _timed("notices", matching.match_notices_record)
     engine.rank = _timed("rank", engine.rank)
     engine.pair_factors = _timed("factors", engine.pair_factors)
 
@@ -201,9 +201,17 @@ def _full_recompute() -> dict:
     pool.close()
     pool.join()
     wall = time.perf_counter() - started
+    # What the beat entry ``market-send-match-notices`` then does: one message per record for the
+    # strong matches the chunks recorded.
+    sending = time.perf_counter()
+    notices = matching.match_notices_send()
+    sent = time.perf_counter() - sending
     load.append(_load())
     workers_kb = max(result["peak_kb"] for result in done)
     figures = _recompute_figures(done, wall=wall, plan=planned - started, workers_kb=workers_kb, load=load)
+    figures["notices_sent"] = notices
+    figures["notices_send_seconds"] = round(sent, 1)
+    figures["with_notices_seconds"] = round(wall + sent, 1)
     figures["analyze_seconds"] = _analyze()
     return figures
 
@@ -289,6 +297,13 @@ def _refresh(side: str, pks: list[int]) -> dict:
 
     load = [_load()]
     cold, cold_found = call(pks[0])
+    # A worker's first refresh when the corpus was loaded as the process started (``corpus_warm``,
+    # run by ``worker_process_init``): the load, then the refresh.
+    matching.corpus_clear()
+    loading = time.perf_counter()
+    matching.corpus_current()
+    warm_up = time.perf_counter() - loading
+    first, _found = call(pks[1 + WARM_CALLS + CHANGED_CALLS])
     warm = [call(pk) for pk in pks[1 : 1 + WARM_CALLS]]
     changed = []
     for pk in pks[1 + WARM_CALLS : 1 + WARM_CALLS + CHANGED_CALLS]:
@@ -296,6 +311,8 @@ def _refresh(side: str, pks: list[int]) -> dict:
         changed.append(call(pk))
     return {
         "cold_seconds": round(cold, 3),
+        "warm_up_seconds": round(warm_up, 3),
+        "first_after_warm_up_seconds": round(first, 3),
         "warm": _spread([seconds for seconds, _found in warm]),
         "after_change": _spread([seconds for seconds, _found in changed]),
         "matches_per_record": round(statistics.mean([found for _s, found in [(cold, cold_found), *warm]]), 1),
@@ -595,10 +612,10 @@ def run() -> dict:
     print(f"  terms: {data}", flush=True)
     rng = random.Random(2026)
     demand_pks = rng.sample(
-        list(matching.open_demands().values_list("pk", flat=True)), 1 + WARM_CALLS + CHANGED_CALLS
+        list(matching.open_demands().values_list("pk", flat=True)), 2 + WARM_CALLS + CHANGED_CALLS
     )
     listing_pks = rng.sample(
-        list(matching.live_listings().values_list("pk", flat=True)), 1 + WARM_CALLS + CHANGED_CALLS
+        list(matching.live_listings().values_list("pk", flat=True)), 2 + WARM_CALLS + CHANGED_CALLS
     )
     machine = {**_machine(), "pinned": pinned}
     code = _code()
@@ -632,7 +649,7 @@ def run() -> dict:
 
     warm_worst = max(refresh[side]["warm"]["median_seconds"] for side in refresh)
     changed_worst = max(refresh[side]["after_change"]["median_seconds"] for side in refresh)
-    cold_worst = max(refresh[side]["cold_seconds"] for side in refresh)
+    warmed_worst = max(refresh[side]["first_after_warm_up_seconds"] for side in refresh)
     results = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine,
@@ -647,11 +664,14 @@ def run() -> dict:
         "refresh": refresh,
         "baseline": {"full": baseline_full, "model": baseline_model, "refresh": baseline_refresh},
         "goals": {
-            "nightly full recompute within 10 minutes": full["wall_seconds"] <= GOAL_FULL_SECONDS,
-            "first full recompute within 10 minutes": first["wall_seconds"] <= GOAL_FULL_SECONDS,
+            "nightly full recompute within 10 minutes, notices sent": full["with_notices_seconds"]
+            <= GOAL_FULL_SECONDS,
+            "first full recompute within 10 minutes, notices sent": first["with_notices_seconds"]
+            <= GOAL_FULL_SECONDS,
             "refresh within 2 s, warm worker": warm_worst <= GOAL_REFRESH_SECONDS,
             "refresh within 2 s, after a change to its side": changed_worst <= GOAL_REFRESH_SECONDS,
-            "refresh within 2 s, cold process": cold_worst <= GOAL_REFRESH_SECONDS,
+            "refresh within 2 s, first of a worker that loaded the corpus as it started": warmed_worst
+            <= GOAL_REFRESH_SECONDS,
         },
     }
     report.save("matching", results)

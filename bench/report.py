@@ -29,11 +29,17 @@ def _pass(passed: bool) -> str:
 
 
 def _recompute_cell(figures: dict) -> str:
-    return (
+    cell = (
         f"{figures['wall_seconds']:,} s: {figures['pairs_ranked']:,} pairs in {figures['chunks']} chunks, "
         f"{figures['worker_cpu_seconds']:,} CPU s in the workers, load {figures['load_average_before_after'][0]}"
         f" → {figures['load_average_before_after'][1]}"
     )
+    if "notices_send_seconds" in figures:
+        cell += (
+            f"; then {figures['notices_sent']:,} strong matches announced in {figures['notices_send_seconds']:,} s"
+            f" — **{figures['with_notices_seconds']:,} s in all**"
+        )
+    return cell
 
 
 def _matching_section(section: Section, results: dict) -> list[str]:
@@ -66,9 +72,9 @@ def _matching_section(section: Section, results: dict) -> list[str]:
         f"| Full recompute, first (empty table, every strong pair announced) | {_recompute_cell(first)} | "
         f"{baseline['full']['wall_seconds']:,} s: {baseline['full']['pairs_ranked']:,} pairs, "
         f"{baseline['full']['worker_cpu_seconds']:,} CPU s, nothing stored | 10 min: "
-        f"{_pass(goals['first full recompute within 10 minutes'])} |",
+        f"{_pass(_goal(goals, 'first full recompute'))} |",
         f"| Full recompute, nightly (rows and notices in place) | {_recompute_cell(nightly)} | | 10 min: "
-        f"{_pass(goals['nightly full recompute within 10 minutes'])} |",
+        f"{_pass(_goal(goals, 'nightly full recompute'))} |",
         f"| Peak memory of the recompute (largest process) | {nightly['peak_rss_mb']['max']:,} MB | "
         f"{baseline['full']['peak_rss_mb']['max']:,} MB | |",
     ]
@@ -76,7 +82,16 @@ def _matching_section(section: Section, results: dict) -> list[str]:
         ours, theirs = refresh[side], baseline["refresh"][side]
         warm, changed = ours["warm"], ours["after_change"]
         lines += [
-            f"| Refresh one {side}, cold process | {ours['cold_seconds']} s | {theirs['cold_seconds']} s | 2 s |",
+            f"| Refresh one {side}, cold process (loads the market first) | {ours['cold_seconds']} s | "
+            f"{theirs['cold_seconds']} s | |",
+            *(
+                [
+                    f"| Refresh one {side}, first of a worker that loaded the market as it started | "
+                    f"{ours['first_after_warm_up_seconds']} s (the load: {ours['warm_up_seconds']} s) | | 2 s |"
+                ]
+                if "warm_up_seconds" in ours
+                else []
+            ),
             f"| Refresh one {side}, warm (median, max of {warm['calls']}) | {warm['median_seconds']} s, "
             f"{warm['max_seconds']} s | {theirs['warm']['median_seconds']} s, "
             f"{theirs['warm']['max_seconds']} s | 2 s |",
@@ -140,14 +155,19 @@ def _matching_eval_section(section: Section, results: dict) -> list[str]:
     return lines
 
 
+def _goal(goals: dict, start: str) -> bool:
+    """The goal whose name starts with ``start`` (the names gained detail over time)."""
+    return next(passed for name, passed in goals.items() if name.startswith(start))
+
+
 PHASE_LABELS = {
     "corpus": "corpus: load, hash and weight (once per worker), then fingerprints",
     "rank": "sparse product and candidate pools",
     "factors": "factors of the pooled pairs",
-    "pairs": "pair rows: matched terms, factor dicts",
+    "pairs": "pair rows: matched terms, rounded factors",
     "upsert": "upsert of the pairs",
     "drop": "deleting pairs that lost both ranks",
-    "notices": "notices of strong matches",
+    "notices": "recording the strong matches to announce",
     "other": "clearing the ranks the chunk no longer gives, commit, the rest",
 }
 
@@ -189,9 +209,13 @@ SECTIONS = (
             "The recompute runs as the nightly beat entry plans it: `match_recompute_plan()`, then its chunks\n"
             "(`match_recompute_chunk`, the body of `match_recompute_chunk_task`) over a pool of two fresh\n"
             "worker processes with production settings, i.e. two Celery worker slots; each worker loads the\n"
-            "corpus on its first chunk. A cold refresh is the first call in a fresh process (the corpus\n"
-            "loaded first); warm is the same worker's next calls; \"after a change\" bumps the record's\n"
-            "`updated_at` first, as publishing it does, so the worker reloads that side and re-weights.\n"
+            "corpus on its first chunk. The strong matches the chunks record are then sent as the beat entry\n"
+            "`market-send-match-notices` sends them (one message per demand and per offer); that time counts\n"
+            "toward the 10 minutes. A cold refresh is the first call in a fresh process that loads the market\n"
+            "first; a Celery worker process loads it in a background thread as it starts (`corpus_warm`), so\n"
+            'its first refresh is the "first of a worker" row; warm is the same worker\'s next calls;\n'
+            '"after a change" bumps the record\'s `updated_at` first, as publishing it does, so the worker\n'
+            "patches that side (loads the changed records only) and re-weights both.\n"
             "The baseline is scikit-learn's `TfidfVectorizer(analyzer=str.split)` over the same stored\n"
             "`match_terms`, cosine by sparse product, top 20 per demand and per listing over the same chunks\n"
             "and two processes: no factors, no matched terms, nothing written. Its cold refresh unpickles\n"
