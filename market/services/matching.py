@@ -27,6 +27,7 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from achievements import segmentation
 from achievements.choices import AchievementStatus
@@ -769,6 +770,62 @@ def _url_maker(name: str):
     return lambda pk: pattern.replace(str(placeholder), str(pk))
 
 
+# (title, body) of the message to a demand's side and to an offer's side: for one strong match, and
+# for several (the best named).
+_DEMAND_TEXTS = (
+    (
+        gettext_lazy("A strong match for your demand: %(offer)s"),
+        gettext_lazy("Your demand “%(demand)s” matches “%(offer)s” (score %(score)s)."),
+    ),
+    (
+        gettext_lazy("%(count)s strong matches for your demand “%(demand)s”"),
+        gettext_lazy("The best is “%(offer)s” (score %(score)s)."),
+    ),
+)
+_OFFER_TEXTS = (
+    (
+        gettext_lazy("A demand matches your offer: %(demand)s"),
+        gettext_lazy("The demand “%(demand)s” matches your “%(offer)s” (score %(score)s)."),
+    ),
+    (
+        gettext_lazy("%(count)s demands match your offer “%(offer)s”"),
+        gettext_lazy("The best is “%(demand)s” (score %(score)s)."),
+    ),
+)
+
+
+def _message(texts, *, values: dict, found: list, recipients: list, url: str):
+    """One message for a record's strong matches (``found``: best first, as (title, score))."""
+    title, body = texts[0] if len(found) == 1 else texts[1]
+    values = {**values, "count": len(found), "score": round(found[0][1] * 100)}
+    return common.Message(
+        recipients=recipients, verb="match_found", title=title % values, body=body % values, url=url
+    )
+
+
+def _titles_and_owners(model, pks: set, owner_field: str) -> dict:
+    return {
+        pk: (title, owner)
+        for pk, title, owner in model.objects.filter(pk__in=pks).values_list("pk", "title", owner_field)
+    }
+
+
+def _people_to_tell(organisations: set) -> dict:
+    """Organisation → its active admins, staff and brokers."""
+    people = defaultdict(list)
+    for membership in (
+        Membership.objects.active()
+        .filter(
+            organisation_id__in=organisations,
+            role__in=(MembershipRole.ADMIN, MembershipRole.STAFF, MembershipRole.BROKER),
+            user__is_active=True,
+        )
+        .select_related("user")
+    ):
+        people[membership.organisation_id].append(membership.user)
+    return people
+
+
 @transaction.atomic
 def match_notices_send() -> int:
     """Sends the recorded, unsent strong matches to the members and brokers of both sides: one message
@@ -783,45 +840,21 @@ def match_notices_send() -> int:
     )
     if not pending:
         return 0
-    demands = {
-        pk: (title, enterprise)
-        for pk, title, enterprise in Demand.objects.filter(pk__in={row[1] for row in pending}).values_list(
-            "pk", "title", "enterprise_id"
-        )
-    }
-    listings = {
-        pk: (title, institution)
-        for pk, title, institution in Listing.objects.filter(
-            pk__in={row[2] for row in pending if row[2]}
-        ).values_list("pk", "title", "institution_id")
-    }
-    achievements = {
-        pk: (title, institution)
-        for pk, title, institution in Achievement.objects.filter(
-            pk__in={row[3] for row in pending if row[3]}
-        ).values_list("pk", "title", "filing_institution_id")
-    }
-    organisations = {
-        owner for _title, owner in [*demands.values(), *listings.values(), *achievements.values()]
-    }
-    people = defaultdict(list)
-    for membership in (
-        Membership.objects.active()
-        .filter(
-            organisation_id__in=organisations,
-            role__in=(MembershipRole.ADMIN, MembershipRole.STAFF, MembershipRole.BROKER),
-            user__is_active=True,
-        )
-        .select_related("user")
-    ):
-        people[membership.organisation_id].append(membership.user)
+    demands = _titles_and_owners(Demand, {row[1] for row in pending}, "enterprise_id")
+    listings = _titles_and_owners(Listing, {row[2] for row in pending if row[2]}, "institution_id")
+    achievements = _titles_and_owners(
+        Achievement, {row[3] for row in pending if row[3]}, "filing_institution_id"
+    )
+    people = _people_to_tell(
+        {owner for _title, owner in [*demands.values(), *listings.values(), *achievements.values()]}
+    )
     listing_brokers = defaultdict(list)
     for link in Listing.brokers.through.objects.filter(listing_id__in=listings).select_related("user"):
         listing_brokers[link.listing_id].append(link.user)
     for_demand, for_offer = defaultdict(list), defaultdict(list)
     for _pk, demand_id, listing_id, achievement_id, score in pending:  # best first
-        offer = listings[listing_id] if listing_id else achievements[achievement_id]
-        for_demand[demand_id].append((offer[0], score))
+        offer_title = (listings[listing_id] if listing_id else achievements[achievement_id])[0]
+        for_demand[demand_id].append((offer_title, score))
         for_offer[(listing_id, achievement_id)].append((demands[demand_id][0], score))
     demand_url = _url_maker("market:demand-detail")
     inbox = reverse("market:match-inbox")
@@ -829,39 +862,23 @@ def match_notices_send() -> int:
     with common.platform_language():
         for demand_id, found in for_demand.items():
             title, enterprise = demands[demand_id]
-            values = {"demand": title, "offer": found[0][0], "score": round(found[0][1] * 100)}
-            values["count"] = len(found)
-            if len(found) == 1:
-                subject = _("A strong match for your demand: %(offer)s") % values
-                body = _("Your demand “%(demand)s” matches “%(offer)s” (score %(score)s).") % values
-            else:
-                subject = _("%(count)s strong matches for your demand “%(demand)s”") % values
-                body = _("The best is “%(offer)s” (score %(score)s).") % values
             messages.append(
-                common.Message(
+                _message(
+                    _DEMAND_TEXTS,
+                    values={"demand": title, "offer": found[0][0]},
+                    found=found,
                     recipients=people[enterprise],
-                    verb="match_found",
-                    title=subject,
-                    body=body,
                     url=demand_url(demand_id) + "#matches",
                 )
             )
         for (listing_id, achievement_id), found in for_offer.items():
             title, owner = listings[listing_id] if listing_id else achievements[achievement_id]
-            values = {"offer": title, "demand": found[0][0], "score": round(found[0][1] * 100)}
-            values["count"] = len(found)
-            if len(found) == 1:
-                subject = _("A demand matches your offer: %(demand)s") % values
-                body = _("The demand “%(demand)s” matches your “%(offer)s” (score %(score)s).") % values
-            else:
-                subject = _("%(count)s demands match your offer “%(offer)s”") % values
-                body = _("The best is “%(demand)s” (score %(score)s).") % values
             messages.append(
-                common.Message(
+                _message(
+                    _OFFER_TEXTS,
+                    values={"offer": title, "demand": found[0][0]},
+                    found=found,
                     recipients=[*people[owner], *listing_brokers.get(listing_id, [])],
-                    verb="match_found",
-                    title=subject,
-                    body=body,
                     url=inbox,
                 )
             )
