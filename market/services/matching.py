@@ -37,7 +37,7 @@ from institutions.models import Membership
 from institutions.roles import actor_roles
 from market import matching_engine as engine
 from market.choices import ListingStatus, MatchSide, MatchVerdict
-from market.models import Demand, Listing, Match, MatchFeedback, MatchNotice
+from market.models import Demand, Listing, Match, MatchFeedback
 from market.policies import matching as policy
 from market.services import common
 
@@ -794,10 +794,9 @@ _OFFER_TEXTS = (
 )
 
 
-def _message(texts, *, values: dict, found: list, recipients: list, url: str):
-    """One message for a record's strong matches (``found``: best first, as (title, score))."""
-    title, body = texts[0] if len(found) == 1 else texts[1]
-    values = {**values, "count": len(found), "score": round(found[0][1] * 100)}
+def _message(texts, *, values: dict, recipients: list, url: str):
+    """One message for a record's strong matches (``values``: the best one's, and how many)."""
+    title, body = texts[0] if values["count"] == 1 else texts[1]
     return common.Message(
         recipients=recipients, verb="match_found", title=title % values, body=body % values, url=url
     )
@@ -826,65 +825,98 @@ def _people_to_tell(organisations: set) -> dict:
     return people
 
 
+# The notices a sender claims (skipping those another sender holds), marked sent, and summed up in the
+# database: one row per pair that is the best of its demand or of its offer, with how many strong
+# matches that record has. A first night finds millions; only the summaries come to Python.
+_CLAIM_NOTICES_SQL = """
+    WITH claimed AS (
+        UPDATE market_matchnotice AS notice SET sent_at = %s
+        WHERE notice.id IN (
+            SELECT id FROM market_matchnotice WHERE sent_at IS NULL FOR UPDATE SKIP LOCKED
+        )
+        RETURNING notice.id, notice.demand_id, notice.listing_id, notice.achievement_id, notice.score
+    ), placed AS (
+        SELECT demand_id, listing_id, achievement_id, score,
+               row_number() OVER (PARTITION BY demand_id ORDER BY score DESC, id) AS demand_place,
+               count(*) OVER (PARTITION BY demand_id) AS demand_count,
+               row_number() OVER (PARTITION BY listing_id, achievement_id ORDER BY score DESC, id)
+                   AS offer_place,
+               count(*) OVER (PARTITION BY listing_id, achievement_id) AS offer_count
+        FROM claimed
+    )
+    SELECT demand_id, listing_id, achievement_id, score, demand_place = 1, demand_count,
+           offer_place = 1, offer_count
+    FROM placed WHERE demand_place = 1 OR offer_place = 1
+"""
+# Messages are written and inserted this many records at a time.
+NOTICE_BATCH = 5000
+
+
 @transaction.atomic
 def match_notices_send() -> int:
     """Sends the recorded, unsent strong matches to the members and brokers of both sides: one message
     per demand and one per offer, however many strong matches each has (the first night of a large
     market finds dozens for some records, and each party wants one note, not dozens). Notices another
     worker is sending are skipped. Returns how many notices were sent."""
-    pending = list(
-        MatchNotice.objects.filter(sent_at__isnull=True)
-        .select_for_update(skip_locked=True)
-        .order_by("-score", "pk")
-        .values_list("pk", "demand_id", "listing_id", "achievement_id", "score")
-    )
-    if not pending:
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_NOTICES_SQL, [timezone.now()])
+        best = cursor.fetchall()
+    if not best:
         return 0
-    demands = _titles_and_owners(Demand, {row[1] for row in pending}, "enterprise_id")
-    listings = _titles_and_owners(Listing, {row[2] for row in pending if row[2]}, "institution_id")
+    demands = _titles_and_owners(Demand, {row[0] for row in best}, "enterprise_id")
+    listings = _titles_and_owners(Listing, {row[1] for row in best if row[1]}, "institution_id")
     achievements = _titles_and_owners(
-        Achievement, {row[3] for row in pending if row[3]}, "filing_institution_id"
+        Achievement, {row[2] for row in best if row[2]}, "filing_institution_id"
     )
-    people = _people_to_tell(
-        {owner for _title, owner in [*demands.values(), *listings.values(), *achievements.values()]}
-    )
-    listing_brokers = defaultdict(list)
-    for link in Listing.brokers.through.objects.filter(listing_id__in=listings).select_related("user"):
-        listing_brokers[link.listing_id].append(link.user)
-    for_demand, for_offer = defaultdict(list), defaultdict(list)
-    for _pk, demand_id, listing_id, achievement_id, score in pending:  # best first
-        offer_title = (listings[listing_id] if listing_id else achievements[achievement_id])[0]
-        for_demand[demand_id].append((offer_title, score))
-        for_offer[(listing_id, achievement_id)].append((demands[demand_id][0], score))
     demand_url = _url_maker("market:demand-detail")
     inbox = reverse("market:match-inbox")
-    messages = []
-    with common.platform_language():
-        for demand_id, found in for_demand.items():
-            title, enterprise = demands[demand_id]
-            messages.append(
-                _message(
-                    _DEMAND_TEXTS,
-                    values={"demand": title, "offer": found[0][0]},
-                    found=found,
-                    recipients=people[enterprise],
-                    url=demand_url(demand_id) + "#matches",
-                )
-            )
-        for (listing_id, achievement_id), found in for_offer.items():
-            title, owner = listings[listing_id] if listing_id else achievements[achievement_id]
-            messages.append(
-                _message(
-                    _OFFER_TEXTS,
-                    values={"offer": title, "demand": found[0][0]},
-                    found=found,
-                    recipients=[*people[owner], *listing_brokers.get(listing_id, [])],
-                    url=inbox,
-                )
-            )
-    common.notify_all(messages)
-    MatchNotice.objects.filter(pk__in=[row[0] for row in pending]).update(sent_at=timezone.now())
-    return len(pending)
+    sent = 0
+    for start in range(0, len(best), NOTICE_BATCH):
+        batch = best[start : start + NOTICE_BATCH]
+        offers = {row[1] for row in batch if row[1]}
+        people = _people_to_tell(
+            {demands[row[0]][1] for row in batch}
+            | {(listings[row[1]] if row[1] else achievements[row[2]])[1] for row in batch}
+        )
+        listing_brokers = defaultdict(list)
+        for link in Listing.brokers.through.objects.filter(listing_id__in=offers).select_related("user"):
+            listing_brokers[link.listing_id].append(link.user)
+        messages = []
+        with common.platform_language():
+            for (
+                demand_id,
+                listing_id,
+                achievement_id,
+                score,
+                best_of_demand,
+                demand_count,
+                best_of_offer,
+                offer_count,
+            ) in batch:
+                demand, enterprise = demands[demand_id]
+                offer, owner = listings[listing_id] if listing_id else achievements[achievement_id]
+                values = {"demand": demand, "offer": offer, "score": round(score * 100)}
+                if best_of_demand:
+                    sent += demand_count
+                    messages.append(
+                        _message(
+                            _DEMAND_TEXTS,
+                            values={**values, "count": demand_count},
+                            recipients=people[enterprise],
+                            url=demand_url(demand_id) + "#matches",
+                        )
+                    )
+                if best_of_offer:
+                    messages.append(
+                        _message(
+                            _OFFER_TEXTS,
+                            values={**values, "count": offer_count},
+                            recipients=[*people[owner], *listing_brokers.get(listing_id, [])],
+                            url=inbox,
+                        )
+                    )
+        common.notify_all(messages)
+    return sent
 
 
 # --- feedback -----------------------------------------------------------------------------------------
