@@ -728,7 +728,8 @@ def match_recompute(*, progress=None, chunk_size: int | None = None, refresh_wor
 
 _NOTICE_SQL = """
     INSERT INTO market_matchnotice (demand_id, listing_id, achievement_id, score, created_at)
-    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::float8[], %s::timestamptz[])
+    SELECT demand, listing, achievement, score, %s
+    FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::float8[]) AS pair (demand, listing, achievement, score)
     ON CONFLICT DO NOTHING
 """
 
@@ -744,11 +745,11 @@ def match_notices_record(pairs: list[PairRow]) -> int:
         cursor.execute(
             _NOTICE_SQL,
             [
-                [pair.demand_id for pair in strong],
-                [pair.listing_id for pair in strong],
-                [pair.achievement_id for pair in strong],
-                [pair.score for pair in strong],
-                [timezone.now()] * len(strong),
+                timezone.now(),
+                _literal(pair.demand_id for pair in strong),
+                _literal(pair.listing_id for pair in strong),
+                _literal(pair.achievement_id for pair in strong),
+                _literal(pair.score for pair in strong),
             ],
         )
         return cursor.rowcount
