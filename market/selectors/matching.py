@@ -16,6 +16,41 @@ from market.policies import matching as policy
 from market.querysets import MatchQuerySet
 from market.services import matching as matching_services
 
+# --- who sees a record's matches (the panels) ---------------------------------------------------------
+
+
+def may_see_demand_matches(user, demand: Demand) -> bool:
+    """The demand's enterprise (members and brokers), the officials over it and platform admins."""
+    roles = actor_roles(user)
+    return (
+        roles.is_platform_admin
+        or demand.enterprise_id in roles.member_of | roles.broker_of
+        or roles.covers_region(demand.enterprise.region_id)
+    )
+
+
+def is_listing_party(user, listing: Listing) -> bool:
+    """A member or broker of the listing's institution, or one of the listing's brokers (prefetched by
+    ``listing_get``: no query)."""
+    roles = actor_roles(user)
+    return listing.institution_id in roles.member_of | roles.broker_of or (
+        bool(roles.broker_of) and any(broker.pk == user.pk for broker in listing.brokers.all())
+    )
+
+
+def may_see_listing_matches(user, listing: Listing) -> bool:
+    """The listing's institution (members and brokers), its brokers, the officials over the
+    institution and platform admins."""
+    roles = actor_roles(user)
+    return (
+        roles.is_platform_admin
+        or is_listing_party(user, listing)
+        or roles.covers_region(listing.institution.region_id)
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------------
+
 
 def _verdict(side: str) -> Subquery:
     return Subquery(

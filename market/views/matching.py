@@ -34,37 +34,6 @@ PAGE_SIZE = 20
 LIVE_LISTING_STATUSES = (ListingStatus.PUBLICITY, ListingStatus.ACTIVE)
 
 
-# --- who sees a record's matches ------------------------------------------------------------------
-
-
-def may_see_demand_matches(user, demand: Demand) -> bool:
-    """The demand's enterprise (members and brokers), the officials over it and platform admins."""
-    roles = actor_roles(user)
-    return (
-        roles.is_platform_admin
-        or demand.enterprise_id in roles.member_of | roles.broker_of
-        or roles.covers_region(demand.enterprise.region_id)
-    )
-
-
-def _is_listing_party(user, roles, listing: Listing) -> bool:
-    # the brokers are prefetched by ``listing_get``: no query
-    return listing.institution_id in roles.member_of | roles.broker_of or (
-        bool(roles.broker_of) and any(broker.pk == user.pk for broker in listing.brokers.all())
-    )
-
-
-def may_see_listing_matches(user, listing: Listing) -> bool:
-    """The listing's institution (members and brokers), its brokers, the officials over the
-    institution and platform admins."""
-    roles = actor_roles(user)
-    return (
-        roles.is_platform_admin
-        or _is_listing_party(user, roles, listing)
-        or roles.covers_region(listing.institution.region_id)
-    )
-
-
 # --- rows -----------------------------------------------------------------------------------------
 
 
@@ -113,7 +82,7 @@ def _panel(queryset, *, seen_from: str, is_party: bool, is_live: bool, next_url:
 
 def demand_panel(user, demand: Demand) -> MatchPanel | None:
     """The offers recommended for a demand, for those who may see them (else None: no panel)."""
-    if not may_see_demand_matches(user, demand):
+    if not selectors.may_see_demand_matches(user, demand):
         return None
     roles = actor_roles(user)
     return _panel(
@@ -127,12 +96,12 @@ def demand_panel(user, demand: Demand) -> MatchPanel | None:
 
 def listing_panel(user, listing: Listing) -> MatchPanel | None:
     """The demands recommended for a listing, for those who may see them (else None: no panel)."""
-    if not may_see_listing_matches(user, listing):
+    if not selectors.may_see_listing_matches(user, listing):
         return None
     return _panel(
         selectors.match_list_for_listing(actor=user, listing=listing),
         seen_from=MatchSide.OFFER,
-        is_party=_is_listing_party(user, actor_roles(user), listing),
+        is_party=selectors.is_listing_party(user, listing),
         is_live=listing.status in LIVE_LISTING_STATUSES,
         next_url=reverse("market:listing-detail", args=[listing.pk]),
     )
