@@ -252,7 +252,7 @@ def strongest_terms(matrix: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
     starts = matrix.indptr[row_of_entry[order]]
     keep = np.zeros(matrix.nnz, dtype=bool)
     keep[order[np.arange(matrix.nnz) - starts < count]] = True
-    kept = sparse.csr_matrix(
+    return sparse.csr_matrix(
         (
             matrix.data[keep],
             matrix.indices[keep],
@@ -260,7 +260,6 @@ def strongest_terms(matrix: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
         ),
         shape=matrix.shape,
     )
-    return kept
 
 
 def rank(

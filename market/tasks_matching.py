@@ -4,7 +4,9 @@ Publishing, closing or withdrawing a demand or a listing queues its refresh on c
 beat entry plans the full recompute and queues one task per chunk, so that the chunks spread over every
 worker. Each chunk replaces its rows in one transaction: a worker that dies mid-chunk leaves the
 previous rows, and the redelivered task (``acks_late``) simply runs it again. The strong matches the
-chunks find are recorded; a beat entry every ten minutes sends them, one message per record.
+chunks find are recorded; a beat entry every ten minutes sends them, one message per record. A
+refresh's are sent by a task it queues once its rows are stored, so that a refresh never waits
+for a backlog of notices.
 """
 
 import logging
@@ -48,12 +50,16 @@ def queue_listing_refresh(listing_pk: int) -> None:
 
 @shared_task(acks_late=True)
 def demand_match_task(demand_pk: int) -> int:
-    return matching_services.demand_match(demand_pk=demand_pk)
+    found = matching_services.demand_match(demand_pk=demand_pk)
+    match_notices_send_task.delay()  # the refresh's strong matches go out now, in a task of their own
+    return found
 
 
 @shared_task(acks_late=True)
 def listing_match_task(listing_pk: int) -> int:
-    return matching_services.listing_match(listing_pk=listing_pk)
+    found = matching_services.listing_match(listing_pk=listing_pk)
+    match_notices_send_task.delay()
+    return found
 
 
 @shared_task(acks_late=True)

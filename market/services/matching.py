@@ -581,7 +581,7 @@ def demand_match(*, demand_pk: int) -> int:
     affected = sorted(before | {pair.listing_id for pair in entering})
     _rerank(column="listing_id", rank="listing_rank", ids=affected, top=top)
     _drop_unranked(Q(demand_id=demand_pk) | Q(listing_id__in=affected))
-    notify_strong_matches(list(kept.values()))
+    match_notices_record(list(kept.values()))  # sent by the task, after this commits
     return len(best)
 
 
@@ -621,7 +621,7 @@ def listing_match(*, listing_pk: int) -> int:
     affected = sorted(before | {pair.demand_id for pair in entering})
     _rerank(column="demand_id", rank="demand_rank", ids=affected, top=top)
     _drop_unranked(Q(listing_id=listing_pk) | Q(demand_id__in=affected))
-    notify_strong_matches(list(kept.values()))
+    match_notices_record(list(kept.values()))  # sent by the task, after this commits
     return len(best)
 
 
@@ -753,15 +753,6 @@ def match_notices_record(pairs: list[PairRow]) -> int:
             ],
         )
         return cursor.rowcount
-
-
-def notify_strong_matches(pairs: list[PairRow]) -> int:
-    """Records the new strong pairs among ``pairs`` and sends what is waiting (a refresh's own find
-    goes out at once). Returns how many pairs were new."""
-    recorded = match_notices_record(pairs)
-    if recorded:
-        match_notices_send()
-    return recorded
 
 
 def _url_maker(name: str):

@@ -139,3 +139,17 @@ def test_a_failed_warm_up_is_logged_not_raised(monkeypatch, caplog):
     tasks_matching.corpus_warm()
 
     assert "Warming the matching corpus failed" in caplog.text
+
+
+def test_a_refresh_records_its_strong_matches_and_its_task_sends_them_after(
+    settings, battery_demand, anode_listing, poster
+):
+    settings.MARKET_MATCH_NOTIFY_SCORE = 0.5
+
+    matching.demand_match(demand_pk=battery_demand.pk)
+    assert not Notification.objects.exists()  # recorded, not sent inside the refresh's transaction
+
+    tasks_matching.demand_match_task(battery_demand.pk)  # the send task runs in-process here
+    assert Notification.objects.filter(recipient=poster).count() == 1
+    tasks_matching.listing_match_task(anode_listing.pk)
+    assert Notification.objects.filter(recipient=poster).count() == 1
