@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from achievements import selectors
+from achievements.selectors import filings as selectors
 from institutions.roles import actor_roles
 
 

@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 
 from accounts import services as account_services
 from accounts.models import User
-from achievements import catalogues, demo_pools, services
+from achievements import demo_pools
 from achievements.choices import (
     AchievementStage,
     AchievementType,
@@ -45,6 +45,8 @@ from achievements.choices import (
 )
 from achievements.identifiers import check_character
 from achievements.models import Achievement, DualUseCatalogue
+from achievements.services import catalogues
+from achievements.services import filings as services
 from institutions import demo_data as institution_demo
 from institutions.choices import ClassificationScheme, MembershipRole
 from institutions.models import Classification, Membership, Organisation

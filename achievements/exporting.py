@@ -17,9 +17,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from achievements import importing, selectors
+from achievements import importing
 from achievements.choices import PATENT_KINDS
 from achievements.models import Achievement, AchievementOwner, IPAsset
+from achievements.selectors import filings as selectors
 from institutions.roles import actor_roles
 
 # As in the list API: blank (or "public") for the public database, "mine", "review".

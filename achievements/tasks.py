@@ -6,7 +6,7 @@ imported), so a task delivered again finds nothing left to do.
 
 from celery import shared_task
 
-from achievements import import_services
+from achievements.services import imports as import_services
 
 
 @shared_task(acks_late=True)

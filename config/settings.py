@@ -152,29 +152,29 @@ CELERY_TASK_SERIALIZER = "json"
 # the next run, so a stopped beat never piles them up).
 CELERY_BEAT_SCHEDULE = {
     "market-close-publicity": {
-        "task": "market.tasks.listing_close_publicity_task",
+        "task": "market.tasks.listings.listing_close_publicity_task",
         "schedule": 300.0,
         "options": {"expires": 290},
     },
     "market-expire-listings": {
-        "task": "market.tasks.listing_expire_task",
+        "task": "market.tasks.listings.listing_expire_task",
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
     "market-flag-overdue-registrations": {
-        "task": "market.tasks_contracts.contract_flag_overdue_task",
+        "task": "market.tasks.contracts.contract_flag_overdue_task",
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
     # The nightly full recompute of supply–demand matches: plans chunks that spread across workers.
     "market-recompute-matches": {
-        "task": "market.tasks_matching.match_recompute_task",
+        "task": "market.tasks.matching.match_recompute_task",
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 3 * 3600},
     },
     # Strong matches found by the recompute's chunks, one message per record (refreshes send their own).
     "market-send-match-notices": {
-        "task": "market.tasks_matching.match_notices_send_task",
+        "task": "market.tasks.matching.match_notices_send_task",
         "schedule": 600.0,
         "options": {"expires": 590},
     },

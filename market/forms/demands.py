@@ -6,7 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from achievements.forms import KeywordsField, TaxonomyChoiceField, taxonomy
+from achievements.forms.filings import KeywordsField, TaxonomyChoiceField, taxonomy
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.forms import RegionChoiceField
 from institutions.models import Classification, Organisation, Region

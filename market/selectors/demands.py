@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchRank
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from achievements import selectors as achievement_selectors
+from achievements.selectors import filings as achievement_selectors
 from institutions.roles import actor_roles
 from market.choices import DemandStatus
 from market.filters.demands import DemandBoardFilterSet, DemandFilterSet

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import User
-from achievements.selectors import search_coverage, search_query
+from achievements.selectors.filings import search_coverage, search_query
 from institutions.roles import actor_roles
 from market.choices import ObjectionStatus
 from market.filters.listings import ListingFilterSet, ObjectionFilterSet

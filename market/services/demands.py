@@ -21,10 +21,11 @@ from achievements import segmentation
 from institutions import selectors as institution_selectors
 from institutions.models import Organisation
 from institutions.rules import require
-from market import lock_objects, policies, tasks_matching
+from market import lock_objects, policies
 from market.choices import DemandStatus
 from market.models import Demand
 from market.services import common, matching
+from market.tasks import matching as tasks_matching
 
 DEMAND_FIELDS = (
     "title",

@@ -26,10 +26,11 @@ from institutions import selectors as institution_selectors
 from institutions.choices import MembershipRole
 from institutions.models import Membership, Organisation
 from institutions.rules import require
-from market import lock_objects, policies, tasks_matching
+from market import lock_objects, policies
 from market.choices import SERVICE_MODES, ListingStatus, ObjectionStatus, TransactionMode
 from market.models import Deal, Listing, ListingObjection
 from market.services import common, matching
+from market.tasks import matching as tasks_matching
 
 LISTING_FIELDS = (
     "title",

@@ -16,7 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from achievements import forms as achievement_forms
+from achievements.forms import filings as achievement_forms
 from institutions import forms as institution_forms
 from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme

@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from achievements import selectors as achievement_selectors
+from achievements.selectors import filings as achievement_selectors
 from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.forms import add_service_errors

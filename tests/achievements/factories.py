@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from achievements import services
 from achievements.choices import CooperationMode
+from achievements.services import filings as services
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
 

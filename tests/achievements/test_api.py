@@ -11,8 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from achievements import services
-from achievements.api import serializers as achievement_serializers
+from achievements.api.serializers import filings as achievement_serializers
 from achievements.choices import (
     AchievementStatus,
     CooperationMode,
@@ -27,6 +26,7 @@ from achievements.models import (
     Attachment,
     IPAsset,
 )
+from achievements.services import filings as services
 from institutions.choices import ClassificationScheme, MembershipRole
 from institutions.roles import actor_roles
 from notifications.models import Notification

@@ -12,9 +12,11 @@ from django.test import Client
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from achievements import catalogues, selectors, services
 from achievements.choices import CatalogueKind, CatalogueStatus
 from achievements.models import Achievement, CatalogueEntry, DualUseCatalogue
+from achievements.selectors import filings as selectors
+from achievements.services import catalogues
+from achievements.services import filings as services
 from notifications.models import Notification
 from tests import factories
 from tests.achievements.factories import draft, published

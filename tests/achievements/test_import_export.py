@@ -14,9 +14,12 @@ from django.test import Client
 from django.utils.translation import override
 from openpyxl import load_workbook
 
-from achievements import import_services, importing, selectors, services
+from achievements import importing
 from achievements.choices import AchievementStatus, ImportStatus, IPKind, IPStatus, PriceType
 from achievements.models import Achievement, AchievementOwner, ImportBatch, IPAsset
+from achievements.selectors import filings as selectors
+from achievements.services import filings as services
+from achievements.services import imports as import_services
 from institutions.choices import ClassificationScheme
 from tests import factories
 from tests.achievements.data import workbooks

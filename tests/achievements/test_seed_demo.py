@@ -16,10 +16,11 @@ from django.core.management import call_command
 from django.utils import translation
 
 from accounts.models import User
-from achievements import demo_data, segmentation, selectors
+from achievements import demo_data, segmentation
 from achievements.choices import PATENT_KINDS, AchievementStatus, IPKind, SecrecyStatus
 from achievements.identifiers import check_patent_number
 from achievements.models import Achievement, AchievementOwner, IPAsset
+from achievements.selectors import filings as selectors
 from institutions import demo_data as institution_demo
 from institutions import demo_loader
 from institutions.models import AuditEvent, Membership, Organisation

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from achievements import services
 from achievements.choices import AchievementStatus, IPKind, SecrecyStatus
 from achievements.models import Achievement, IPAsset
+from achievements.services import filings as services
 from notifications.models import Notification
 from tests import factories
 from tests.achievements.factories import draft, published

@@ -3,9 +3,10 @@
 import pytest
 from django.test import Client
 
-from achievements import import_services, tasks
+from achievements import tasks
 from achievements.choices import AchievementStatus, ImportStatus
 from achievements.models import Achievement, ImportBatch
+from achievements.services import imports as import_services
 from tests import factories
 from tests.achievements.data import workbooks
 

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from achievements import services
 from achievements.choices import AchievementStatus, CooperationMode, DetailVisibility, IPKind
 from achievements.models import Achievement, Attachment, IPAsset
+from achievements.services import filings as services
 from institutions.choices import ClassificationScheme, OrganisationKind
 from notifications.models import Notification
 from tests import factories

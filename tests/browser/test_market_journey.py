@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from institutions.choices import ClassificationScheme
 from market.choices import ContractCategory, ContractSubType, DealStatus, InquiryStatus, ListingStatus
 from market.models import ContractRegistration, Deal, Inquiry, Listing
-from market.tasks import listing_close_publicity_task
+from market.tasks.listings import listing_close_publicity_task
 from tests import factories
 from tests.achievements.factories import classification, published
 from tests.browser.conftest import screenshot

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from achievements import services
 from achievements.models import Achievement
+from achievements.services import filings as services
 
 
 class Command(BaseCommand):

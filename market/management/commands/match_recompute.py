@@ -11,8 +11,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from market import tasks_matching
 from market.services import matching as matching_services
+from market.tasks import matching as tasks_matching
 
 BAR_WIDTH = 30
 

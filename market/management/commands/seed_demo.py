@@ -18,8 +18,8 @@ from django.utils.translation import ngettext
 from achievements import demo_data as achievement_demo
 from institutions import demo_loader
 from market import demo_data as market_demo
-from market import tasks_matching
 from market.services import matching as matching_services
+from market.tasks import matching as tasks_matching
 from notifications.models import Notification
 
 

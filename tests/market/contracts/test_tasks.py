@@ -3,8 +3,8 @@
 import pytest
 from django.conf import settings
 
-from market import tasks_contracts
 from market.models import ContractRegistration
+from market.tasks import contracts as tasks_contracts
 from notifications.models import Notification
 from tests.market import factories as market_factories
 from tests.market.contracts.conftest import submitted_contract
@@ -45,7 +45,7 @@ def test_the_beat_entry_runs_the_task_hourly_and_expires():
     entry = settings.CELERY_BEAT_SCHEDULE["market-flag-overdue-registrations"]
 
     assert entry == {
-        "task": "market.tasks_contracts.contract_flag_overdue_task",
+        "task": "market.tasks.contracts.contract_flag_overdue_task",
         "schedule": 3600.0,
         "options": {"expires": 3500},
     }

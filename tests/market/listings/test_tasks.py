@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from market import tasks
 from market.choices import ListingStatus
 from market.models import ListingObjection
+from market.tasks import listings as tasks
 from notifications.models import Notification
 from tests.market.listings.conftest import make_listing
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from market import tasks_matching
 from market.choices import TransactionMode
 from market.services import matching
+from market.tasks import matching as tasks_matching
 from tests import factories
 from tests.market import factories as market_factories
 

@@ -101,7 +101,7 @@ def test_publishing_a_listing_matches_it_on_commit(
         listing_services.listing_publish(actor=seller, listing=listing)
 
     assert [callback.func.__self__.name for callback in callbacks][:1] == [
-        "market.tasks_matching.listing_match_task"
+        "market.tasks.matching.listing_match_task"
     ]
     assert list(Match.objects.values_list("demand_id", "listing_id", "listing_rank")) == [
         (battery_demand.pk, listing.pk, 1)

@@ -8,11 +8,11 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.core.management import call_command
 
-from market import tasks_matching
 from market.choices import ListingStatus
 from market.models import Match
 from market.services import listings as listing_services
 from market.services import matching
+from market.tasks import matching as tasks_matching
 from notifications.models import Notification
 from tests.market import factories as market_factories
 from tests.market.matching.test_services import rows
@@ -55,7 +55,7 @@ def test_a_refresh_of_a_record_that_is_gone_removes_nothing_else(battery_demand,
 def test_the_nightly_recompute_is_scheduled_and_expires_before_it_could_pile_up():
     entry = settings.CELERY_BEAT_SCHEDULE["market-recompute-matches"]
 
-    assert entry["task"] == "market.tasks_matching.match_recompute_task"
+    assert entry["task"] == "market.tasks.matching.match_recompute_task"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {30})
     assert entry["options"]["expires"] < 24 * 3600
 
@@ -65,7 +65,7 @@ def test_the_strong_matches_of_the_nightly_chunks_are_sent_every_ten_minutes(
 ):
     settings.MARKET_MATCH_NOTIFY_SCORE = 0.5
     entry = settings.CELERY_BEAT_SCHEDULE["market-send-match-notices"]
-    assert entry["task"] == "market.tasks_matching.match_notices_send_task"
+    assert entry["task"] == "market.tasks.matching.match_notices_send_task"
     assert entry["schedule"] == 600.0 and entry["options"]["expires"] < 600
 
     tasks_matching.match_recompute_task()

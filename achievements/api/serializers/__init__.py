@@ -1,0 +1,1 @@
+"""Serializers of the achievements API, one module per sub-domain: ``filings``, ``catalogues``, ``imports``."""

@@ -1,0 +1,1 @@
+"""Reads of the achievements app, one module per sub-domain: ``filings``, ``catalogues``, ``imports``."""

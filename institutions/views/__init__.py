@@ -1,0 +1,2 @@
+"""Pages of the institutions app: ``organisations`` (directory, profile, members, designations,
+the network) and ``audit`` (the audit log and object histories)."""

@@ -1,0 +1,1 @@
+"""Serializers of the market API, one module per sub-domain."""

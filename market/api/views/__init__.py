@@ -1,0 +1,1 @@
+"""Viewsets of the market API, one module per sub-domain."""
