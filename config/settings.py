@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     # ours, in the order of DESIGN.md: each may import only those before it
+    "core",
     "notifications",
     "accounts",
     "institutions",
