@@ -17,8 +17,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.permissions import PublicReadOnly
-from config.api.schema import ErrorSerializer
+from core.api.permissions import PublicReadOnly
+from core.api.schema import ErrorSerializer
 from institutions import audit, selectors, services
 from institutions.api import serializers
 from institutions.api.permissions import require

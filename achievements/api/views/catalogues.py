@@ -21,8 +21,8 @@ from achievements.choices import CatalogueKind
 from achievements.models import CatalogueEntry
 from achievements.selectors import catalogues as catalogue_selectors
 from achievements.services import catalogues
-from config.api.permissions import PublicReadOnly
-from config.api.schema import ErrorSerializer
+from core.api.permissions import PublicReadOnly
+from core.api.schema import ErrorSerializer
 
 _NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such catalogue, or it is a draft and you may not manage catalogues."

@@ -26,8 +26,8 @@ from achievements.filters import AchievementFilterSet
 from achievements.models import Achievement, AchievementOwner, Attachment, IPAsset
 from achievements.selectors import filings as selectors
 from achievements.services import filings as services
-from config.api.permissions import PublicReadOnly
-from config.api.schema import ErrorSerializer
+from core.api.permissions import PublicReadOnly
+from core.api.schema import ErrorSerializer
 from institutions.api.permissions import require
 from institutions.api.views import NamedOrderingFilter
 from institutions.roles import actor_roles

@@ -24,7 +24,7 @@ from achievements.filters import AchievementFilterSet
 from achievements.selectors import filings as selectors
 from achievements.selectors import imports as import_selectors
 from achievements.services import imports as import_services
-from config.api.schema import ErrorSerializer
+from core.api.schema import ErrorSerializer
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such import, or it is not visible to you.")
 _XLSX = {(200, importing.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}

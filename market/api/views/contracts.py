@@ -17,7 +17,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from config.api.schema import ErrorSerializer
+from core.api.schema import ErrorSerializer
 from institutions.api.permissions import require
 from institutions.api.views import NamedOrderingFilter
 from market.api.serializers import contracts as serializers

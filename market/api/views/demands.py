@@ -15,8 +15,8 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api.permissions import PublicReadOnly
-from config.api.schema import ErrorSerializer
+from core.api.permissions import PublicReadOnly
+from core.api.schema import ErrorSerializer
 from institutions.api.permissions import require
 from institutions.api.views import NamedOrderingFilter
 from institutions.roles import actor_roles

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from config.api.schema import ErrorSerializer
+from core.api.schema import ErrorSerializer
 from institutions.api.permissions import require
 from institutions.api.views import NamedOrderingFilter
 from market.api.serializers import listings as serializers

@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import PartnerAPIKey
-from config.api.schema import ErrorSerializer
+from core.api.schema import ErrorSerializer
 from market.api.serializers import matching as serializers
 from market.models import Listing, Match
 from market.selectors import demands as demand_selectors
