@@ -23,6 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/launch.py manage makemigrations --check --dry-run
 	$(BIN)/python scripts/launch.py manage spectacular --validate --fail-on-warn --file /dev/null
 
