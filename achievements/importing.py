@@ -34,6 +34,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from achievements import identifiers, policies
 from achievements.choices import (
+    ACHIEVEMENT_COOPERATION_MODES,
     AchievementStage,
     AchievementType,
     CooperationMode,
@@ -43,11 +44,12 @@ from achievements.choices import (
     PriceType,
     SecrecyStatus,
 )
+from core import uploads
 
 DATA_SHEET = "成果"
 INSTRUCTIONS_SHEET = "说明"
 OPTIONS_SHEET = "选项"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = uploads.XLSX
 # Reading stops after this many blank rows in a row: sheets formatted down to row 1,048,576 end quickly.
 BLANK_ROWS_ENDING_DATA = 1000
 
@@ -155,13 +157,13 @@ CHOICE_NAMES: dict[str, dict[str, str]] = {
         DetailVisibility.ENTERPRISE: "登录企业用户",
     },
 }
-_CHOICE_CLASSES = {
-    "achievement_type": AchievementType,
-    "stage": AchievementStage,
-    "cooperation_modes": CooperationMode,
-    "price_type": PriceType,
-    "secrecy_status": SecrecyStatus,
-    "detail_visibility": DetailVisibility,
+_CHOICES = {
+    "achievement_type": AchievementType.choices,
+    "stage": AchievementStage.choices,
+    "cooperation_modes": ACHIEVEMENT_COOPERATION_MODES,
+    "price_type": PriceType.choices,
+    "secrecy_status": SecrecyStatus.choices,
+    "detail_visibility": DetailVisibility.choices,
 }
 YES, NO = "是", "否"
 _YES = {"是", "y", "yes", "true", "1", "√"}
@@ -296,7 +298,7 @@ def _choice_lookup(key: str) -> dict[str, str]:
     lookup = {}
     for language in ("en", "zh-hans"):
         with override(language):
-            for value, label in _CHOICE_CLASSES[key].choices:
+            for value, label in _CHOICES[key]:
                 lookup[normalise(value)] = value
                 lookup[normalise(str(label))] = value
     for value, name in CHOICE_NAMES[key].items():
@@ -387,19 +389,9 @@ def read_workbook(content: bytes, *, max_rows: int) -> Sheet:
     return Sheet(columns=columns, rows=data, header_errors=header_errors)
 
 
-def _zip_names(content: bytes) -> list[str] | None:
-    if not content.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return archive.namelist()
-    except zipfile.BadZipFile:
-        return None
-
-
 def is_xlsx(content: bytes) -> bool:
     """Whether the bytes are an Excel 2007+ workbook, judged by the content, not the file name."""
-    return policies.sniff_content_type(content[:16], _zip_names(content)) == XLSX_CONTENT_TYPE
+    return uploads.content_type_of(content) == XLSX_CONTENT_TYPE
 
 
 # --- checking -----------------------------------------------------------------------------------

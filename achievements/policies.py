@@ -50,29 +50,3 @@ def title_similarity(first: str, second: str) -> float:
     if not a or not b:
         return 0.0
     return SequenceMatcher(None, a, b).ratio()
-
-
-# File types accepted as attachments, recognised by their first bytes, not by their names.
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),  # .doc, .xls, .ppt
-)
-_OFFICE_ZIP_TYPES = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-
-
-def sniff_content_type(head: bytes, zip_names: list[str] | None = None) -> str | None:
-    """The accepted type of a file from its first bytes (and, for zips, its member names), or None."""
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    if head.startswith(b"PK\x03\x04") and zip_names is not None and "[Content_Types].xml" in zip_names:
-        for prefix, content_type in _OFFICE_ZIP_TYPES.items():
-            if any(name.startswith(prefix) for name in zip_names):
-                return content_type
-    return None

@@ -39,8 +39,8 @@ import jieba  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics.pairwise import linear_kernel  # noqa: E402
 
-from achievements import segmentation  # noqa: E402
 from bench import report  # noqa: E402
+from core.text import segmentation  # noqa: E402
 from market import matching_engine as engine  # noqa: E402
 from market.policies import matching as policy  # noqa: E402
 from market.services import matching as matching_services  # noqa: E402

@@ -21,15 +21,18 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from achievements import segmentation
-from achievements.choices import AchievementStatus, SecrecyStatus
-from achievements.demo_data import APPLICATIONS as ACHIEVEMENT_APPLICATIONS
-from achievements.demo_data import INDUSTRIES as ACHIEVEMENT_INDUSTRIES
-from achievements.demo_data import OFFERS as ACHIEVEMENT_OFFERS
-from achievements.demo_data import READINESS as ACHIEVEMENT_READINESS
-from achievements.demo_pools import POOLS as ACHIEVEMENT_POOLS
+from achievements.choices import AchievementStatus, CooperationMode, SecrecyStatus
 from achievements.models import Achievement, FilingSequence
 from achievements.policies import filing_number
+from core.text import segmentation
+from demo.pools.achievements import POOLS as ACHIEVEMENT_POOLS
+from demo.pools.market import CONTRACT_FILE_NAME, SERVICE_LISTINGS, TERMS
+from demo.pools.market import DEMANDS as DEMAND_POOLS
+from demo.specs.achievements import APPLICATIONS as ACHIEVEMENT_APPLICATIONS
+from demo.specs.achievements import INDUSTRIES as ACHIEVEMENT_INDUSTRIES
+from demo.specs.achievements import OFFERS as ACHIEVEMENT_OFFERS
+from demo.specs.achievements import READINESS as ACHIEVEMENT_READINESS
+from demo.specs.market import AMOUNT_RANGES, MODE_SUFFIX, PAYMENT_METHODS
 from institutions.choices import (
     ClassificationScheme,
     DesignationLevel,
@@ -51,18 +54,14 @@ from institutions.models import (
 )
 from institutions.roles import forget_roles
 from market.choices import (
+    CONTRACT_NO_IP,
     SERVICE_MODES,
     ContractCategory,
-    ContractIPType,
     DealStatus,
     DemandStatus,
     ListingStatus,
     PricingMethod,
-    TransactionMode,
 )
-from market.demo_pools import CONTRACT_FILE_NAME, SERVICE_LISTINGS, TERMS
-from market.demo_pools import DEMANDS as DEMAND_POOLS
-from market.demo_specs import AMOUNT_RANGES, MODE_SUFFIX, PAYMENT_METHODS
 from market.models import (
     ContractRegistration,
     Deal,
@@ -167,25 +166,25 @@ _SUMMARY_TAILS = (
 )
 _CONTACTS = ("张老师", "李工", "王经理", "刘老师", "陈工", "杨经理", "赵老师", "黄工", "周经理", "吴老师")
 _MODE_WEIGHTS = {
-    TransactionMode.TRANSFER: 20,
-    TransactionMode.LICENCE_EXCLUSIVE: 8,
-    TransactionMode.LICENCE_SOLE: 7,
-    TransactionMode.LICENCE_ORDINARY: 15,
-    TransactionMode.INVESTMENT: 5,
-    TransactionMode.JOINT_DEVELOPMENT: 10,
-    TransactionMode.TECHNICAL_SERVICE: 20,
-    TransactionMode.TECHNICAL_CONSULTING: 15,
+    CooperationMode.TRANSFER: 20,
+    CooperationMode.LICENCE_EXCLUSIVE: 8,
+    CooperationMode.LICENCE_SOLE: 7,
+    CooperationMode.LICENCE_ORDINARY: 15,
+    CooperationMode.INVESTMENT: 5,
+    CooperationMode.JOINT_DEVELOPMENT: 10,
+    CooperationMode.TECHNICAL_SERVICE: 20,
+    CooperationMode.TECHNICAL_CONSULTING: 15,
 }
 _DEMAND_MODES = (
-    TransactionMode.JOINT_DEVELOPMENT,
-    TransactionMode.JOINT_DEVELOPMENT,
-    TransactionMode.TECHNICAL_SERVICE,
-    TransactionMode.TECHNICAL_CONSULTING,
-    TransactionMode.TRANSFER,
-    TransactionMode.LICENCE_ORDINARY,
+    CooperationMode.JOINT_DEVELOPMENT,
+    CooperationMode.JOINT_DEVELOPMENT,
+    CooperationMode.TECHNICAL_SERVICE,
+    CooperationMode.TECHNICAL_CONSULTING,
+    CooperationMode.TRANSFER,
+    CooperationMode.LICENCE_ORDINARY,
 )
 _COOPERATION_MODES = {
-    TransactionMode.TECHNICAL_CONSULTING: TransactionMode.TECHNICAL_SERVICE,
+    CooperationMode.TECHNICAL_CONSULTING: CooperationMode.TECHNICAL_SERVICE,
 }
 _MARKET_MODELS = (Achievement, Listing, ListingObjection, Demand, Deal, ContractRegistration)
 
@@ -754,7 +753,7 @@ class _Market:
             non_technical_amount=non_technical,
             technical_amount=technical_amount(deal.amount, non_technical),
             payment_method=deal.payment_method,
-            ip_type=ContractIPType.NONE,
+            ip_type=CONTRACT_NO_IP,
             technology_field_id=(deal.listing or deal.demand).technology_field_id,
             expected_investment=deal.amount * 3 if category == ContractCategory.TRANSFER else None,
             expected_output=deal.amount * 8 if category == ContractCategory.TRANSFER else None,

@@ -5,20 +5,18 @@ see all their own filings; officials see what has been submitted in their jurisd
 drafts; platform admins see everything.
 """
 
-import operator
 from dataclasses import dataclass, replace
-from functools import reduce
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from achievements import policies, segmentation
+from achievements import policies
 from achievements.choices import PATENT_KINDS, AchievementStatus
 from achievements.filters import AchievementFilterSet
 from achievements.identifiers import check_patent_number
 from achievements.models import Achievement, IPAsset
+from core.text import search
 from institutions.roles import actor_roles
 
 ORDERINGS = {
@@ -28,6 +26,7 @@ ORDERINGS = {
     "trl": ("-trl", "-published_at", "-pk"),
     "updated": ("-updated_at", "-pk"),
 }
+SEARCHABLE = search.SearchableList(orderings=ORDERINGS, best_match_ties=ORDERINGS["newest"])
 
 
 def achievement_visible_queryset(*, actor) -> QuerySet[Achievement]:
@@ -52,35 +51,6 @@ def _with_list_relations(queryset: QuerySet[Achievement]) -> QuerySet[Achievemen
     )
 
 
-def _tsquery(words, joiner: str = " | ") -> SearchQuery:
-    # Words come from jieba with punctuation removed; quote them for to_tsquery.
-    raw = joiner.join("'" + word.replace("'", "''").replace("\\", "") + "'" for word in words)
-    return SearchQuery(raw, search_type="raw", config="simple")
-
-
-def search_query(text: str) -> SearchQuery | None:
-    """A tsquery that matches any word of the query, a synonym or a part of one (ranking sorts them)."""
-    terms = segmentation.query_terms(text)
-    return _tsquery(terms) if terms else None
-
-
-def search_coverage(text: str):
-    """How much of the query a row covers, added up over the query's words: 1 when the row contains
-    the word or a synonym, ¾ when it contains every shorter word inside it (污水 and 处理 of 污水处理),
-    ½ when only some (电池 of 锂电池). Rows that cover more of what was asked for rank first;
-    ``ts_rank`` then orders the rows that cover as much (title before keywords before summary).
-    """
-    cases = []
-    for term in segmentation.query_plan(text):
-        whens = [When(search_vector=_tsquery(term.words), then=Value(1.0))]
-        if len(term.parts) > 1:
-            whens.append(When(search_vector=_tsquery(term.parts, " & "), then=Value(0.75)))
-        if term.parts:
-            whens.append(When(search_vector=_tsquery(term.parts), then=Value(0.5)))
-        cases.append(Case(*whens, default=Value(0.0), output_field=FloatField()))
-    return reduce(operator.add, cases) if cases else Value(0.0, output_field=FloatField())
-
-
 def achievement_public_list(
     *, actor, filters: dict | None = None, q: str = "", ordering: str = ""
 ) -> QuerySet:
@@ -93,22 +63,7 @@ def _filtered(queryset, *, filters, q, ordering):
     if filters is not None:
         filterset = AchievementFilterSet(filters, queryset=queryset)
         queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    query = search_query(q) if q else None
-    if query is not None:
-        queryset = queryset.filter(search_vector=query).annotate(
-            coverage=search_coverage(q),
-            rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.3, 0.6, 1.0]),
-        )
-        order = (
-            ("-coverage", "-rank", "-published_at", "-pk")
-            if not ordering
-            else ORDERINGS.get(ordering, ORDERINGS["newest"])
-        )
-    elif q:
-        return queryset.none()
-    else:
-        order = ORDERINGS.get(ordering, ORDERINGS["newest"])
-    return _with_list_relations(queryset).order_by(*order)
+    return _with_list_relations(SEARCHABLE.search(queryset, q=q, ordering=ordering, default="newest"))
 
 
 def achievement_my_list(*, actor, filters: dict | None = None, q: str = "", ordering: str = "") -> QuerySet:
@@ -190,17 +145,11 @@ def achievement_possible_duplicates(
             pk__in=IPAsset.objects.filter(kind__in=PATENT_KINDS, number__in=numbers).values("achievement_id")
         )[:limit]:
             found[achievement.pk] = PossibleDuplicate(achievement, "patent", 1.0)
-    query = search_query(title)
-    if query is not None:
-        nearest = (
-            candidates.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "pk")[:20]
-        )
-        for achievement in nearest:
-            similarity = policies.title_similarity(title, achievement.title)
-            if similarity >= settings.DUPLICATE_TITLE_SIMILARITY and achievement.pk not in found:
-                found[achievement.pk] = PossibleDuplicate(achievement, "title", round(similarity, 2))
+    nearest = search.ranked_search(candidates, q=title, weights=None, with_coverage=False)
+    for achievement in nearest.order_by("-rank", "pk")[:20]:
+        similarity = policies.title_similarity(title, achievement.title)
+        if similarity >= settings.DUPLICATE_TITLE_SIMILARITY and achievement.pk not in found:
+            found[achievement.pk] = PossibleDuplicate(achievement, "title", round(similarity, 2))
     shown = []
     for duplicate in found.values():
         if actor.has_perm("achievements.view_achievement", duplicate.achievement):

@@ -3,22 +3,19 @@
 other side and is audited by pghistory's triggers.
 """
 
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from achievements import policies, segmentation
+from achievements import policies
 from achievements.choices import AchievementStatus
 from achievements.models import (
     Achievement,
@@ -28,9 +25,11 @@ from achievements.models import (
     FilingSequence,
     IPAsset,
 )
+from core import uploads
+from core.permissions import require
+from core.text import search, segmentation
 from institutions import selectors as institution_selectors
 from institutions.models import Organisation
-from institutions.rules import require
 from notifications import services as notification_services
 
 ACHIEVEMENT_FIELDS = (
@@ -112,13 +111,9 @@ def achievement_refresh_search(*, achievement: Achievement) -> None:
         match_terms=segmentation.match_terms(
             title=achievement.title, keywords=achievement.keywords, texts=(achievement.summary,)
         ),
-        search_vector=SearchVector(
-            Value(segmentation.segmented(achievement.title)), weight="A", config="simple"
-        )
-        + SearchVector(
-            Value(segmentation.segmented(" ".join(achievement.keywords))), weight="B", config="simple"
-        )
-        + SearchVector(Value(segmentation.segmented(achievement.summary)), weight="C", config="simple"),
+        search_vector=search.search_vector(
+            title=achievement.title, keywords=achievement.keywords, text=achievement.summary
+        ),
     )
 
 
@@ -257,21 +252,7 @@ def ip_asset_remove(*, actor, asset: IPAsset) -> None:
 def attachment_add(*, actor, achievement: Achievement, uploaded_file) -> Attachment:
     """Attaches a PDF, image or office file; the type is read from the content, not the name."""
     achievement = _editable_for(actor, achievement)
-    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s MB; files may be at most %(limit)s MB.")
-                % {
-                    "size": round(uploaded_file.size / 1024 / 1024, 1),
-                    "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
-                }
-            }
-        )
-    content_type = _content_type(uploaded_file)
-    if content_type is None:
-        raise ValidationError(
-            {"file": _("Only PDF, PNG, JPEG and Office documents (Word, Excel, PowerPoint) can be attached.")}
-        )
+    content_type = uploads.document_check(uploaded_file, field="file")
     attachment = Attachment(
         achievement=achievement,
         file=uploaded_file,
@@ -283,21 +264,6 @@ def attachment_add(*, actor, achievement: Achievement, uploaded_file) -> Attachm
     attachment.full_clean()
     attachment.save()
     return attachment
-
-
-def _content_type(uploaded_file) -> str | None:
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    uploaded_file.seek(0)
-    names = None
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(uploaded_file) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            names = None
-        uploaded_file.seek(0)
-    return policies.sniff_content_type(head, names)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from achievements import excel_template, importing, tasks
 from achievements.choices import ImportStatus
 from achievements.models import Achievement, ImportBatch
 from achievements.services import filings as services
+from core import uploads
 from institutions.choices import ClassificationScheme, OrganisationKind
 from institutions.models import Classification, Organisation, Region
 from institutions.roles import actor_roles
@@ -57,19 +58,10 @@ def _read(uploaded_file) -> bytes:
 def import_batch_create(*, actor, institution: Organisation, uploaded_file) -> ImportBatch:
     """Stores an uploaded workbook and queues its check once the upload is committed."""
     _require(actor, institution)
-    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s MB; files may be at most %(limit)s MB.")
-                % {
-                    "size": round(uploaded_file.size / 1024 / 1024, 1),
-                    "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
-                }
-            }
-        )
+    uploads.upload_check(
+        uploaded_file, field="file", accepted={uploads.XLSX}, refusal=importing.message("not_xlsx")
+    )
     content = _read(uploaded_file)
-    if not importing.is_xlsx(content):
-        raise ValidationError({"file": importing.message("not_xlsx")}, code="not_xlsx")
     batch = ImportBatch(
         institution=institution,
         uploaded_by=actor,

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -19,17 +19,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from achievements import policies
+from achievements.actions import ACHIEVEMENT_ACTIONS
 from achievements.choices import PATENT_KINDS, AchievementStatus, CooperationMode, DetailVisibility
 from achievements.forms import filings as forms
 from achievements.models import Achievement
 from achievements.selectors import filings as selectors
 from achievements.services import filings as services
-from institutions import forms as institution_forms
+from core import uploads
+from core.forms import add_service_errors
+from core.permissions import require
 from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.models import Organisation
 from institutions.roles import actor_roles
-from institutions.rules import require
 
 PAGE_SIZE = 20
 
@@ -140,25 +142,6 @@ def achievement_list(request):
 # --- An achievement's page and its workflow actions ------------------------------------------------
 
 
-def achievement_permissions(user, achievement: Achievement) -> dict[str, bool]:
-    """What the user may do with the achievement in its current status, for the page's buttons."""
-    may_change = user.has_perm("achievements.change_achievement", achievement)
-    may_review = user.has_perm("achievements.review_achievement", achievement)
-    status = achievement.status
-    return {
-        "read_detail": user.has_perm("achievements.view_achievement_detail", achievement),
-        "edit": may_change and status in policies.EDITABLE_STATUSES,
-        "submit": may_change and policies.can_move(status, AchievementStatus.SUBMITTED),
-        "withdraw": may_change and policies.can_move(status, AchievementStatus.WITHDRAWN),
-        "publish": status == AchievementStatus.APPROVED
-        and user.has_perm("achievements.publish_achievement", achievement),
-        "review": may_review and status == AchievementStatus.SUBMITTED,
-        "follow": may_change or may_review,
-        # The market (a higher app) offers listing a published achievement; the page only links there.
-        "list_on_market": may_change and status == AchievementStatus.PUBLISHED,
-    }
-
-
 def _duplicates(user, achievement: Achievement) -> list[dict]:
     """Possible duplicates by patent number or near-identical title, as the user may see them."""
     numbers = [asset.number for asset in achievement.ip_assets.all() if asset.kind in PATENT_KINDS]
@@ -185,7 +168,13 @@ def _detail_hidden_note(user, achievement: Achievement) -> str:
 
 
 def _detail_page(request, achievement: Achievement, *, return_form=None, status: int = 200):
-    can = achievement_permissions(request.user, achievement)
+    user = request.user
+    can = ACHIEVEMENT_ACTIONS.may(user, achievement)
+    # The page decides a submitted filing in one panel (approve, or return with reasons).
+    approve, return_ = can.pop("approve"), can.pop("return")
+    can["review"] = approve or return_
+    can["read_detail"] = user.has_perm("achievements.view_achievement_detail", achievement)
+    can["follow"] = user.has_perm("achievements.follow_achievement", achievement)
     trl = forms.taxonomy((ClassificationScheme.TRL,))[ClassificationScheme.TRL] if achievement.trl else []
     _with_display([achievement], _trl_labels(trl))
     context = {
@@ -212,11 +201,8 @@ def attachment_download(request, pk: int, attachment_pk: int):
     attachment = next((item for item in achievement.attachments.all() if item.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return uploads.download_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 
@@ -300,7 +286,7 @@ def achievement_return(request, pk: int):
                 actor=request.user, achievement=achievement, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The filing has been returned; the filing institution has been told why.")
@@ -351,9 +337,7 @@ def my_filings(request):
 @login_required
 @require_GET
 def review_queue(request):
-    roles = actor_roles(request.user)
-    if not (roles.is_official or roles.is_platform_admin):
-        raise PermissionDenied
+    require(request.user, "achievements.view_review_queue")
     taxonomy = forms.taxonomy((ClassificationScheme.TRL,))
     queue = selectors.achievement_review_queue(actor=request.user)
     context = {"page_obj": _page(request, queue, _trl_labels(taxonomy[ClassificationScheme.TRL]))}
@@ -395,7 +379,7 @@ def achievement_create(request):
                 actor=request.user, institution=form.cleaned_data["institution"], data=form.service_data()
             )
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft has been saved. You can come back to it any time."))
             return _after_save(request, achievement, 1)
@@ -433,7 +417,7 @@ def _fields_step(request, achievement: Achievement, step: int, form_class, **for
         try:
             services.achievement_update(actor=request.user, achievement=achievement, data=form.service_data())
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft has been saved."))
             return _after_save(request, achievement, step)
@@ -502,7 +486,7 @@ def _ip_step(request, achievement: Achievement):
                     actor=request.user, achievement=achievement, data=form.cleaned_data
                 )
             except ValidationError as error:
-                institution_forms.add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("%(asset)s has been added.") % {"asset": asset})
                 return _after_save(request, achievement, 5)
@@ -521,7 +505,7 @@ def _attachments_step(request, achievement: Achievement):
                     actor=request.user, achievement=achievement, uploaded_file=form.cleaned_data["file"]
                 )
             except ValidationError as error:
-                institution_forms.add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("%(name)s has been attached.") % {"name": attachment.original_name}

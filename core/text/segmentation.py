@@ -1,6 +1,6 @@
 """Chinese text for search and matching: jieba segmentation with the platform's domain dictionary.
 
-The dictionary (``achievements/data/domain_dictionary.txt``, jieba's user-dictionary format) keeps
+The dictionary (``core/text/data/domain_dictionary.txt``, jieba's user-dictionary format) keeps
 technical terms such as 石墨烯, 锂离子电池 and 工业机器人 whole. Segmented text is indexed in a
 ``simple``-configuration tsvector, which works under any database locale (DESIGN.md).
 

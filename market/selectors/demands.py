@@ -3,11 +3,10 @@ published and closed demands are public, an enterprise's members see all of thei
 what has been submitted in their jurisdiction (never drafts), platform admins everything.
 """
 
-from django.contrib.postgres.search import SearchRank
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from achievements.selectors import filings as achievement_selectors
+from core.text import search
 from institutions.roles import actor_roles
 from market.choices import DemandStatus
 from market.filters.demands import DemandBoardFilterSet, DemandFilterSet
@@ -20,6 +19,7 @@ ORDERINGS = {
     "budget": (F("budget_max").desc(nulls_last=True), "-pk"),
     "updated": ("-updated_at", "-pk"),
 }
+SEARCHABLE = search.SearchableList(orderings=ORDERINGS, best_match_ties=ORDERINGS["newest"])
 
 
 def demand_visible_queryset(*, actor) -> QuerySet[Demand]:
@@ -35,22 +35,7 @@ def _filtered(queryset, *, filterset_class, filters, q: str, ordering: str, defa
     if filters is not None:
         filterset = filterset_class(filters, queryset=queryset)
         queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    query = achievement_selectors.search_query(q) if q else None
-    if query is not None:
-        queryset = queryset.filter(search_vector=query).annotate(
-            coverage=achievement_selectors.search_coverage(q),
-            rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.3, 0.6, 1.0]),
-        )
-        order = (
-            ("-coverage", "-rank", "-published_at", "-pk")
-            if not ordering
-            else ORDERINGS.get(ordering, ORDERINGS[default])
-        )
-    elif q:
-        return queryset.none()
-    else:
-        order = ORDERINGS.get(ordering, ORDERINGS[default])
-    return with_list_relations(queryset).order_by(*order)
+    return with_list_relations(SEARCHABLE.search(queryset, q=q, ordering=ordering, default=default))
 
 
 def demand_public_list(*, actor, filters: dict | None = None, q: str = "", ordering: str = "") -> QuerySet:

@@ -2,13 +2,12 @@
 the one place visibility is decided, and joins or prefetches what the pages and serializers show, so a
 page costs the same number of queries whatever its length."""
 
-from django.contrib.postgres.search import SearchRank
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import User
-from achievements.selectors.filings import search_coverage, search_query
+from core.text import search
 from institutions.roles import actor_roles
 from market.choices import ObjectionStatus
 from market.filters.listings import ListingFilterSet, ObjectionFilterSet
@@ -25,6 +24,7 @@ ORDERINGS = {
     "publicity_ends": (F("publicity_ends_at").asc(nulls_last=True), "pk"),
     "updated": ("-updated_at", "-pk"),
 }
+SEARCHABLE = search.SearchableList(orderings=ORDERINGS, best_match_ties=ORDERINGS["newest"])
 OBJECTION_ORDERINGS = {
     "oldest": ("created_at", "pk"),
     "newest": ("-created_at", "-pk"),
@@ -59,22 +59,7 @@ def _filtered(queryset, *, filters, q, ordering, default_ordering="newest"):
     if filters is not None:
         filterset = ListingFilterSet(filters, queryset=queryset)
         queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    query = search_query(q) if q else None
-    if query is not None:
-        queryset = queryset.filter(search_vector=query).annotate(
-            coverage=search_coverage(q),
-            rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.3, 0.6, 1.0]),
-        )
-        order = (
-            ("-coverage", "-rank", "-published_at", "-pk")
-            if not ordering
-            else ORDERINGS.get(ordering, ORDERINGS[default_ordering])
-        )
-    elif q and q.strip():
-        return queryset.none()
-    else:
-        order = ORDERINGS.get(ordering, ORDERINGS[default_ordering])
-    return _with_list_relations(queryset).order_by(*order)
+    return _with_list_relations(SEARCHABLE.search(queryset, q=q, ordering=ordering, default=default_ordering))
 
 
 def listing_public_list(*, actor, filters: dict | None = None, q: str = "", ordering: str = "") -> QuerySet:

@@ -20,14 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from achievements.choices import IPKind
+from core import uploads
+from core.permissions import require
 from institutions.choices import OrganisationKind
 from institutions.models import Organisation
-from institutions.rules import require
 from market import lock_objects, policies
 from market.choices import (
+    CONTRACT_NO_IP,
     SUB_TYPE_CATEGORY,
     ContractCategory,
-    ContractIPType,
     ContractSubType,
     DealStatus,
     RejectionReason,
@@ -55,12 +57,6 @@ CONTRACT_FIELDS = (
     "expected_output",
 )
 VALIDITY_YEARS = 2
-
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 
 
 def _contract_url(contract: ContractRegistration) -> str:
@@ -124,10 +120,10 @@ def _party_snapshot(organisation: Organisation, side: str) -> dict:
 def _ip_type(deal: Deal) -> str:
     listing = deal.listing
     if listing is None or listing.achievement_id is None:
-        return ContractIPType.NONE
+        return CONTRACT_NO_IP
     asset = listing.achievement.ip_assets.order_by("pk").first()
-    if asset is None or asset.kind not in ContractIPType.values:
-        return ContractIPType.NONE
+    if asset is None or asset.kind not in IPKind.values:
+        return CONTRACT_NO_IP
     return asset.kind
 
 
@@ -232,31 +228,16 @@ def contract_update(*, actor, contract: ContractRegistration, data: dict) -> Con
     return contract
 
 
-def _content_type(uploaded_file) -> str | None:
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    uploaded_file.seek(0)
-    return next((kind for signature, kind in _SIGNATURES if head.startswith(signature)), None)
-
-
 @transaction.atomic
 def contract_attach_file(*, actor, contract: ContractRegistration, uploaded_file) -> ContractRegistration:
     """Attaches the scanned signed contract (PDF, PNG or JPEG, recognised by content; size-limited)."""
     contract = _editable(actor, contract)
-    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "contract_file": _("The file is %(size)s MB; files may be at most %(limit)s MB.")
-                % {
-                    "size": round(uploaded_file.size / 1024 / 1024, 1),
-                    "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
-                }
-            }
-        )
-    if _content_type(uploaded_file) is None:
-        raise ValidationError(
-            {"contract_file": _("The signed contract must be a PDF or a scan as PNG or JPEG.")}
-        )
+    uploads.upload_check(
+        uploaded_file,
+        field="contract_file",
+        accepted=uploads.SCAN_TYPES,
+        refusal=_("The signed contract must be a PDF or a scan as PNG or JPEG."),
+    )
     if contract.contract_file:
         contract.contract_file.delete(save=False)
     contract.contract_file = uploaded_file

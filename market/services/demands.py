@@ -8,19 +8,17 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from achievements import segmentation
+from core.permissions import require
+from core.text import search
 from institutions import selectors as institution_selectors
 from institutions.models import Organisation
-from institutions.rules import require
 from market import lock_objects, policies
 from market.choices import DemandStatus
 from market.models import Demand
@@ -100,12 +98,8 @@ def demand_refresh_search(*, demand: Demand) -> None:
     outcome (C), as achievements do, so the board's Chinese search ranks alike."""
     Demand.objects.filter(pk=demand.pk).update(
         match_terms=matching.demand_terms(demand),
-        search_vector=SearchVector(Value(segmentation.segmented(demand.title)), weight="A", config="simple")
-        + SearchVector(Value(segmentation.segmented(" ".join(demand.keywords))), weight="B", config="simple")
-        + SearchVector(
-            Value(segmentation.segmented(f"{demand.problem} {demand.expected_outcome}")),
-            weight="C",
-            config="simple",
+        search_vector=search.search_vector(
+            title=demand.title, keywords=demand.keywords, text=f"{demand.problem} {demand.expected_outcome}"
         ),
     )
 

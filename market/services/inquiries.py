@@ -3,20 +3,17 @@ private thread between the two parties (and the brokers on the listing or the de
 is one atomic, permission-checked function; an open inquiry becomes a deal in ``services.deals``.
 """
 
-import zipfile
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from achievements import policies as achievement_policies
+from core import uploads
+from core.permissions import require
 from institutions.models import Organisation
 from institutions.roles import actor_roles
-from institutions.rules import require
-from market import lock_objects
+from market import lock_objects, policies, rules
 from market.choices import DemandStatus, InquiryStatus, ListingStatus
 from market.models import Demand, Inquiry, InquiryMessage, Listing
 from market.services import common
@@ -26,9 +23,7 @@ INQUIRY_TRANSITIONS: dict[str, frozenset[str]] = {
     InquiryStatus.CONVERTED: frozenset(),
     InquiryStatus.CLOSED: frozenset(),
 }
-MESSAGE_STATUSES = frozenset({InquiryStatus.OPEN, InquiryStatus.CONVERTED})
-SELLER = "seller"
-BUYER = "buyer"
+SELLER, BUYER = rules.SELLER, rules.BUYER
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -36,13 +31,7 @@ BUYER = "buyer"
 
 def side_of(actor, record) -> str | None:
     """``seller`` or ``buyer``: which party of an inquiry or deal the actor works for, if exactly one."""
-    member_of = actor_roles(actor).member_of
-    sides = [
-        side
-        for side, organisation_id in ((SELLER, record.seller_id), (BUYER, record.buyer_id))
-        if organisation_id in member_of
-    ]
-    return sides[0] if len(sides) == 1 else None
+    return rules.party_side(actor, record)
 
 
 def other_side_members(actor, record) -> list:
@@ -191,50 +180,12 @@ def inquiry_open_for_demand(
     return inquiry
 
 
-def _attachment_type(uploaded_file) -> str | None:
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    uploaded_file.seek(0)
-    names = None
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(uploaded_file) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            names = None
-        uploaded_file.seek(0)
-    return achievement_policies.sniff_content_type(head, names)
-
-
-def _check_attachment(uploaded_file) -> str:
-    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "attachment": _("The file is %(size)s MB; files may be at most %(limit)s MB.")
-                % {
-                    "size": round(uploaded_file.size / 1024 / 1024, 1),
-                    "limit": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
-                }
-            }
-        )
-    content_type = _attachment_type(uploaded_file)
-    if content_type is None:
-        raise ValidationError(
-            {
-                "attachment": _(
-                    "Only PDF, PNG, JPEG and Office documents (Word, Excel, PowerPoint) can be attached."
-                )
-            }
-        )
-    return content_type
-
-
 @transaction.atomic
 def message_post(*, actor, inquiry: Inquiry, body: str, attachment=None) -> InquiryMessage:
     """Adds a message (and optionally a file) to an open or converted inquiry's thread."""
     require(actor, "market.take_part_in_inquiry", inquiry)
     inquiry = lock_inquiry(inquiry)
-    if inquiry.status not in MESSAGE_STATUSES:
+    if inquiry.status not in policies.INQUIRY_MESSAGE_STATUSES:
         raise ValidationError(
             _("This inquiry is %(status)s; no more messages can be sent.")
             % {"status": inquiry.get_status_display()},
@@ -245,7 +196,7 @@ def message_post(*, actor, inquiry: Inquiry, body: str, attachment=None) -> Inqu
         raise ValidationError({"body": _("Write a message.")})
     item = InquiryMessage(inquiry=inquiry, author=actor, body=body)
     if attachment is not None:
-        item.attachment_type = _check_attachment(attachment)
+        item.attachment_type = uploads.document_check(attachment, field="attachment")
         item.attachment = attachment
         item.attachment_name = attachment.name[:200]
     item.full_clean()

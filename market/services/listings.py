@@ -11,23 +11,21 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from achievements import segmentation
-from achievements.choices import AchievementStatus
+from achievements.choices import AchievementStatus, CooperationMode
 from achievements.models import Achievement
+from core.permissions import require
+from core.text import search
 from institutions import selectors as institution_selectors
 from institutions.choices import MembershipRole
 from institutions.models import Membership, Organisation
-from institutions.rules import require
 from market import lock_objects, policies
-from market.choices import SERVICE_MODES, ListingStatus, ObjectionStatus, TransactionMode
+from market.choices import SERVICE_MODES, ListingStatus, ObjectionStatus
 from market.models import Deal, Listing, ListingObjection
 from market.services import common, matching
 from market.tasks import matching as tasks_matching
@@ -50,16 +48,16 @@ LISTING_FIELDS = (
 )
 ACHIEVEMENT_DEFAULTS = ("title", "summary", "keywords", "technology_field", "trl", "region")
 SOLD_ONCE_MODES = frozenset(
-    {TransactionMode.TRANSFER, TransactionMode.LICENCE_EXCLUSIVE, TransactionMode.INVESTMENT}
+    {CooperationMode.TRANSFER, CooperationMode.LICENCE_EXCLUSIVE, CooperationMode.INVESTMENT}
 )
 """Modes after which the technology cannot be offered again; the others (ordinary and sole licences,
 technical services and consulting) go back on the market when their deal is registered."""
 RESELLABLE_MODES = frozenset(
     {
-        TransactionMode.LICENCE_SOLE,
-        TransactionMode.LICENCE_ORDINARY,
-        TransactionMode.TECHNICAL_SERVICE,
-        TransactionMode.TECHNICAL_CONSULTING,
+        CooperationMode.LICENCE_SOLE,
+        CooperationMode.LICENCE_ORDINARY,
+        CooperationMode.TECHNICAL_SERVICE,
+        CooperationMode.TECHNICAL_CONSULTING,
     }
 )
 OBJECTION_MIN_LENGTH = 10
@@ -128,9 +126,9 @@ def listing_refresh_search(*, listing: Listing) -> None:
     """Rebuilds the search vector from jieba-segmented title (A), keywords (B) and summary (C)."""
     Listing.objects.filter(pk=listing.pk).update(
         match_terms=matching.offer_terms(listing),
-        search_vector=SearchVector(Value(segmentation.segmented(listing.title)), weight="A", config="simple")
-        + SearchVector(Value(segmentation.segmented(" ".join(listing.keywords))), weight="B", config="simple")
-        + SearchVector(Value(segmentation.segmented(listing.summary)), weight="C", config="simple"),
+        search_vector=search.search_vector(
+            title=listing.title, keywords=listing.keywords, text=listing.summary
+        ),
     )
 
 

@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from achievements import segmentation
 from achievements.choices import AchievementStatus
 from achievements.models import Achievement
+from core.text import segmentation
 from institutions.choices import MembershipRole
 from institutions.models import Membership
 from institutions.roles import actor_roles

@@ -11,19 +11,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from institutions import forms as institution_forms
+from core import uploads
+from core.forms import add_service_errors
 from market import policies
-from market.choices import DealStatus
 from market.filters.contracts import DisclosureFilterSet, RegistrationQueueFilterSet
 from market.forms import contracts as forms
 from market.models import ContractRegistration
+from market.policies import actions
 from market.selectors import contracts as selectors
 from market.services import contracts as services
 
@@ -40,23 +41,11 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def contract_permissions(user, contract: ContractRegistration) -> dict[str, bool]:
-    status = contract.deal.status
-    may_manage = user.has_perm("market.manage_contract", contract.deal)
-    may_register = user.has_perm("market.register_contract", contract)
-    return {
-        "edit": may_manage and status in policies.CONTRACT_EDITABLE_STATUSES,
-        "decide": may_register and status == DealStatus.SUBMITTED,
-        "certify": may_register and status == DealStatus.REGISTERED,
-        "certificate": contract.registration_number is not None,
-    }
-
-
 # --- The seller's registration form ----------------------------------------------------------------
 
 
 def _service_errors(form, error: ValidationError) -> None:
-    institution_forms.add_service_errors(form, error, aliases={"contract_file": "upload"})
+    add_service_errors(form, error, aliases={"contract_file": "upload"})
 
 
 @login_required
@@ -134,7 +123,11 @@ def _labelled(problems: dict[str, list[str]]) -> list[tuple[str, str]]:
 
 
 def _detail_page(request, contract, *, register_form=None, reject_form=None, certify_form=None, status=200):
-    can = contract_permissions(request.user, contract)
+    # the form's actions (the API's ``actions``); the certificate is a download, not an action
+    can = {
+        **actions.CONTRACT_ACTIONS.may(request.user, contract),
+        "certificate": contract.registration_number is not None,
+    }
     context = {
         "contract": contract,
         "can": can,
@@ -159,9 +152,7 @@ def contract_file(request, pk: int):
     contract = selectors.contract_get(pk=pk, actor=request.user)
     if not contract.contract_file:
         raise Http404
-    return FileResponse(
-        contract.contract_file.open("rb"), as_attachment=True, filename=contract.contract_file_name or None
-    )
+    return uploads.download_response(contract.contract_file, filename=contract.contract_file_name or None)
 
 
 @login_required
@@ -200,7 +191,7 @@ def contract_register(request, pk: int):
                 actor=request.user, contract=contract, **form.service_arguments(contract)
             )
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -220,7 +211,7 @@ def contract_reject(request, pk: int):
         try:
             services.contract_reject(actor=request.user, contract=contract, **form.cleaned_data)
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The contract has not been registered; the seller has been told why.")
@@ -238,7 +229,7 @@ def contract_certify_income(request, pk: int):
         try:
             services.contract_certify_income(actor=request.user, contract=contract, **form.cleaned_data)
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The certified technical income has been recorded."))
             return redirect("market:contract-detail", pk=contract.pk)

@@ -10,21 +10,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from institutions import forms as institution_forms
+from core import uploads
+from core.forms import add_service_errors
+from core.permissions import require
 from institutions.models import Organisation
 from institutions.roles import actor_roles
-from institutions.rules import require
-from market import policies
-from market.choices import DealStatus, InquiryStatus, ListingStatus
+from market import rules
+from market.choices import DealStatus, ListingStatus
 from market.filters.deals import SIDE_CHOICES
 from market.forms import deals as forms
 from market.models import Deal, Demand, Inquiry, Listing
+from market.policies import actions
 from market.selectors import deals as selectors
 from market.services import deals as services
 from market.services import inquiries as inquiry_services
@@ -68,7 +70,7 @@ def inquiry_create_for_listing(request, pk: int):
                     message=form.cleaned_data["message"],
                 )
             except ValidationError as error:
-                institution_forms.add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your inquiry has been sent; the seller has been notified."))
                 return redirect("market:inquiry-detail", pk=inquiry.pk)
@@ -107,7 +109,7 @@ def inquiry_create_for_demand(request, pk: int):
                     listing=form.cleaned_data["offered_listing"],
                 )
             except ValidationError as error:
-                institution_forms.add_service_errors(form, error, aliases={"listing": "offered_listing"})
+                add_service_errors(form, error, aliases={"listing": "offered_listing"})
             else:
                 messages.success(request, _("Your answer has been sent; the enterprise has been notified."))
                 return redirect("market:inquiry-detail", pk=inquiry.pk)
@@ -128,16 +130,6 @@ def my_inquiries(request):
     return render(request, "market/inquiries/list.html", context)
 
 
-def inquiry_permissions(user, inquiry: Inquiry) -> dict[str, bool]:
-    may_manage = user.has_perm("market.manage_inquiry", inquiry)
-    return {
-        "post": user.has_perm("market.take_part_in_inquiry", inquiry)
-        and inquiry.status in inquiry_services.MESSAGE_STATUSES,
-        "close": may_manage and inquiry.status == InquiryStatus.OPEN,
-        "propose": may_manage and inquiry.status == InquiryStatus.OPEN,
-    }
-
-
 def _proposal_initial(inquiry: Inquiry) -> dict:
     subject = inquiry.listing or inquiry.demand
     mode = inquiry.listing.transaction_mode if inquiry.listing else inquiry.demand.cooperation_mode
@@ -150,7 +142,7 @@ def _thread_page(request, inquiry: Inquiry, *, status: int = 200, **forms_given)
         "inquiry": inquiry,
         "thread": list(inquiry.messages.all()),
         "deal": getattr(inquiry, "deal", None),
-        "can": inquiry_permissions(request.user, inquiry),
+        "can": actions.INQUIRY_ACTIONS.may(request.user, inquiry),
         "message_form": forms_given.get("message_form") or forms.MessageForm(),
         "close_form": forms_given.get("close_form") or forms.ReasonForm(),
         "propose_form": forms_given.get("propose_form")
@@ -181,7 +173,7 @@ def inquiry_message_post(request, pk: int):
                 attachment=form.cleaned_data["attachment"],
             )
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(reverse("market:inquiry-detail", args=[inquiry.pk]) + "#latest")
     return _thread_page(request, inquiry, status=400, message_form=form)
@@ -195,11 +187,8 @@ def inquiry_attachment(request, pk: int, message_pk: int):
     message = next((item for item in inquiry.messages.all() if item.pk == message_pk), None)
     if message is None or not message.attachment:
         raise Http404
-    return FileResponse(
-        message.attachment.open("rb"),
-        as_attachment=True,
-        filename=message.attachment_name,
-        content_type=message.attachment_type,
+    return uploads.download_response(
+        message.attachment, filename=message.attachment_name, content_type=message.attachment_type
     )
 
 
@@ -215,7 +204,7 @@ def inquiry_close(request, pk: int):
                 actor=request.user, inquiry=inquiry, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The inquiry has been closed; the other party has been notified."))
             return redirect("market:inquiry-detail", pk=inquiry.pk)
@@ -232,7 +221,7 @@ def inquiry_propose_deal(request, pk: int):
         try:
             deal = services.deal_propose(actor=request.user, inquiry=inquiry, terms=form.terms_data())
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The deal has been proposed; the other party has been asked to confirm the terms.")
@@ -255,26 +244,6 @@ def my_deals(request):
     return render(request, "market/deals/list.html", context)
 
 
-def deal_permissions(user, deal: Deal) -> dict[str, bool]:
-    may_negotiate = user.has_perm("market.negotiate_deal", deal)
-    side = inquiry_services.side_of(user, deal)
-    confirmed = {
-        services.SELLER: deal.seller_confirmed_at is not None,
-        services.BUYER: deal.buyer_confirmed_at is not None,
-    }
-    negotiating = deal.status == DealStatus.NEGOTIATING
-    return {
-        "edit": may_negotiate and negotiating,
-        "confirm": may_negotiate and negotiating and side is not None and not confirmed[side],
-        "cancel": may_negotiate
-        and policies.can_move(policies.DEAL_TRANSITIONS, deal.status, DealStatus.CANCELLED),
-        "brokers": may_negotiate and side is not None and deal.status in services.BROKER_CHANGE_STATUSES,
-        "contract": user.has_perm("market.manage_contract", deal)
-        and deal.status in policies.CONTRACT_EDITABLE_STATUSES,
-        "side": side,
-    }
-
-
 def _deal_page(request, deal: Deal, *, status: int = 200, **forms_given):
     engagements = [
         (engagement, selectors.engagement_commission(engagement, deal))
@@ -282,7 +251,8 @@ def _deal_page(request, deal: Deal, *, status: int = 200, **forms_given):
     ]
     context = {
         "deal": deal,
-        "can": deal_permissions(request.user, deal),
+        # the deal's actions (the API's ``actions``) and the side the user speaks for
+        "can": {**actions.DEAL_ACTIONS.may(request.user, deal), "side": rules.party_side(request.user, deal)},
         "signing_blocker": selectors.deal_signing_blocker(deal),
         "engagements": engagements,
         "contract": selectors.deal_contract(deal),
@@ -321,7 +291,7 @@ def deal_update_terms(request, pk: int):
         try:
             services.deal_update_terms(actor=request.user, deal=deal, terms=form.terms_data())
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The terms have been changed; the other party must confirm them again.")
@@ -359,7 +329,7 @@ def deal_cancel(request, pk: int):
         try:
             services.deal_cancel(actor=request.user, deal=deal, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The deal has been cancelled; the other party has been notified."))
             return redirect("market:deal-detail", pk=deal.pk)
@@ -376,7 +346,7 @@ def deal_broker_engage(request, pk: int):
         try:
             services.broker_engage(actor=request.user, deal=deal, **form.cleaned_data)
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The broker has been engaged and notified."))
             return redirect("market:deal-detail", pk=deal.pk)

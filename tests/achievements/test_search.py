@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from achievements import segmentation
 from achievements.models import Achievement
 from achievements.selectors import filings as selectors
 from achievements.services import filings as services
+from core.text import segmentation
 from tests import factories
 from tests.achievements.factories import draft, published
 

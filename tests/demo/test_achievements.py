@@ -1,10 +1,10 @@
-"""The achievements part of ``manage.py seed_demo`` (``achievements.demo_data``) files a few hundred
+"""The achievements part of ``manage.py seed_demo`` (``demo.loaders.achievements``) files a few hundred
 plausible achievements across all fields and cities, through the real workflow, and a second run
 creates nothing.
 
 The specifications are checked without a database; the loaders run (twice) once for the module,
 because filing 300 achievements through the services takes a while. The whole command, which also
-builds the demo market, is tested in ``tests/market/test_seed_demo.py``.
+builds the demo market, is tested in ``tests/demo/test_market.py``.
 """
 
 import re
@@ -16,20 +16,22 @@ from django.core.management import call_command
 from django.utils import translation
 
 from accounts.models import User
-from achievements import demo_data, segmentation
 from achievements.choices import PATENT_KINDS, AchievementStatus, IPKind, SecrecyStatus
 from achievements.identifiers import check_patent_number
 from achievements.models import Achievement, AchievementOwner, IPAsset
 from achievements.selectors import filings as selectors
-from institutions import demo_data as institution_demo
-from institutions import demo_loader
+from core.text import segmentation
+from demo.loaders import achievements as achievement_loader
+from demo.loaders import institutions as institution_loader
+from demo.specs import achievements as achievement_specs
+from demo.specs import institutions as institution_specs
 from institutions.models import AuditEvent, Membership, Organisation
 from notifications.models import Notification
 from tests.conftest import load_reference_data
 
-SPECS = demo_data.achievement_specs()
-REGIONS = {spec.key: spec.region for spec in institution_demo.organisation_specs()}
-CITY_CODES = sorted(city.code for city in institution_demo.CITIES)
+SPECS = achievement_specs.achievement_specs()
+REGIONS = {spec.key: spec.region for spec in institution_specs.organisation_specs()}
+CITY_CODES = sorted(city.code for city in institution_specs.CITIES)
 FIELDS = {
     "01": 31,
     "02": 30,
@@ -82,7 +84,7 @@ def city_of(region_code: str) -> str:
 
 
 def test_the_specifications_are_the_same_on_every_call_and_unique():
-    again = demo_data.achievement_specs()
+    again = achievement_specs.achievement_specs()
 
     assert again == SPECS
     assert len(SPECS) == 300
@@ -133,7 +135,7 @@ def test_owners_and_contributors_shares_add_up_and_some_results_are_shared_with_
         assert 2 <= len(spec.contributors) <= 6
     mixed = [spec for spec in SPECS if len(spec.owners) == 2]
     assert len(mixed) == 17
-    assert {spec.owners[1][0] for spec in mixed} <= {spec.key for spec in institution_demo.ENTERPRISES}
+    assert {spec.owners[1][0] for spec in mixed} <= {spec.key for spec in institution_specs.ENTERPRISES}
 
 
 def test_about_one_in_ten_is_dual_use_and_none_is_classified():
@@ -186,11 +188,11 @@ def _seed() -> str:
     """What ``seed_demo`` does before the market: the institutions, then the achievements; returns the
     report it prints for them."""
     with translation.override("en"):
-        directory = demo_loader.load()
-        achievements = demo_data.load(organisations=directory.organisations, users=directory.users)
-        labels = {**demo_loader.COUNT_LABELS, **demo_data.COUNT_LABELS}
-        lines = [demo_loader.summary(directory.counts + achievements.counts, labels)]
-        lines += [line for line, _is_warning in demo_loader.logins_report(directory)]
+        directory = institution_loader.load()
+        achievements = achievement_loader.load(organisations=directory.organisations, users=directory.users)
+        labels = {**institution_loader.COUNT_LABELS, **achievement_loader.COUNT_LABELS}
+        lines = [institution_loader.summary(directory.counts + achievements.counts, labels)]
+        lines += [line for line, _is_warning in institution_loader.logins_report(directory)]
     return "\n".join(lines) + "\n"
 
 
@@ -272,7 +274,7 @@ def test_scu_staff_finds_drafts_returned_and_submitted_filings_in_my_filings(db,
         AchievementStatus.RETURNED: 2,
     }
     returned = mine.filter(status=AchievementStatus.RETURNED)
-    assert set(returned.values_list("return_reason", flat=True)) <= set(demo_data.RETURN_REASONS)
+    assert set(returned.values_list("return_reason", flat=True)) <= set(achievement_specs.RETURN_REASONS)
     assert set(returned.values_list("reviewed_by__username", flat=True)) == {"chengdu"}
 
 
@@ -282,7 +284,7 @@ def test_officials_find_the_submitted_filings_of_their_jurisdiction_in_their_que
 
     assert selectors.achievement_review_queue(actor=chengdu).count() == 8
     assert selectors.achievement_review_queue(actor=province).count() == 11
-    resubmitted = Achievement.objects.get(detail__endswith=demo_data.RESUBMISSION_NOTE)
+    resubmitted = Achievement.objects.get(detail__endswith=achievement_specs.RESUBMISSION_NOTE)
     assert (resubmitted.status, resubmitted.reviewed_by.username) == (AchievementStatus.SUBMITTED, "chengdu")
 
 

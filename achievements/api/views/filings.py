@@ -8,7 +8,6 @@ endpoints with their key; the rules let a partner file for the institutions it i
 """
 
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -26,11 +25,11 @@ from achievements.filters import AchievementFilterSet
 from achievements.models import Achievement, AchievementOwner, Attachment, IPAsset
 from achievements.selectors import filings as selectors
 from achievements.services import filings as services
+from core import uploads
+from core.api.filters import NamedOrderingFilter
 from core.api.permissions import PublicReadOnly
 from core.api.schema import ErrorSerializer
-from institutions.api.permissions import require
-from institutions.api.views import NamedOrderingFilter
-from institutions.roles import actor_roles
+from core.permissions import require
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or it is not visible to you.")
 
@@ -139,8 +138,7 @@ class AchievementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         elif scope == "review":
             if not user.is_authenticated:
                 raise exceptions.NotAuthenticated()
-            roles = actor_roles(user)
-            if not (roles.is_official or roles.is_platform_admin):
+            if not user.has_perm("achievements.view_review_queue"):
                 raise exceptions.PermissionDenied(_("Only officials have a review queue."))
             queryset = selectors.achievement_review_queue(actor=user, q=q)
         else:
@@ -460,11 +458,8 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         attachment = self.get_object()
         require(request.user, "achievements.view_achievement_detail", attachment.achievement)
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
+        return uploads.download_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
 
     @extend_schema(summary="Remove an attachment", responses={204: None}, tags=["attachments"])

@@ -7,7 +7,7 @@ service and answer with an output serializer. Refusals of the state machine are 
 names the rule (``illegal_transition``, ``signing_blocked`` …).
 """
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -18,9 +18,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core import uploads
+from core.api.filters import NamedOrderingFilter
 from core.api.schema import ErrorSerializer
-from institutions.api.permissions import require
-from institutions.api.views import NamedOrderingFilter
+from core.permissions import require
 from market.api.serializers import deals as serializers
 from market.filters.deals import DealFilterSet, InquiryFilterSet
 from market.models import Deal, Demand, Inquiry, Listing
@@ -178,11 +179,8 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         message = next((item for item in inquiry.messages.all() if item.pk == int(message_pk)), None)
         if message is None or not message.attachment:
             raise Http404
-        return FileResponse(
-            message.attachment.open("rb"),
-            as_attachment=True,
-            filename=message.attachment_name,
-            content_type=message.attachment_type,
+        return uploads.download_response(
+            message.attachment, filename=message.attachment_name, content_type=message.attachment_type
         )
 
     @_inquiry_schema(

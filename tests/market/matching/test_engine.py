@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from achievements import segmentation
+from core.text import segmentation
 from market import matching_engine as engine
 from market.policies import matching as policy
 

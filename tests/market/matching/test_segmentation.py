@@ -1,6 +1,6 @@
 """The words matching compares: jieba with the domain dictionary, synonyms folded, stop words gone."""
 
-from achievements import segmentation
+from core.text import segmentation
 
 
 def test_domain_terms_stay_whole_and_their_parts_are_kept_too():
