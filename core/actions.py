@@ -19,9 +19,11 @@ ActionCheck = Callable[[object, object], bool]
 
 @dataclass(frozen=True)
 class ActionSet:
-    """The actions of one kind of object: ``checks`` maps each action's name to its check."""
+    """The actions of one kind of object: ``checks`` maps each action's name to its check; ``name`` (e.g.
+    ``Listing``) names the enum of its actions in the OpenAPI schema (``ListingActionsEnum``)."""
 
     checks: dict[str, ActionCheck]
+    name: str = ""
 
     @property
     def names(self) -> list[str]:

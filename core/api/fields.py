@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from core.actions import ActionSet
@@ -26,9 +27,21 @@ class ActionsFieldExtension(OpenApiSerializerFieldExtension):
     target_class = ActionsField
 
     def map_serializer_field(self, auto_schema, direction):
+        # The action names become one enum component per ActionSet (named after the set, or after the
+        # serializer when the set has no name), so the schema's enum post-processing never sees several
+        # unrelated "actions" enums collide.
+        action_set = self.target.action_set
+        name = action_set.name or auto_schema._get_serializer_name(self.target.parent, direction)
+        component = ResolvedComponent(
+            name=f"{name}ActionsEnum",
+            type=ResolvedComponent.SCHEMA,
+            object=f"{name}ActionsEnum",
+            schema={"type": "string", "enum": action_set.names},
+        )
+        auto_schema.registry.register_on_missing(component)
         return {
             "type": "array",
             "readOnly": True,
-            "items": {"type": "string", "enum": self.target.action_set.names},
+            "items": component.ref,
             "description": str(self.target.help_text),
         }
