@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "institutions",
     "achievements",
     "market",
+    # the demo (seed_demo and its data) comes last: it uses every app above and none uses it
+    "demo",
 ]
 
 MIDDLEWARE = [

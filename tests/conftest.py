@@ -1,6 +1,15 @@
-"""Shared fixtures. The database is the real PostgreSQL (embedded by default, the machine's in CI)."""
+"""Shared fixtures. The database is the real PostgreSQL (embedded by default, the machine's in CI).
+
+``TIANFU_CLOCK_SHIFT_DAYS=<days>`` runs the whole session with the clock that many days ahead
+(time-machine, ticking): CI runs the suite once today and once 400 days on, so no test may depend on
+the day it runs. A test that needs a particular day pins it with ``time_machine.travel``.
+"""
+
+import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from institutions import reference_data
@@ -8,6 +17,23 @@ from institutions.models import Classification, Organisation, Region
 from market import reference_data as market_reference_data
 from market.models import RegistrationRuleSet
 from tests import factories
+
+CLOCK_SHIFT_DAYS = int(os.environ.get("TIANFU_CLOCK_SHIFT_DAYS") or 0)
+
+
+def pytest_configure(config):
+    """Moves the clock for the whole session (each xdist worker moves its own). Only Python's clock
+    moves: the database's ``now()`` does not, and nothing reads it (timestamps come from Django)."""
+    if CLOCK_SHIFT_DAYS:
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=CLOCK_SHIFT_DAYS), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    if CLOCK_SHIFT_DAYS:
+        return f"clock moved {CLOCK_SHIFT_DAYS} days ahead (TIANFU_CLOCK_SHIFT_DAYS): now {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    return None
 
 
 def load_reference_data() -> None:

@@ -1,9 +1,9 @@
-"""Loads the demo institutions, designations and logins of ``institutions.demo_data``.
+"""Loads the demo institutions, designations and logins of ``demo.specs.institutions``.
 
-``manage.py seed_demo`` (in ``market``, the highest app that adds demo data) runs this
-loader first. A loader, not a user action: it writes with the models directly, inside one
-transaction, calling ``full_clean()`` on every object, and the audit trail records the changes with
-``source=seed_demo``.
+``manage.py seed_demo`` runs this loader first. A loader, not a user action: it writes with the models
+directly, inside one transaction, calling ``full_clean()`` on every object, and the audit trail
+records the changes with ``source=seed_demo``. It also prints the report of the whole command
+(``summary``, ``logins_report``).
 
 Running it again creates nothing and changes nothing: organisations (by credit code), designations
 (by institution, level and year) and users (by username) are created only when missing, so what people
@@ -27,8 +27,8 @@ from django.utils.translation import ngettext, pgettext
 
 from accounts import services as account_services
 from accounts.models import PartnerAPIKey, User
-from institutions import demo_data
-from institutions.choices import ClassificationScheme
+from demo.specs import institutions as institution_specs
+from institutions.choices import ClassificationScheme, DesignationLevel
 from institutions.models import Classification, Designation, Membership, Organisation
 
 AUDIT_SOURCE = "seed_demo"
@@ -57,7 +57,7 @@ COUNT_LABELS: dict[str, Callable[[int], str]] = {
 
 
 class DemoLoader:
-    """Creates what is missing from ``demo_data`` and remembers what it did, for the summary."""
+    """Creates what is missing from ``demo.specs.institutions`` and remembers what it did, for the summary."""
 
     def __init__(self):
         self.counts: Counter[str] = Counter()
@@ -73,7 +73,7 @@ class DemoLoader:
     # --- organisations ------------------------------------------------------------------------
 
     def _load_organisations(self) -> None:
-        specs = demo_data.organisation_specs()
+        specs = institution_specs.organisation_specs()
         existing = Organisation.objects.in_bulk(
             [spec.credit_code for spec in specs], field_name="credit_code"
         )
@@ -115,7 +115,7 @@ class DemoLoader:
     def _load_designations(self) -> None:
         granted_by = self.organisations["sc_department"]
         tz = ZoneInfo(settings.TIME_ZONE)
-        for spec in demo_data.DESIGNATIONS:
+        for spec in institution_specs.DESIGNATIONS:
             organisation = self.organisations[spec.organisation]
             if Designation.objects.filter(
                 organisation=organisation, level=spec.level, year_granted=spec.year_granted
@@ -128,6 +128,8 @@ class DemoLoader:
                 status=spec.status,
                 year_granted=spec.year_granted,
                 document_number=spec.document_number,
+                # National titles are the Ministry's decision, recorded by the province.
+                decided_by="科学技术部" if spec.level == DesignationLevel.NATIONAL else "",
                 granted_by=granted_by,
                 status_reason=spec.status_reason,
                 status_changed_at=datetime.combine(changed_on, time(10), tzinfo=tz),
@@ -140,14 +142,14 @@ class DemoLoader:
 
     def _load_users(self) -> None:
         existing = User.objects.in_bulk(
-            [user.username for user in demo_data.DEMO_USERS], field_name="username"
+            [user.username for user in institution_specs.DEMO_USERS], field_name="username"
         )
-        for spec in demo_data.DEMO_USERS:
+        for spec in institution_specs.DEMO_USERS:
             user = existing.get(spec.username)
             if user is None:
                 user = account_services.user_create(
                     username=spec.username,
-                    password=None if spec.is_partner else demo_data.DEMO_PASSWORD,
+                    password=None if spec.is_partner else institution_specs.DEMO_PASSWORD,
                     email=f"{spec.username}@example.cn",
                     full_name=spec.full_name,
                     is_superuser=spec.is_superuser,
@@ -222,7 +224,7 @@ def _pad(text: str, width: int) -> str:
 def login_rows(organisations: dict[str, Organisation]) -> list[tuple[str, str, str]]:
     """(username, role, what they can do) for every demo login, as printed and in the README."""
     rows = []
-    for spec in demo_data.DEMO_USERS:
+    for spec in institution_specs.DEMO_USERS:
         first = organisations[spec.memberships[0][0]] if spec.memberships else None
         names = {"organisation": first.name, "region": first.region.name} if first else {}
         rows.append((spec.username, str(spec.role), str(spec.abilities) % names))
@@ -246,7 +248,11 @@ def logins_report(loader: DemoLoader) -> list[tuple[str, bool]]:
     """
     lines = [
         ("", False),
-        (_("Demo logins (password for all: %(password)s):") % {"password": demo_data.DEMO_PASSWORD}, False),
+        (
+            _("Demo logins (password for all: %(password)s):")
+            % {"password": institution_specs.DEMO_PASSWORD},
+            False,
+        ),
         (
             format_table((_("Username"), _("Role"), _("What they can do")), login_rows(loader.organisations)),
             False,

@@ -1,11 +1,12 @@
-"""The demo market that ``manage.py seed_demo`` builds after the demo achievements.
+"""Builds the demo market of ``demo.specs.market`` after the demo achievements.
 
 About 150 listings of published demo achievements and 15 standalone services of transfer institutions,
-about 70 technology demands of the demo enterprises, 160 deals in every state and 60 further inquiries
+70 technology demands of the demo enterprises, 160 deals in every state and 60 further inquiries
 with their threads — all through the real services (``market.services``), so that numbers, statuses,
-search vectors, disclosure windows and the audit trail are what the platform itself produces. Around
-120 contracts are registered, spread over the 21 市(州) (sellers and buyers) and the years 2021 to today,
-with amounts from tens of thousands to tens of millions of yuan.
+search vectors, disclosure windows and the audit trail are what the platform itself produces. 120
+contracts are registered, spread over the 21 市(州) (sellers and buyers), on fixed dates in the years
+since 2021 and a few within the disclosure period before today, with amounts from tens of thousands to
+tens of millions of yuan.
 
 History is made by running the services today and then moving the record's own dates back with a
 queryset ``update()`` in the same transaction (published, signed, submitted, registered, disclosed,
@@ -13,15 +14,14 @@ performed …). A registration number carries the year it was drawn in; for a co
 earlier year the number the service drew today is replaced by
 ``policies.registration_number(year=<that year>)`` with that body's serial for that year, drawn from the
 same ``RegistrationSequence`` table the service uses (so the service never hands out an old year's
-serial twice — it only draws the current year). A few contracts are registered within the disclosure
-period, so the disclosure board has entries today.
+serial twice — it only draws the current year).
 
-Every specification is built before anything touches the database, from random generators seeded by
-fixed strings, for a given ``today``: the same day gives the same market. Each listing, demand, deal and
-inquiry is created in its own transaction and keyed by a natural key (listing: institution + title;
-demand: enterprise + title; inquiry: subject + the other party), so a second run creates nothing and an
-interrupted run leaves whole records behind. The notifications the workflow sends are deleted before
-each commit: demo inboxes start empty and no e-mail goes out.
+Every specification is built before anything touches the database, the same on any day (its recent
+dates moved to today by ``demo.dates``). Each listing, demand, deal and inquiry is created in its own
+transaction and keyed by a natural key (listing: institution + title; demand: enterprise + title;
+inquiry: subject + the other party), so a second run creates nothing and an interrupted run leaves
+whole records behind. The notifications the workflow sends are deleted before each commit: demo inboxes
+start empty and no e-mail goes out.
 """
 
 import random
@@ -41,11 +41,13 @@ from django.utils.translation import ngettext
 
 from accounts import services as account_services
 from accounts.models import User
-from achievements import demo_data as achievement_demo
 from achievements.models import Achievement
+from demo.pools import market as pools
+from demo.specs import achievements as achievement_specs
+from demo.specs import market as market_specs
 from institutions.choices import ClassificationScheme, MembershipRole
 from institutions.models import Classification, Membership, Organisation
-from market import demo_pools, demo_specs, policies
+from market import policies
 from market.models import (
     ContractRegistration,
     Deal,
@@ -99,10 +101,10 @@ class MarketLoader:
         self._fields: dict[str, Classification] = {}
         self.listings: dict[str, Listing] = {}
         self.demands: dict[str, Demand] = {}
-        self._created_listings: dict[int, demo_specs.ListingSpec] = {}
+        self._created_listings: dict[int, market_specs.ListingSpec] = {}
 
     def run(self) -> None:
-        specs = market_specs_cache(self.today)
+        self.specs = specs = market_specs.market_specs(self.today)
         self._fields = {
             entry.code: entry
             for entry in Classification.objects.filter(
@@ -115,7 +117,7 @@ class MarketLoader:
         ]
         self._brokers = {
             username: self._ensure_member(username, key, MembershipRole.BROKER)
-            for username, key in demo_specs.BROKERS
+            for username, key in market_specs.BROKERS
         }
         self.listings = {
             (listing.institution_id, listing.title): listing
@@ -153,14 +155,14 @@ class MarketLoader:
             Notification.objects.filter(pk__gt=mark).delete()
 
     def _rng(self, *parts) -> random.Random:
-        return random.Random(":".join([demo_specs.SEED, *map(str, parts)]))
+        return random.Random(":".join([market_specs.SEED, *map(str, parts)]))
 
     def _ensure_member(self, username: str, organisation_key: str, role: str) -> User:
         user = self.users.get(username) or User.objects.filter(username=username).first()
         if user is None:
             rng = self._rng("user", username)
             user = account_services.user_create(
-                username=username, password=None, full_name=achievement_demo.person_name(rng)
+                username=username, password=None, full_name=achievement_specs.person_name(rng)
             )
             self.counts["users created"] += 1
         organisation = self.organisations[organisation_key]
@@ -180,8 +182,8 @@ class MarketLoader:
     def member(self, organisation_key: str) -> User:
         """Who acts for the organisation: its demo login, or a quiet staff account."""
         if organisation_key not in self._members:
-            if organisation_key in demo_specs.DEMO_MEMBERS:
-                user = self.users[demo_specs.DEMO_MEMBERS[organisation_key]]
+            if organisation_key in market_specs.DEMO_MEMBERS:
+                user = self.users[market_specs.DEMO_MEMBERS[organisation_key]]
             else:
                 user = self._ensure_member(
                     "market-" + organisation_key.replace("_", "-"), organisation_key, MembershipRole.STAFF
@@ -191,9 +193,9 @@ class MarketLoader:
 
     def registrar(self, body: Organisation) -> User:
         key = next(
-            spec.key for spec in demo_specs.ORGANISATIONS.values() if spec.credit_code == body.credit_code
+            spec.key for spec in market_specs.ORGANISATIONS.values() if spec.credit_code == body.credit_code
         )
-        username = demo_specs.DEMO_REGISTRARS.get(key) or "registrar-" + key.removesuffix("_registration")
+        username = market_specs.DEMO_REGISTRARS.get(key) or "registrar-" + key.removesuffix("_registration")
         if username in self.users:
             return self.users[username]
         if key not in self._members:
@@ -201,10 +203,10 @@ class MarketLoader:
         return self._members[key]
 
     def reviewer(self, organisation_key: str) -> User:
-        region = demo_specs.region_of(organisation_key)
-        return next(self.users[name] for prefix, name in demo_specs.REVIEWERS if region.startswith(prefix))
+        region = market_specs.region_of(organisation_key)
+        return next(self.users[name] for prefix, name in market_specs.REVIEWERS if region.startswith(prefix))
 
-    def _inquiry_key(self, spec: demo_specs.ChainSpec) -> tuple:
+    def _inquiry_key(self, spec: market_specs.ChainSpec) -> tuple:
         seller, buyer = self.organisations[spec.seller], self.organisations[spec.buyer]
         if spec.listing:
             listing = self.listings.get((seller.pk, spec.listing))
@@ -214,7 +216,7 @@ class MarketLoader:
 
     # --- listings -----------------------------------------------------------------------------------
 
-    def _load_listing(self, spec: demo_specs.ListingSpec) -> None:
+    def _load_listing(self, spec: market_specs.ListingSpec) -> None:
         rng = self._rng("listing", spec.title)
         institution = self.organisations[spec.institution]
         actor = self.member(spec.institution)
@@ -225,7 +227,7 @@ class MarketLoader:
             "price": spec.price,
             "price_max": spec.price_max,
             "listed_until": self.today + timedelta(days=settings.MARKET_LISTING_MAX_DAYS - 5),
-            "contact_name": achievement_demo.person_name(rng),
+            "contact_name": achievement_specs.person_name(rng),
             "contact_phone": f"028-{rng.randint(8500_0000, 8799_9999)}",
             "brokers": [self._brokers[username] for username in spec.brokers],
         }
@@ -249,9 +251,9 @@ class MarketLoader:
         listing = listing_services.listing_publish(actor=actor, listing=listing)
         objection = None
         if spec.outcome.startswith("objection_"):
-            objector = self.member(rng.choice(demo_specs.ENTERPRISES).key)
+            objector = self.member(rng.choice(market_specs.ENTERPRISES).key)
             objection = listing_services.objection_file(
-                actor=objector, listing=listing, reasons=rng.choice(demo_pools.OBJECTION_REASONS)
+                actor=objector, listing=listing, reasons=rng.choice(pools.OBJECTION_REASONS)
             )
             if spec.outcome != "objection_open":
                 upheld = spec.outcome == "objection_upheld"
@@ -259,9 +261,7 @@ class MarketLoader:
                     actor=self.reviewer(spec.institution),
                     objection=objection,
                     upheld=upheld,
-                    resolution=rng.choice(
-                        demo_pools.OBJECTION_UPHELD if upheld else demo_pools.OBJECTION_DISMISSED
-                    ),
+                    resolution=rng.choice(pools.OBJECTION_UPHELD if upheld else pools.OBJECTION_DISMISSED),
                 )
         published_at = _moment(spec.published_on, rng)
         ends_at = policies.publicity_end(published_at, settings.MARKET_PUBLICITY_DAYS)
@@ -271,7 +271,8 @@ class MarketLoader:
             publicity_ends_at=ends_at,
         )
         if objection is not None:
-            filed = published_at + timedelta(days=rng.randint(1, 10), hours=2)
+            # Filed during the publicity, and never later than now.
+            filed = min(published_at + timedelta(days=rng.randint(1, 10), hours=2), timezone.now())
             ListingObjection.objects.filter(pk=objection.pk).update(
                 created_at=filed,
                 resolved_at=None
@@ -282,22 +283,20 @@ class MarketLoader:
             listing_services.listing_close_publicity(listing_pk=listing.pk)
         if spec.outcome == "withdrawn":
             listing_services.listing_withdraw(
-                actor=actor, listing=listing, reason=rng.choice(demo_pools.WITHDRAW_REASONS)
+                actor=actor, listing=listing, reason=rng.choice(pools.WITHDRAW_REASONS)
             )
         self._created_listings[listing.pk] = spec
 
-    def _finish_listing(self, listing_pk: int, spec: demo_specs.ListingSpec) -> None:
+    def _finish_listing(self, listing_pk: int, spec: market_specs.ListingSpec) -> None:
         """Once the deals are in: the listing's real period, and expiry when it has passed."""
         if spec.published_on is None:
             return
-        Listing.objects.filter(pk=listing_pk).update(
-            listed_until=spec.published_on + timedelta(days=spec.listed_days)
-        )
+        Listing.objects.filter(pk=listing_pk).update(listed_until=spec.listed_until)
         listing_services.listing_expire(listing_pk=listing_pk)
 
     # --- demands ------------------------------------------------------------------------------------
 
-    def _load_demand(self, spec: demo_specs.DemandSpec) -> None:
+    def _load_demand(self, spec: market_specs.DemandSpec) -> None:
         rng = self._rng("demand", spec.title)
         enterprise = self.organisations[spec.enterprise]
         actor = self.member(spec.enterprise)
@@ -315,7 +314,7 @@ class MarketLoader:
                 "budget_max": spec.budget_max,
                 "deadline": max(spec.deadline, self.today + timedelta(days=30)),
                 "cooperation_mode": spec.mode,
-                "contact_name": achievement_demo.person_name(rng),
+                "contact_name": achievement_specs.person_name(rng),
                 "contact_phone": f"0{rng.randint(810, 839)}-{rng.randint(2200_000, 2899_999)}",
             },
         )
@@ -339,7 +338,7 @@ class MarketLoader:
 
     # --- inquiries and deals ------------------------------------------------------------------------
 
-    def _load_chain(self, spec: demo_specs.ChainSpec) -> None:
+    def _load_chain(self, spec: market_specs.ChainSpec) -> None:
         rng = self._rng("chain", spec.subject, spec.seller, spec.buyer)
         seller, buyer = self.organisations[spec.seller], self.organisations[spec.buyer]
         actors = {"seller": self.member(spec.seller), "buyer": self.member(spec.buyer)}
@@ -357,9 +356,7 @@ class MarketLoader:
         self.counts["inquiries created"] += 1
         for side, text, attached in spec.messages[1:]:
             attachment = (
-                SimpleUploadedFile(demo_pools.MESSAGE_ATTACHMENT_NAME, demo_specs.TINY_PDF)
-                if attached
-                else None
+                SimpleUploadedFile(pools.MESSAGE_ATTACHMENT_NAME, market_specs.TINY_PDF) if attached else None
             )
             inquiry_services.message_post(
                 actor=actors[side], inquiry=inquiry, body=text, attachment=attachment
@@ -385,9 +382,9 @@ class MarketLoader:
         return [start + step * index for index in range(count)]
 
     def _load_deal(
-        self, spec: demo_specs.ChainSpec, rng: random.Random, inquiry: Inquiry, actors: dict
+        self, spec: market_specs.ChainSpec, rng: random.Random, inquiry: Inquiry, actors: dict
     ) -> None:
-        title = f"{spec.subject}{demo_specs.MODE_SUFFIX[spec.mode]}"[:200]
+        title = f"{spec.subject}{market_specs.MODE_SUFFIX[spec.mode]}"[:200]
         proposer = "buyer" if spec.listing else "seller"
         other = "seller" if proposer == "buyer" else "buyer"
         deal = deal_services.deal_propose(
@@ -397,7 +394,7 @@ class MarketLoader:
                 "title": title,
                 "amount": spec.amount,
                 "payment_method": spec.payment_method,
-                "terms": demo_pools.TERMS[spec.mode],
+                "terms": pools.TERMS[spec.mode],
                 "disclose_amount": spec.disclose_amount,
             },
         )
@@ -444,14 +441,14 @@ class MarketLoader:
         if spec.demand and spec.outcome in ("registered", "performed"):
             demand = self.demands[(self.organisations[spec.buyer].pk, spec.demand)]
             demand_services.demand_close(
-                actor=actors["buyer"], demand=demand, reason=demo_pools.DEMAND_CLOSED_WITH_DEAL
+                actor=actors["buyer"], demand=demand, reason=pools.DEMAND_CLOSED_WITH_DEAL
             )
         if spec.demand:
             self._date_demand(spec)
 
-    def _date_demand(self, spec: demo_specs.ChainSpec) -> None:
+    def _date_demand(self, spec: market_specs.ChainSpec) -> None:
         demand = self.demands[(self.organisations[spec.buyer].pk, spec.demand)]
-        for demand_spec in market_specs_cache(self.today).demands:
+        for demand_spec in self.specs.demands:
             if demand_spec.title == spec.demand:
                 updates = {"deadline": demand_spec.deadline}
                 if spec.outcome in ("registered", "performed"):
@@ -462,7 +459,7 @@ class MarketLoader:
                 return
 
     def _load_contract(
-        self, spec: demo_specs.ChainSpec, rng: random.Random, deal: Deal, seller_actor: User
+        self, spec: market_specs.ChainSpec, rng: random.Random, deal: Deal, seller_actor: User
     ) -> ContractRegistration:
         contract = contract_services.contract_prepare(actor=seller_actor, deal=deal)
         contract = contract_services.contract_update(
@@ -480,13 +477,13 @@ class MarketLoader:
             actor=seller_actor,
             contract=contract,
             uploaded_file=SimpleUploadedFile(
-                demo_pools.CONTRACT_FILE_NAME, demo_specs.TINY_PDF, "application/pdf"
+                pools.CONTRACT_FILE_NAME, market_specs.TINY_PDF, "application/pdf"
             ),
         )
         contract = contract_services.contract_submit(actor=seller_actor, contract=contract)
         registrar = self.registrar(contract.registration_body)
         if spec.outcome == "rejected":
-            note = demo_pools.REJECTION_NOTES.get(spec.rejection_reason, "")
+            note = pools.REJECTION_NOTES.get(spec.rejection_reason, "")
             contract = contract_services.contract_reject(
                 actor=registrar, contract=contract, reason=spec.rejection_reason, note=note
             )
@@ -496,7 +493,7 @@ class MarketLoader:
                 actor=registrar,
                 contract=contract,
                 non_technical_amount=spec.corrected_non_technical,
-                note=demo_pools.REGISTRAR_NOTES[0] if corrected else "",
+                note=pools.REGISTRAR_NOTES[0] if corrected else "",
             )
             self.counts["contracts registered"] += 1
             if spec.outcome == "performed":
@@ -509,7 +506,7 @@ class MarketLoader:
         return self._date_contract(spec, rng, contract)
 
     def _date_contract(
-        self, spec: demo_specs.ChainSpec, rng: random.Random, contract: ContractRegistration
+        self, spec: market_specs.ChainSpec, rng: random.Random, contract: ContractRegistration
     ) -> ContractRegistration:
         """Moves the contract's dates to the history the specification tells."""
         submitted_at = _moment(spec.submitted_on, rng)
@@ -563,18 +560,9 @@ class MarketLoader:
         )
 
 
-_SPECS_CACHE: dict[date, demo_specs.MarketSpecs] = {}
-
-
-def market_specs_cache(today: date) -> demo_specs.MarketSpecs:
-    if today not in _SPECS_CACHE:
-        _SPECS_CACHE[today] = demo_specs.market_specs(today)
-    return _SPECS_CACHE[today]
-
-
 def load(*, organisations: dict[str, Organisation], users: dict[str, User]) -> MarketLoader:
     """Builds the missing demo market, each record in its own transaction, audited as ``seed_demo``."""
     loader = MarketLoader(organisations=organisations, users=users)
-    with pghistory.context(source=demo_specs.AUDIT_SOURCE):
+    with pghistory.context(source=market_specs.AUDIT_SOURCE):
         loader.run()
     return loader

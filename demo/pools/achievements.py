@@ -1,11 +1,11 @@
 """The hand-written demo achievements of ``seed_demo``, one pool per technology field (技术领域).
 
 Each entry names who files it (``home``), its title, keywords (terms of the domain dictionary) and a
-one-sentence core of its summary; ``achievements.demo_data`` adds the readiness, prices, funding,
+one-sentence core of its summary; ``demo.specs.achievements`` adds the readiness, prices, funding,
 owners, contributors and patents. Titles are made up but written the way Sichuan universities,
 institutes and city transfer centres describe their results.
 
-``home`` is an academy key of ``institutions.demo_data`` (the academy owns the result, its transfer
+``home`` is an academy key of ``demo.specs.institutions`` (the academy owns the result, its transfer
 office files it), a city code (the city's 科技成果转化服务中心 files and owns it) or another demo
 organisation key; ``filer>owner`` names a different owner, such as a demo enterprise.
 """

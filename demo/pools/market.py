@@ -1,4 +1,4 @@
-"""The hand-written Chinese content of the market demo (``market.demo_data``): technology demands per
+"""The hand-written Chinese content of the market demo (``demo.specs.market``): technology demands per
 technology field, standalone service listings of transfer institutions, and the phrases of threads,
 objections, refusals and decisions. Enterprises, people and figures are made up; the problems are the
 kind Sichuan enterprises post on 天府技术交易大市场.

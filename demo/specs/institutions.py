@@ -1,10 +1,10 @@
-"""The demo content that ``manage.py seed_demo`` loads: institutions in all 21 市(州), designations and
-a login for each role.
+"""The demo institutions that ``manage.py seed_demo`` loads first (``demo.loaders.institutions``):
+institutions in all 21 市(州), designations and a login for each role.
 
 Universities, institutes and government departments carry their real names; their credit codes are
 synthetic (valid by GB 32100, built by ``make_credit_code``), and the enterprises, agencies, people and
 document numbers are made up. Every code derives from the organisation's category, region and a fixed
-slot, so every run produces the same codes.
+slot, so every run produces the same codes; designations carry fixed years and dates.
 """
 
 from dataclasses import dataclass, replace

@@ -1,42 +1,46 @@
-"""Specifications of the demo market (pure and deterministic for a given day): which listings,
-demands, inquiries, deals and registered contracts ``seed_demo`` builds, with their dates, amounts,
-parties and outcomes. ``market.demo_data`` loads them through the services."""
+"""Specifications of the demo market: which listings, demands, inquiries, deals and registered
+contracts ``seed_demo`` builds, with their dates, amounts, parties and outcomes; ``demo.loaders.market``
+loads them through the services.
+
+They are built once, pure and deterministic, for the reference day of ``demo.dates`` (from random
+generators seeded by fixed strings, never by the date), and ``market_specs(today)`` moves their recent
+dates to today with ``dates.on``: the same market, down to every count, title, amount, party and state,
+whatever day it is seeded. Contracts are registered on fixed dates in each year since 2021
+(``REGISTERED_PER_YEAR``), a few more within the disclosure period before today.
+"""
 
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
+from itertools import cycle, islice
 
 from django.conf import settings
 
-from achievements import demo_data as achievement_demo
-from institutions import demo_data as institution_demo
-from market import demo_pools
-from market.choices import (
-    BrokerRole,
-    FeeBasis,
-    PaymentMethod,
-    PricingMethod,
-    RejectionReason,
-    TransactionMode,
-)
+from achievements.choices import CooperationMode
+from demo import dates
+from demo.pools import market as pools
+from demo.specs import achievements as achievement_specs
+from demo.specs import institutions as institution_specs
+from market.choices import BrokerRole, FeeBasis, PaymentMethod, PricingMethod, RejectionReason
 from market.services import listings as listing_services
 
 SEED = "tianfu-demo-market"
 AUDIT_SOURCE = "seed_demo"
-FIRST_YEAR = 2021
+FIRST_YEAR = dates.FIRST_YEAR
 
-CITY_CODES = tuple(city.code for city in institution_demo.CITIES)
-ORGANISATIONS = {spec.key: spec for spec in institution_demo.organisation_specs()}
-ENTERPRISES = [*institution_demo.ENTERPRISES, *institution_demo.CITY_ENTERPRISES]
+CITY_CODES = tuple(city.code for city in institution_specs.CITIES)
+ORGANISATIONS = {spec.key: spec for spec in institution_specs.organisation_specs()}
+ENTERPRISES = [*institution_specs.ENTERPRISES, *institution_specs.CITY_ENTERPRISES]
 # Demo logins act for their organisation; every other organisation gets a quiet account (no password,
 # no e-mail) named ``market-<key>`` that exists only to act in the demo market.
 DEMO_MEMBERS = {"scu_office": "scu-staff", "deyang_heavy": "enterprise", "chengdu_chip": "enterprise-cd"}
 # Registrars of the registration bodies: the demo logins for the province and 成都, quiet ones elsewhere.
 DEMO_REGISTRARS = {"sc_registration": "registrar", "510100_registration": "registrar-cd"}
 # Officials who review demands and resolve objections, by the prefix of the organisation's region.
-REVIEWERS = achievement_demo.REVIEWERS
+REVIEWERS = achievement_specs.REVIEWERS
 # Brokers (技术经纪人): the demo login and a few quiet ones, by agency.
 BROKERS = (
     ("broker", "chengdu_market"),
@@ -48,37 +52,38 @@ BROKERS = (
 BROKER_OF_CITY = {"510700": "broker-mianyang", "510600": "broker-deyang", "511500": "broker-yibin"}
 
 MODE_SUFFIX = {
-    TransactionMode.TRANSFER: "专利权转让",
-    TransactionMode.LICENCE_EXCLUSIVE: "独占实施许可",
-    TransactionMode.LICENCE_SOLE: "排他实施许可",
-    TransactionMode.LICENCE_ORDINARY: "普通实施许可",
-    TransactionMode.INVESTMENT: "作价投资",
-    TransactionMode.JOINT_DEVELOPMENT: "合作开发",
-    TransactionMode.TECHNICAL_SERVICE: "技术服务",
-    TransactionMode.TECHNICAL_CONSULTING: "技术咨询",
+    CooperationMode.TRANSFER: "专利权转让",
+    CooperationMode.LICENCE_EXCLUSIVE: "独占实施许可",
+    CooperationMode.LICENCE_SOLE: "排他实施许可",
+    CooperationMode.LICENCE_ORDINARY: "普通实施许可",
+    CooperationMode.INVESTMENT: "作价投资",
+    CooperationMode.JOINT_DEVELOPMENT: "合作开发",
+    CooperationMode.TECHNICAL_SERVICE: "技术服务",
+    CooperationMode.TECHNICAL_CONSULTING: "技术咨询",
 }
 # Amounts by mode in units of 10,000 yuan (万元), drawn log-uniformly.
 AMOUNT_RANGES = {
-    TransactionMode.TRANSFER: (30, 3000),
-    TransactionMode.LICENCE_EXCLUSIVE: (50, 1500),
-    TransactionMode.LICENCE_SOLE: (30, 800),
-    TransactionMode.LICENCE_ORDINARY: (10, 500),
-    TransactionMode.INVESTMENT: (300, 5000),
-    TransactionMode.JOINT_DEVELOPMENT: (30, 2000),
-    TransactionMode.TECHNICAL_SERVICE: (3, 300),
-    TransactionMode.TECHNICAL_CONSULTING: (3, 80),
+    CooperationMode.TRANSFER: (30, 3000),
+    CooperationMode.LICENCE_EXCLUSIVE: (50, 1500),
+    CooperationMode.LICENCE_SOLE: (30, 800),
+    CooperationMode.LICENCE_ORDINARY: (10, 500),
+    CooperationMode.INVESTMENT: (300, 5000),
+    CooperationMode.JOINT_DEVELOPMENT: (30, 2000),
+    CooperationMode.TECHNICAL_SERVICE: (3, 300),
+    CooperationMode.TECHNICAL_CONSULTING: (3, 80),
 }
 PAYMENT_METHODS = {
-    TransactionMode.TRANSFER: (PaymentMethod.INSTALMENTS, PaymentMethod.LUMP_SUM),
-    TransactionMode.LICENCE_EXCLUSIVE: (PaymentMethod.ROYALTY_WITH_FEE, PaymentMethod.INSTALMENTS),
-    TransactionMode.LICENCE_SOLE: (PaymentMethod.ROYALTY_WITH_FEE, PaymentMethod.ROYALTY),
-    TransactionMode.LICENCE_ORDINARY: (PaymentMethod.ROYALTY, PaymentMethod.LUMP_SUM),
-    TransactionMode.INVESTMENT: (PaymentMethod.LUMP_SUM,),
-    TransactionMode.JOINT_DEVELOPMENT: (PaymentMethod.INSTALMENTS,),
-    TransactionMode.TECHNICAL_SERVICE: (PaymentMethod.LUMP_SUM, PaymentMethod.INSTALMENTS),
-    TransactionMode.TECHNICAL_CONSULTING: (PaymentMethod.LUMP_SUM,),
+    CooperationMode.TRANSFER: (PaymentMethod.INSTALMENTS, PaymentMethod.LUMP_SUM),
+    CooperationMode.LICENCE_EXCLUSIVE: (PaymentMethod.ROYALTY_WITH_FEE, PaymentMethod.INSTALMENTS),
+    CooperationMode.LICENCE_SOLE: (PaymentMethod.ROYALTY_WITH_FEE, PaymentMethod.ROYALTY),
+    CooperationMode.LICENCE_ORDINARY: (PaymentMethod.ROYALTY, PaymentMethod.LUMP_SUM),
+    CooperationMode.INVESTMENT: (PaymentMethod.LUMP_SUM,),
+    CooperationMode.JOINT_DEVELOPMENT: (PaymentMethod.INSTALMENTS,),
+    CooperationMode.TECHNICAL_SERVICE: (PaymentMethod.LUMP_SUM, PaymentMethod.INSTALMENTS),
+    CooperationMode.TECHNICAL_CONSULTING: (PaymentMethod.LUMP_SUM,),
 }
-# Contracts registered per year; the current year also gets the recent ones on the disclosure board.
+# Contracts registered per year, on fixed dates (2026's up to the end of the demo's history); then the
+# recent ones, on the disclosure board today.
 REGISTERED_PER_YEAR = {2021: 14, 2022: 18, 2023: 21, 2024: 24, 2025: 26, 2026: 11}
 RECENT_REGISTERED = 6
 PERFORMED = 24
@@ -101,7 +106,25 @@ OTHER_LISTING_OUTCOMES = (
     *["withdrawn"] * 5,
     *["expired"] * 8,
 )
-EXTRA_ACTIVE_LISTINGS = 24
+# How many listings and demands the demo has: those the deals use, then the others above (listings:
+# the rest active; demands: in the order of OTHER_DEMAND_OUTCOMES, round again if need be).
+LISTINGS = 148
+DEMANDS = 70
+OTHER_DEMAND_OUTCOMES = (
+    "published",
+    "submitted",
+    "returned",
+    "published",
+    "draft",
+    "submitted",
+    "closed",
+    "published",
+    "returned",
+    "draft",
+    "closed",
+    "published",
+    "submitted",
+)
 LISTINGS_PER_CITY = {"510100": 46, "510700": 14}
 LISTINGS_PER_OTHER_CITY = 6
 PLAIN_INQUIRIES = {"open": 40, "closed": 20}
@@ -145,7 +168,7 @@ class ListingSpec:
     price_max: Decimal | None
     outcome: str  # market (deals decide), draft, publicity, objection_*, withdrawn, expired, active
     published_on: date | None
-    listed_days: int
+    listed_until: date | None  # the end of its listing period, once published
     brokers: tuple[str, ...] = ()
     summary: str = ""
     keywords: tuple[str, ...] = ()
@@ -160,7 +183,7 @@ class DemandSpec:
     title: str
     enterprise: str
     field: str
-    entry: demo_pools.DemandEntry
+    entry: pools.DemandEntry
     mode: str
     budget_min: Decimal | None
     budget_max: Decimal | None
@@ -229,11 +252,11 @@ class MarketSpecs:
     inquiries: list[ChainSpec] = field(default_factory=list)  # inquiries that stay open or closed
 
 
-def _published_achievements() -> list[achievement_demo.AchievementSpec]:
-    return [spec for spec in achievement_demo.achievement_specs() if spec.outcome == "published"]
+def _published_achievements() -> list[achievement_specs.AchievementSpec]:
+    return [spec for spec in achievement_specs.achievement_specs() if spec.outcome == "published"]
 
 
-def _listing_candidates() -> dict[str, list[achievement_demo.AchievementSpec]]:
+def _listing_candidates() -> dict[str, list[achievement_specs.AchievementSpec]]:
     """Published achievements by the city of their filer, capped per city (成都 has most of them)."""
     by_city: dict[str, list] = defaultdict(list)
     for spec in _published_achievements():
@@ -243,18 +266,16 @@ def _listing_candidates() -> dict[str, list[achievement_demo.AchievementSpec]]:
     return by_city
 
 
-def _registration_dates(today: date, rng: random.Random) -> list[date]:
+def _registration_dates(rng: random.Random) -> list[date]:
+    """Fixed days in each year of the history, then recent days within the disclosure period."""
     days = []
-    last_history_day = today - timedelta(days=settings.MARKET_DISCLOSURE_DAYS + 3)
     for year, count in REGISTERED_PER_YEAR.items():
         start = date(year, 1, 8)
-        end = min(date(year, 12, 24), last_history_day)
-        if end <= start:
-            continue
+        end = min(date(year, 12, 24), dates.HISTORY_ENDS)
         span = (end - start).days
         days += [start + timedelta(days=rng.randint(0, span)) for _ in range(count)]
     days += [
-        today - timedelta(days=rng.randint(0, settings.MARKET_DISCLOSURE_DAYS - 2))
+        dates.REFERENCE_DAY - timedelta(days=rng.randint(0, settings.MARKET_DISCLOSURE_DAYS - 2))
         for _ in range(RECENT_REGISTERED)
     ]
     return sorted(days)
@@ -268,10 +289,10 @@ def _amount(rng: random.Random, mode: str, price: Decimal | None) -> Decimal:
 
 def _messages(rng: random.Random, opener: str, count: int, *, demand: bool) -> tuple:
     other = "seller" if opener == "buyer" else "buyer"
-    first = rng.choice(demo_pools.DEMAND_ANSWERS if demand else demo_pools.BUYER_OPENINGS)
+    first = rng.choice(pools.DEMAND_ANSWERS if demand else pools.BUYER_OPENINGS)
     messages = [(opener, first, False)]
-    replies = list(demo_pools.SELLER_ANSWERS if opener == "buyer" else demo_pools.FOLLOW_UPS)
-    follow_ups = list(demo_pools.FOLLOW_UPS if opener == "buyer" else demo_pools.SELLER_ANSWERS)
+    replies = list(pools.SELLER_ANSWERS if opener == "buyer" else pools.FOLLOW_UPS)
+    follow_ups = list(pools.FOLLOW_UPS if opener == "buyer" else pools.SELLER_ANSWERS)
     for index in range(1, count):
         side = other if index % 2 else opener
         pool = replies if side == other else follow_ups
@@ -292,15 +313,17 @@ def _brokers(rng: random.Random, seller: str, amount: Decimal) -> tuple[BrokerTe
     }[role]
     rate = Decimal(rng.choice(("2.00", "3.00", "5.00", "8.00"))) if basis != FeeBasis.FIXED else None
     fee = (amount * Decimal("0.04")).quantize(Decimal("1000")) if basis == FeeBasis.FIXED else None
-    agreement = demo_pools.BROKER_AGREEMENTS[BrokerRole.values.index(role)]
+    agreement = pools.BROKER_AGREEMENTS[BrokerRole.values.index(role)]
     side = "seller" if role != BrokerRole.COMMISSION_AGENT or rng.random() < 0.5 else "buyer"
     return (BrokerTerms(username, side, role, basis, rate, fee or None, agreement),)
 
 
-def _chain_outcomes(today: date, rng: random.Random) -> list[tuple[str, date]]:
-    """(outcome, the day that fixes its dates) for every deal: registration day for registered ones."""
-    registered = _registration_dates(today, rng)
-    old_enough = [day for day in registered if (today - day).days > 150]
+def _chain_outcomes(rng: random.Random) -> list[tuple[str, date]]:
+    """(outcome, the day that fixes its dates) for every deal: registration day for registered ones.
+    Contracts performed are among those registered two months or more before the history ends."""
+    today = dates.REFERENCE_DAY
+    registered = _registration_dates(rng)
+    old_enough = [day for day in registered if (dates.HISTORY_ENDS - day).days > 60]
     step = max(1, len(old_enough) // PERFORMED)
     performed = set(old_enough[::step][:PERFORMED])
     plan = [("performed" if day in performed else "registered", day) for day in registered]
@@ -317,37 +340,38 @@ def _chain_outcomes(today: date, rng: random.Random) -> list[tuple[str, date]]:
     return plan
 
 
-def _chain_dates(rng: random.Random, outcome: str, day: date, today: date) -> dict:
-    """The dates of a deal's steps, working back from the day that fixes them."""
-    dates: dict = {}
+def _chain_dates(rng: random.Random, outcome: str, day: date) -> dict:
+    """The dates of a deal's steps, working back from the day that fixes them (a contract is performed
+    within the history, so its certified income stays in the year it was earned)."""
+    steps: dict = {}
     if outcome in ("registered", "performed"):
-        dates["decided_on"] = day
-        dates["submitted_on"] = day - timedelta(days=rng.randint(2, 25))
-        dates["signed_on"] = dates["submitted_on"] - timedelta(days=rng.randint(1, 20))
+        steps["decided_on"] = day
+        steps["submitted_on"] = day - timedelta(days=rng.randint(2, 25))
+        steps["signed_on"] = steps["submitted_on"] - timedelta(days=rng.randint(1, 20))
         if outcome == "performed":
-            dates["performed_on"] = min(day + timedelta(days=rng.randint(90, 400)), today - timedelta(days=3))
+            steps["performed_on"] = min(day + timedelta(days=rng.randint(90, 400)), dates.HISTORY_ENDS)
     elif outcome == "submitted":
-        dates["submitted_on"] = day
-        dates["signed_on"] = day - timedelta(days=rng.randint(1, 15))
+        steps["submitted_on"] = day
+        steps["signed_on"] = day - timedelta(days=rng.randint(1, 15))
     elif outcome == "rejected":
-        dates["decided_on"] = day
-        dates["submitted_on"] = day - timedelta(days=rng.randint(2, 20))
-        dates["signed_on"] = dates["submitted_on"] - timedelta(days=rng.randint(1, 15))
+        steps["decided_on"] = day
+        steps["submitted_on"] = day - timedelta(days=rng.randint(2, 20))
+        steps["signed_on"] = steps["submitted_on"] - timedelta(days=rng.randint(1, 15))
     elif outcome == "agreed":
-        dates["signed_on"] = day
+        steps["signed_on"] = day
     elif outcome == "cancelled":
-        dates["cancelled_on"] = day
+        steps["cancelled_on"] = day
         if rng.random() < 0.5:
-            dates["signed_on"] = day - timedelta(days=rng.randint(5, 30))
-    anchor = dates.get("signed_on") or dates.get("cancelled_on") or day
-    dates["proposed_on"] = anchor - timedelta(days=rng.randint(0 if outcome == "negotiating" else 1, 15))
-    dates["opened_on"] = dates["proposed_on"] - timedelta(days=rng.randint(5, 40))
-    return dates
+            steps["signed_on"] = day - timedelta(days=rng.randint(5, 30))
+    anchor = steps.get("signed_on") or steps.get("cancelled_on") or day
+    steps["proposed_on"] = anchor - timedelta(days=rng.randint(0 if outcome == "negotiating" else 1, 15))
+    steps["opened_on"] = steps["proposed_on"] - timedelta(days=rng.randint(5, 40))
+    return steps
 
 
 def _demand_pool(rng: random.Random) -> list[DemandSpec]:
     """Each demand entry goes to an enterprise in its field, every enterprise getting one first."""
-    entries = [(code, entry) for code, pool in demo_pools.DEMANDS.items() for entry in pool]
+    entries = [(code, entry) for code, pool in pools.DEMANDS.items() for entry in pool]
     unassigned = list(entries)
     owners: dict[str, str] = {}
     for enterprise in ENTERPRISES:
@@ -374,11 +398,11 @@ def _demand_pool(rng: random.Random) -> list[DemandSpec]:
                 entry=entry,
                 mode=rng.choice(
                     (
-                        TransactionMode.JOINT_DEVELOPMENT,
-                        TransactionMode.TECHNICAL_SERVICE,
-                        TransactionMode.TECHNICAL_SERVICE,
-                        TransactionMode.TECHNICAL_CONSULTING,
-                        TransactionMode.LICENCE_ORDINARY,
+                        CooperationMode.JOINT_DEVELOPMENT,
+                        CooperationMode.TECHNICAL_SERVICE,
+                        CooperationMode.TECHNICAL_SERVICE,
+                        CooperationMode.TECHNICAL_CONSULTING,
+                        CooperationMode.LICENCE_ORDINARY,
                     )
                 ),
                 budget_min=None if low is None else Decimal(low * 10_000),
@@ -400,13 +424,28 @@ def _with(spec, **changes):
 
 
 def market_specs(today: date) -> MarketSpecs:
-    """The whole demo market for ``today``: the same day always gives the same specifications."""
-    rng = random.Random(f"{SEED}:{today.isoformat()[:4]}")
+    """The demo market seeded ``today``: the market of the reference day with its recent dates moved to
+    today (``dates.on``); every other field is the same on any day."""
+    reference = _reference_specs(settings.MARKET_DISCLOSURE_DAYS, settings.MARKET_LISTING_MAX_DAYS)
+    return MarketSpecs(
+        listings=[dates.dated(spec, today) for spec in reference.listings],
+        demands=[dates.dated(spec, today) for spec in reference.demands],
+        chains=[dates.dated(spec, today) for spec in reference.chains],
+        inquiries=[dates.dated(spec, today) for spec in reference.inquiries],
+    )
+
+
+@cache
+def _reference_specs(disclosure_days: int, listing_max_days: int) -> MarketSpecs:
+    """The whole demo market on ``dates.REFERENCE_DAY``, built once per process (keyed by the two
+    settings it reads); callers get copies from ``market_specs``."""
+    today = dates.REFERENCE_DAY
+    rng = random.Random(f"{SEED}:{today.year}")
     candidates = _listing_candidates()
     listing_plans: dict[str, dict] = {}  # title → what the listing needs
     listing_state: dict[str, str] = {}
     buyers_on: dict[str, set] = defaultdict(set)
-    services = list(demo_pools.SERVICE_LISTINGS)
+    services = list(pools.SERVICE_LISTINGS)
     demands = _demand_pool(rng)
     demand_used: dict[str, tuple] = {}
     chains: list[ChainSpec] = []
@@ -476,7 +515,7 @@ def market_specs(today: date) -> MarketSpecs:
                     return
         service_listing(next(entry for entry in services if entry.title == title))
 
-    plan = _chain_outcomes(today, rng)
+    plan = _chain_outcomes(rng)
     # Sellers go round the 21 cities; buyers too, on a different stride, so both sides reach every city.
     prepared = []
     for index, (outcome, day) in enumerate(plan):
@@ -484,12 +523,12 @@ def market_specs(today: date) -> MarketSpecs:
         if index % 15 == 7:
             # Now and then a provincial institution sells (西南中心, 省技术转移中心): the provincial
             # registration centre, and its demo registrar, get contracts too.
-            seller_city = institution_demo.PROVINCE
+            seller_city = institution_specs.PROVINCE
         buyer_city = CITY_CODES[(index * 8 + 5) % len(CITY_CODES)]
-        dates = _chain_dates(rng, outcome, day, today)
-        prepared.append((dates["opened_on"], index, outcome, seller_city, buyer_city, dates))
+        steps = _chain_dates(rng, outcome, day)
+        prepared.append((steps["opened_on"], index, outcome, seller_city, buyer_city, steps))
     prepared.sort()
-    for opened_on, _index, outcome, seller_city, buyer_city, dates in prepared:
+    for opened_on, _index, outcome, seller_city, buyer_city, steps in prepared:
         local = enterprises_by_city[buyer_city]
         buyer = local[buyer_turn[buyer_city] % len(local)]
         buyer_turn[buyer_city] += 1
@@ -517,17 +556,17 @@ def market_specs(today: date) -> MarketSpecs:
             unused = unused or [d for d in demands if d.title not in demand_used]
             demand = unused[0]
             buyer = demand.enterprise
-            seller = "sc_centre" if seller_city == institution_demo.PROVINCE else f"{seller_city}_centre"
+            seller = "sc_centre" if seller_city == institution_specs.PROVINCE else f"{seller_city}_centre"
             mode, price, demand_title = demand.mode, demand.budget_max, demand.title
-            demand_used[demand.title] = (opened_on, outcome, dates)
+            demand_used[demand.title] = (opened_on, outcome, steps)
         amount = _amount(rng, mode, price)
         non_technical = Decimal(0)
         if (
             mode
             in (
-                TransactionMode.JOINT_DEVELOPMENT,
-                TransactionMode.TECHNICAL_SERVICE,
-                TransactionMode.INVESTMENT,
+                CooperationMode.JOINT_DEVELOPMENT,
+                CooperationMode.TECHNICAL_SERVICE,
+                CooperationMode.INVESTMENT,
             )
             and rng.random() < 0.4
         ):
@@ -544,7 +583,7 @@ def market_specs(today: date) -> MarketSpecs:
             seller=seller,
             buyer=buyer,
             outcome=outcome,
-            opened_on=dates["opened_on"],
+            opened_on=steps["opened_on"],
             messages=_messages(
                 rng, "buyer" if listing_title else "seller", rng.randint(2, 4), demand=not listing_title
             ),
@@ -554,11 +593,11 @@ def market_specs(today: date) -> MarketSpecs:
             corrected_non_technical=corrected,
             payment_method=rng.choice(PAYMENT_METHODS[mode]),
             disclose_amount=rng.random() < 0.7,
-            proposed_on=dates["proposed_on"],
-            signed_on=dates.get("signed_on"),
-            submitted_on=dates.get("submitted_on"),
-            decided_on=dates.get("decided_on"),
-            performed_on=dates.get("performed_on"),
+            proposed_on=steps["proposed_on"],
+            signed_on=steps.get("signed_on"),
+            submitted_on=steps.get("submitted_on"),
+            decided_on=steps.get("decided_on"),
+            performed_on=steps.get("performed_on"),
             certified_income=(technical * Decimal(rng.choice(("0.7", "0.85", "0.95", "1")))).quantize(
                 Decimal(1)
             )
@@ -569,9 +608,9 @@ def market_specs(today: date) -> MarketSpecs:
             ]
             if outcome == "rejected"
             else "",
-            cancelled_on=dates.get("cancelled_on"),
-            cancelled_after_signing=outcome == "cancelled" and "signed_on" in dates,
-            close_reason=rng.choice(demo_pools.CANCEL_REASONS) if outcome == "cancelled" else "",
+            cancelled_on=steps.get("cancelled_on"),
+            cancelled_after_signing=outcome == "cancelled" and "signed_on" in steps,
+            close_reason=rng.choice(pools.CANCEL_REASONS) if outcome == "cancelled" else "",
             brokers=_brokers(rng, seller, amount),
         )
         chains.append(chain)
@@ -592,7 +631,7 @@ def market_specs(today: date) -> MarketSpecs:
     # Listings: first those deals use, then the others with the outcomes above.
     for title, listing_plan in listing_plans.items():
         published = listing_plan["first_opened"] - timedelta(days=rng.randint(20, 80))
-        specs.listings.append(_listing_spec(rng, title, listing_plan, "market", published, today))
+        specs.listings.append(_listing_spec(rng, title, listing_plan, "market", published))
     others = [
         spec
         for city in CITY_CODES
@@ -602,10 +641,13 @@ def market_specs(today: date) -> MarketSpecs:
     rng.shuffle(others)
     # Every standalone service is listed; the achievements fill the rest of the outcomes.
     others = [entry for entry in services if entry.title not in listing_plans] + others
-    outcomes = list(OTHER_LISTING_OUTCOMES) + ["active"] * EXTRA_ACTIVE_LISTINGS
+    wanted = LISTINGS - len(listing_plans)
+    if not len(OTHER_LISTING_OUTCOMES) <= wanted <= len(others):
+        raise ValueError(f"{len(listing_plans)} listings in deals leave no room for {LISTINGS} in all")
+    outcomes = list(OTHER_LISTING_OUTCOMES) + ["active"] * (wanted - len(OTHER_LISTING_OUTCOMES))
     rng.shuffle(outcomes)
-    for item, outcome in zip(others, outcomes, strict=False):
-        if isinstance(item, demo_pools.ServiceEntry):
+    for item, outcome in zip(others[:wanted], outcomes, strict=True):
+        if isinstance(item, pools.ServiceEntry):
             listing_plan = {
                 "service": item,
                 "mode": item.mode,
@@ -630,28 +672,12 @@ def market_specs(today: date) -> MarketSpecs:
             "active": rng.randint(20, 400),
         }[outcome]
         published = None if back is None else today - timedelta(days=back)
-        specs.listings.append(_listing_spec(rng, title, listing_plan, outcome, published, today))
+        specs.listings.append(_listing_spec(rng, title, listing_plan, outcome, published))
     # Demands: those a deal answers, then the others.
-    other_outcomes = iter(
-        (
-            "published",
-            "submitted",
-            "returned",
-            "published",
-            "draft",
-            "submitted",
-            "closed",
-            "published",
-            "returned",
-            "draft",
-            "closed",
-            "published",
-            "submitted",
-        )
-    )
+    other_outcomes = iter(islice(cycle(OTHER_DEMAND_OUTCOMES), max(0, DEMANDS - len(demand_used))))
     for demand in demands:
         if demand.title in demand_used:
-            opened_on, outcome, dates = demand_used[demand.title]
+            opened_on, outcome, steps = demand_used[demand.title]
             published = opened_on - timedelta(days=rng.randint(7, 40))
             finished = outcome in ("registered", "performed", "rejected", "cancelled")
             specs.demands.append(
@@ -663,9 +689,7 @@ def market_specs(today: date) -> MarketSpecs:
                     deadline=opened_on + timedelta(days=rng.randint(30, 120))
                     if finished
                     else today + timedelta(days=rng.randint(30, 120)),
-                    reason=demo_pools.DEMAND_CLOSED_WITH_DEAL
-                    if outcome in ("registered", "performed")
-                    else "",
+                    reason=pools.DEMAND_CLOSED_WITH_DEAL if outcome in ("registered", "performed") else "",
                 )
             )
             continue
@@ -674,8 +698,8 @@ def market_specs(today: date) -> MarketSpecs:
             continue
         created = today - timedelta(days=rng.randint(1, 60))
         reason = {
-            "returned": rng.choice(demo_pools.DEMAND_RETURN_REASONS),
-            "closed": rng.choice(demo_pools.DEMAND_CLOSE_REASONS),
+            "returned": rng.choice(pools.DEMAND_RETURN_REASONS),
+            "closed": rng.choice(pools.DEMAND_CLOSE_REASONS),
         }.get(outcome, "")
         specs.demands.append(
             _with(
@@ -687,11 +711,13 @@ def market_specs(today: date) -> MarketSpecs:
                 reason=reason,
             )
         )
+    if len(specs.demands) != DEMANDS:
+        raise ValueError(f"{len(specs.demands)} demands instead of {DEMANDS}")
     specs.inquiries = _plain_inquiries(rng, specs, today)
     return specs
 
 
-def _listing_spec(rng, title, listing_plan, outcome, published, today) -> ListingSpec:
+def _listing_spec(rng, title, listing_plan, outcome, published) -> ListingSpec:
     if "spec" in listing_plan:
         spec = listing_plan["spec"]
         institution, achievement, field_code = spec.filer, spec.import_key, spec.field
@@ -724,7 +750,7 @@ def _listing_spec(rng, title, listing_plan, outcome, published, today) -> Listin
         price_max=listing_plan["price_max"] if pricing == PricingMethod.RANGE else None,
         outcome=outcome,
         published_on=published,
-        listed_days=listed_days,
+        listed_until=None if published is None else published + timedelta(days=listed_days),
         brokers=brokers,
         summary=summary,
         keywords=keywords,
@@ -779,7 +805,7 @@ def _plain_inquiries(rng: random.Random, specs: MarketSpecs, today: date) -> lis
                     rng.randint(2, 4),
                     demand=kind == "demand",
                 ),
-                close_reason=rng.choice(demo_pools.CLOSE_REASONS) if outcome == "closed" else "",
+                close_reason=rng.choice(pools.CLOSE_REASONS) if outcome == "closed" else "",
             )
         )
     return inquiries

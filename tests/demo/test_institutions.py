@@ -1,7 +1,7 @@
-"""The institutions part of ``manage.py seed_demo`` (``institutions.demo_loader``): plausible institutions
-in all 21 市(州) with a registration body and enterprises in each, valid codes, a login per role,
-idempotent. The command itself, which also files the demo achievements and builds the demo market, is
-tested in ``tests/market/test_seed_demo.py``."""
+"""The institutions part of ``manage.py seed_demo`` (``demo.loaders.institutions``): plausible
+institutions in all 21 市(州) with a registration body and enterprises in each, valid codes, a login per
+role, idempotent. The command itself, which also files the demo achievements and builds the demo
+market, is tested in ``tests/demo/test_market.py``."""
 
 from datetime import timedelta
 
@@ -10,7 +10,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone, translation
 
 from accounts.models import PartnerAPIKey, User
-from institutions import demo_data, demo_loader, identifiers
+from demo.loaders import institutions as institution_loader
+from demo.specs import institutions as institution_specs
+from institutions import identifiers
 from institutions.choices import (
     DesignationLevel,
     DesignationStatus,
@@ -50,9 +52,9 @@ DEMO_USERNAMES = [
 def seed() -> str:
     """Loads the demo institutions and returns the report the command prints for them."""
     with translation.override("en"):
-        loader = demo_loader.load()
-        lines = [demo_loader.summary(loader.counts)]
-        lines += [line for line, _is_warning in demo_loader.logins_report(loader)]
+        loader = institution_loader.load()
+        lines = [institution_loader.summary(loader.counts)]
+        lines += [line for line, _is_warning in institution_loader.logins_report(loader)]
     return "\n".join(lines) + "\n"
 
 
@@ -132,7 +134,7 @@ def test_universities_and_institutes_have_their_transfer_offices_in_their_own_ci
     bodies = Organisation.objects.filter(kind=OrganisationKind.REGISTRATION_BODY)
     assert bodies.count() == 22
     assert sorted(bodies.values_list("region_id", flat=True)) == sorted(
-        ["510000", *(city.code for city in demo_data.CITIES)]
+        ["510000", *(city.code for city in institution_specs.CITIES)]
     )
     assert set(bodies.values_list("entity_type__code", flat=True)) == {"024"}
     assert org("成都市技术合同认定登记站").region_id == "510100"
@@ -145,7 +147,7 @@ def test_every_credit_code_is_valid_and_derived_the_same_way_every_time():
     for code in codes:
         validate_credit_code(code)
         assert identifiers.is_valid_credit_code(code), code
-    assert len(codes) == len(demo_data.organisation_specs()) == 158
+    assert len(codes) == len(institution_specs.organisation_specs()) == 158
     # Fixed expectations: the codes derive from category, region and slot, so reruns give the same ones.
     assert org("四川大学").credit_code == "125101074500107U35"
     assert org("四川省科学技术厅").credit_code == "11510000008000013D"
@@ -217,8 +219,8 @@ def test_demo_logins_share_one_password_that_meets_the_policy_and_has_not_expire
     seed()
 
     for user in User.objects.filter(username__in=DEMO_USERNAMES).exclude(username="partner"):
-        validate_password(demo_data.DEMO_PASSWORD, user)
-        assert user.check_password(demo_data.DEMO_PASSWORD), user.username
+        validate_password(institution_specs.DEMO_PASSWORD, user)
+        assert user.check_password(institution_specs.DEMO_PASSWORD), user.username
         assert not user.password_expired(), user.username
     partner = User.objects.get(username="partner")
     assert not partner.has_usable_password()
@@ -232,7 +234,7 @@ def test_the_output_lists_every_login_and_the_partner_key_only_the_first_time():
     for username in DEMO_USERNAMES:
         assert f"\n{username} " in first
         assert f"\n{username} " in second
-    assert demo_data.DEMO_PASSWORD in first
+    assert institution_specs.DEMO_PASSWORD in first
     key_prefix = PartnerAPIKey.objects.get().prefix
     assert f"{key_prefix}." in first
     assert key_prefix not in second
@@ -283,7 +285,7 @@ def test_a_rerun_renews_an_expired_demo_password_without_changing_it():
 
     chengdu = User.objects.get(username="chengdu")
     assert not chengdu.password_expired()
-    assert chengdu.check_password(demo_data.DEMO_PASSWORD)
+    assert chengdu.check_password(institution_specs.DEMO_PASSWORD)
     assert "Demo data: 1 demo password renewed." in output
 
 

@@ -1,6 +1,8 @@
 """``manage.py seed_demo`` builds a plausible demo market through the real services: listings in every
 state, demands, inquiries, deals in every state and about 120 registered contracts over the 21 市(州)
-and the years since 2021; a second run creates nothing.
+and the years since 2021; a second run creates nothing. The same market on any day: the specifications
+are checked for today, 400 days later and another year, and CI runs this module with the clock 400 days
+ahead too.
 
 The specifications are checked without a database; the whole command runs (twice) once for the module,
 because it files hundreds of records through the services.
@@ -8,7 +10,8 @@ because it files hundreds of records through the services.
 
 import re
 from collections import Counter
-from datetime import date
+from dataclasses import fields, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -20,9 +23,11 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from accounts.models import User
-from institutions import demo_data as institution_demo
+from demo import dates
+from demo.specs import institutions as institution_specs
+from demo.specs import market as market_specs
 from institutions.models import AuditEvent
-from market import demo_specs, policies
+from market import policies
 from market.choices import DealStatus, DemandStatus, ListingStatus, RejectionReason
 from market.models import (
     ContractRegistration,
@@ -40,27 +45,50 @@ from notifications.models import Notification
 from tests.conftest import load_reference_data
 
 TODAY = timezone.localdate()
-SPECS = demo_specs.market_specs(TODAY)
+SPECS = market_specs.market_specs(TODAY)
 REGISTERED = [chain for chain in SPECS.chains if chain.is_registered]
-CITY_CODES = {city.code for city in institution_demo.CITIES}
-YEARS = set(range(demo_specs.FIRST_YEAR, TODAY.year + 1))
+CITY_CODES = {city.code for city in institution_specs.CITIES}
+# Every year of the demo's history, on fixed dates; the recent contracts fall in the disclosure period.
+YEARS = set(range(market_specs.FIRST_YEAR, dates.HISTORY_ENDS.year + 1))
+RECENT_YEARS = {(TODAY - timedelta(days=days)).year for days in range(settings.MARKET_DISCLOSURE_DAYS)}
 DEAL_OUTCOMES = {"negotiating", "agreed", "submitted", "registered", "rejected", "performed", "cancelled"}
 
 
 def city(key: str) -> str:
-    return demo_specs.city_of(demo_specs.ORGANISATIONS[key].region)
+    return market_specs.city_of(market_specs.ORGANISATIONS[key].region)
+
+
+def undated(spec):
+    return replace(
+        spec, **{field.name: None for field in fields(spec) if isinstance(getattr(spec, field.name), date)}
+    )
 
 
 # --- the specifications -------------------------------------------------------------------------------
 
 
 def test_the_specifications_are_the_same_for_the_same_day():
-    again = demo_specs.market_specs(TODAY)
+    again = market_specs.market_specs(TODAY)
 
     assert again.listings == SPECS.listings
     assert again.demands == SPECS.demands
     assert again.chains == SPECS.chains
     assert again.inquiries == SPECS.inquiries
+
+
+@pytest.mark.parametrize("day", [TODAY + timedelta(days=400), date(2031, 2, 28), dates.REFERENCE_DAY])
+def test_on_any_other_day_only_the_recent_dates_move_with_today(day):
+    other = market_specs.market_specs(day)
+
+    for kind in ("listings", "demands", "chains", "inquiries"):
+        mine, theirs = getattr(SPECS, kind), getattr(other, kind)
+        assert [undated(spec) for spec in theirs] == [undated(spec) for spec in mine], kind
+        for spec, moved in zip(mine, theirs, strict=True):
+            for field in fields(spec):
+                value = getattr(spec, field.name)
+                if isinstance(value, date):
+                    expected = value if value <= dates.HISTORY_ENDS else value - (TODAY - day)
+                    assert getattr(moved, field.name) == expected, (kind, field.name)
 
 
 def test_there_are_about_150_listings_70_demands_160_deals_and_60_further_inquiries():
@@ -90,11 +118,12 @@ def test_every_deal_state_is_there_and_120_contracts_are_registered():
 def test_registered_contracts_cover_all_21_cities_on_both_sides_and_every_year_since_2021():
     assert {city(chain.seller) for chain in REGISTERED} == {*CITY_CODES, "510000"}
     assert {city(chain.buyer) for chain in REGISTERED} == CITY_CODES
-    assert {chain.decided_on.year for chain in REGISTERED} == YEARS
+    assert {chain.decided_on.year for chain in REGISTERED if chain.decided_on <= dates.HISTORY_ENDS} == YEARS
+    assert {chain.decided_on.year for chain in REGISTERED} <= YEARS | RECENT_YEARS
     recent = [
         chain for chain in REGISTERED if (TODAY - chain.decided_on).days < settings.MARKET_DISCLOSURE_DAYS
     ]
-    assert len(recent) == demo_specs.RECENT_REGISTERED
+    assert len(recent) == market_specs.RECENT_REGISTERED
 
 
 def test_amounts_and_dates_are_consistent():
@@ -216,7 +245,9 @@ def test_registered_contracts_spread_over_cities_and_years_with_16_digit_numbers
     assert contracts.count() == 120
     assert {contract.seller_region_code[:4] + "00" for contract in contracts} == {*CITY_CODES, "510000"}
     assert {contract.buyer_region_code[:4] + "00" for contract in contracts} == CITY_CODES
-    assert {timezone.localtime(contract.registered_at).year for contract in contracts} == YEARS
+    history = contracts.filter(registered_at__date__lte=dates.HISTORY_ENDS)
+    assert {timezone.localtime(contract.registered_at).year for contract in history} == YEARS
+    assert {timezone.localtime(contract.registered_at).year for contract in contracts} <= YEARS | RECENT_YEARS
     numbers = [contract.registration_number for contract in contracts]
     assert len(set(numbers)) == 120
     for contract in contracts:
@@ -241,7 +272,7 @@ def test_contracts_follow_the_rules_in_force_when_they_were_submitted(db, seeded
 
 
 def test_a_few_registered_deals_are_on_the_disclosure_board_today(db, seeded):
-    assert ContractRegistration.objects.disclosed().count() == demo_specs.RECENT_REGISTERED
+    assert ContractRegistration.objects.disclosed().count() == market_specs.RECENT_REGISTERED
 
 
 def test_performed_deals_have_certified_income_and_refused_ones_a_coded_reason(db, seeded):

@@ -1,13 +1,13 @@
-"""``manage.py seed_demo``: the demo institutions, designations and logins (``institutions.demo_loader``),
+"""``manage.py seed_demo``: the demo institutions, designations and logins (``demo.loaders.institutions``),
 a few hundred demo achievements filed, reviewed and published through the services and the first
-dual-use catalogues (``achievements.demo_data``), then the demo market — listings, demands, inquiries,
+dual-use catalogues (``demo.loaders.achievements``), then the demo market — listings, demands, inquiries,
 deals in every state and registered contracts over the 21 cities and the years since 2021
-(``market.demo_data``) — and last the supply–demand matches of it all (``match_recompute``).
+(``demo.loaders.market``) — and last the supply–demand matches of it all (``match_recompute``).
 
 All of it is audited with ``source=seed_demo`` and idempotent: a second run creates nothing and changes
 nothing, so ``make run`` can call it on every start. The institutions load in one transaction, each
 achievement, listing, demand and deal in its own (an interrupted run leaves whole records, and the next
-one adds the rest). The command lives in ``market``, the highest app that adds demo data.
+one adds the rest). The demo is the same on any day it is seeded (``demo.dates``).
 """
 
 from django.core.management.base import BaseCommand
@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import ngettext
 
-from achievements import demo_data as achievement_demo
-from institutions import demo_loader
-from market import demo_data as market_demo
+from demo.loaders import achievements as achievement_loader
+from demo.loaders import institutions as institution_loader
+from demo.loaders import market as market_loader
+from market.models import Match
 from market.services import matching as matching_services
 from market.tasks import matching as tasks_matching
 from notifications.models import Notification
@@ -42,18 +43,30 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        directory = demo_loader.load()
+        directory = institution_loader.load()
         # The demo is ranked once at the end rather than record by record as it is published.
         with tasks_matching.refreshes_paused():
-            achievements = achievement_demo.load(organisations=directory.organisations, users=directory.users)
-            market = market_demo.load(organisations=directory.organisations, users=directory.users)
-        labels = {**demo_loader.COUNT_LABELS, **achievement_demo.COUNT_LABELS, **market_demo.COUNT_LABELS}
+            achievements = achievement_loader.load(
+                organisations=directory.organisations, users=directory.users
+            )
+            market = market_loader.load(organisations=directory.organisations, users=directory.users)
+        labels = {
+            **institution_loader.COUNT_LABELS,
+            **achievement_loader.COUNT_LABELS,
+            **market_loader.COUNT_LABELS,
+        }
         counts = directory.counts + achievements.counts + market.counts
-        self.stdout.write(demo_loader.summary(counts, labels))
-        ranked = demo_matches()
-        self.stdout.write(
-            ngettext("%(count)d supply–demand pair ranked", "%(count)d supply–demand pairs ranked", ranked)
-            % {"count": ranked}
-        )
-        for line, is_warning in demo_loader.logins_report(directory):
+        self.stdout.write(institution_loader.summary(counts, labels))
+        # Ranked only when this run added to the demo (or an interrupted run left it unranked): the
+        # freshness of a match counts from now, so ranking again minutes later would move scores and
+        # a second run would not leave everything as it was. The nightly recompute keeps them current.
+        if achievements.counts or market.counts or not Match.objects.exists():
+            ranked = demo_matches()
+            self.stdout.write(
+                ngettext(
+                    "%(count)d supply–demand pair ranked", "%(count)d supply–demand pairs ranked", ranked
+                )
+                % {"count": ranked}
+            )
+        for line, is_warning in institution_loader.logins_report(directory):
             self.stdout.write(self.style.WARNING(line) if is_warning else line)
