@@ -31,6 +31,10 @@ class AchievementStage(models.TextChoices):
 
 
 class CooperationMode(models.TextChoices):
+    """交易方式: how a technology changes hands (DOMAIN §9: 转让, 许可, 作价投资, 开发, 服务, 咨询). An
+    achievement offers some (its cooperation modes); a listing, a deal and a demand on the market have one.
+    """
+
     TRANSFER = "transfer", pgettext_lazy("cooperation mode", "Transfer")
     LICENCE_EXCLUSIVE = "licence_exclusive", _("Exclusive licence")
     LICENCE_SOLE = "licence_sole", _("Sole licence")
@@ -38,6 +42,14 @@ class CooperationMode(models.TextChoices):
     INVESTMENT = "investment", _("Investment in kind (作价投资)")
     JOINT_DEVELOPMENT = "joint_development", _("Joint development")
     TECHNICAL_SERVICE = "technical_service", _("Technical service")
+    TECHNICAL_CONSULTING = "technical_consulting", _("Technical consulting")
+
+
+# The modes an achievement's filing may offer: every mode but consulting, which is offered on the market
+# only (a listing without an achievement, a demand, a deal).
+ACHIEVEMENT_COOPERATION_MODES = [
+    (mode.value, mode.label) for mode in CooperationMode if mode != CooperationMode.TECHNICAL_CONSULTING
+]
 
 
 class PriceType(models.TextChoices):

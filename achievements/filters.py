@@ -3,7 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from achievements.choices import AchievementStatus, CatalogueKind, CatalogueStatus, CooperationMode, IPKind
+from achievements.choices import (
+    ACHIEVEMENT_COOPERATION_MODES,
+    AchievementStatus,
+    CatalogueKind,
+    CatalogueStatus,
+    IPKind,
+)
 from achievements.models import Achievement, CatalogueEntry, IPAsset
 from institutions import policies as institution_policies
 from institutions.choices import ClassificationScheme
@@ -35,7 +41,7 @@ class AchievementFilterSet(django_filters.FilterSet):
         method="filter_region", label=_("Region code (includes everything under it)")
     )
     cooperation_mode = django_filters.ChoiceFilter(
-        choices=CooperationMode.choices, method="filter_cooperation_mode", label=_("Cooperation mode")
+        choices=ACHIEVEMENT_COOPERATION_MODES, method="filter_cooperation_mode", label=_("Cooperation mode")
     )
     ip_kind = django_filters.ChoiceFilter(choices=IPKind.choices, method="filter_ip_kind", label=_("IP type"))
     catalogue = django_filters.ChoiceFilter(

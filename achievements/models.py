@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements import identifiers
 from achievements.choices import (
+    ACHIEVEMENT_COOPERATION_MODES,
     PATENT_KINDS,
     AchievementStage,
     AchievementStatus,
     AchievementType,
     CatalogueKind,
     CatalogueStatus,
-    CooperationMode,
     DetailVisibility,
     ImportStatus,
     IPKind,
@@ -125,7 +125,7 @@ class Achievement(models.Model):
     completed_on = models.DateField(_("completion date"), null=True, blank=True)
 
     cooperation_modes = ArrayField(
-        models.CharField(max_length=20, choices=CooperationMode.choices),
+        models.CharField(max_length=20, choices=ACHIEVEMENT_COOPERATION_MODES),
         default=list,
         blank=True,
         verbose_name=_("cooperation modes offered"),

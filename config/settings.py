@@ -320,7 +320,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "market.choices.ListingStatus",
         "ObjectionStatusEnum": "market.choices.ObjectionStatus",
-        "TransactionModeEnum": "market.choices.TransactionMode",
+        # One enum of modes (交易方式): the market's fields offer all of them, an achievement all but
+        # consulting; the schema keeps the names partner clients know.
+        "TransactionModeEnum": "achievements.choices.CooperationMode",
         "PricingMethodEnum": "market.choices.PricingMethod",
         "DemandStatusEnum": "market.choices.DemandStatus",
         "InquiryStatusEnum": "market.choices.InquiryStatus",
@@ -335,7 +337,7 @@ SPECTACULAR_SETTINGS = {
         "ContractSubTypeEnum": "market.choices.ContractSubType",
         "LicenceScopeEnum": "market.choices.LicenceScope",
         "PaymentMethodEnum": "market.choices.PaymentMethod",
-        "ContractIPTypeEnum": "market.choices.ContractIPType",
+        "ContractIPTypeEnum": "market.choices.CONTRACT_IP_TYPES",
         "RejectionReasonEnum": "market.choices.RejectionReason",
         "RegionLevelEnum": "institutions.choices.RegionLevel",
         "DesignationLevelEnum": "institutions.choices.DesignationLevel",
@@ -343,7 +345,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "institutions.choices.OrganisationKind",
         "DesignationStatusEnum": "institutions.choices.DesignationStatus",
         "AchievementStatusEnum": "achievements.choices.AchievementStatus",
-        "CooperationModeEnum": "achievements.choices.CooperationMode",
+        "CooperationModeEnum": "achievements.choices.ACHIEVEMENT_COOPERATION_MODES",
         "IPKindEnum": "achievements.choices.IPKind",
         "IPStatusEnum": "achievements.choices.IPStatus",
         "CatalogueKindEnum": "achievements.choices.CatalogueKind",

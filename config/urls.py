@@ -4,8 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config import views
-
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("institutions.api.urls")),
@@ -15,7 +13,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("institutions.urls.home")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("institutions/", include("institutions.urls.organisations")),

@@ -19,6 +19,7 @@ from institutions.choices import (
     TransferKind,
     TransferLevel,
 )
+from institutions.fields import RegionChoiceField
 from institutions.models import Classification, Organisation, Region
 from institutions.roles import actor_roles
 from institutions.services import OFFICIAL_ONLY_FIELDS, ORGANISATION_EDITABLE_FIELDS
@@ -30,20 +31,6 @@ SORT_CHOICES = [
     ("newest", _("Newest first")),
     ("oldest", _("Oldest first")),
 ]
-
-_REGION_INDENT = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, *, aliases: dict | None = None) -> None:
-    """Shows a service's ValidationError on the form: next to the field it names (``aliases`` maps the
-    service's names to the form's), or above the form.
-    """
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = (aliases or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _with_blank(label, choices) -> list[tuple[str, str]]:
@@ -145,13 +132,6 @@ class DirectoryFilterForm(forms.Form):
         return any(self.cleaned_data.get(name) for name in self.fields if name not in ("sort", "scope"))
 
 
-class RegionChoiceField(forms.ModelChoiceField):
-    """Regions indented by level, in code order, so the select reads as the province's tree."""
-
-    def label_from_instance(self, region: Region) -> str:
-        return "\u3000" * _REGION_INDENT.get(region.level, 0) + region.name
-
-
 class OrganisationForm(forms.ModelForm):
     """Registers or edits an organisation. The fields an institution's own admin may not change
     (identity and place, ``OFFICIAL_ONLY_FIELDS``) are shown disabled to them.
@@ -244,6 +224,10 @@ class MembershipRoleForm(forms.Form):
 
 
 class DesignationGrantForm(forms.Form):
+    """Grants a title. ``levels`` are the levels the actor may grant here (``rules.designation_levels_for``):
+    the only ones offered. The service requires the deciding body and document number of a national title.
+    """
+
     level = forms.ChoiceField(label=_("Level"), choices=DesignationLevel.choices)
     year_granted = forms.IntegerField(
         label=_("Year granted"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year
@@ -254,6 +238,19 @@ class DesignationGrantForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 川科成〔2024〕12号")}),
     )
+    decided_by = forms.CharField(
+        label=_("Deciding body"),
+        max_length=100,
+        required=False,
+        help_text=_("Required for national titles, with the document number."),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 科学技术部")}),
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [
+            (value, label) for value, label in DesignationLevel.choices if value in levels
+        ]
 
 
 class DesignationStatusForm(forms.Form):

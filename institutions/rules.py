@@ -6,15 +6,11 @@ and everything under it by GB/T 2260 code.
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from institutions import policies
+from institutions.choices import DesignationLevel
 from institutions.roles import actor_roles
-
-
-def require(user, permission: str, obj=None) -> None:
-    """Raises PermissionDenied (a 403 page, or a 403 API answer) unless ``user`` holds the permission."""
-    if user is None or not user.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 @rules.predicate
@@ -52,6 +48,81 @@ def is_official_for_designation(user, designation) -> bool:
     return designation is not None and actor_roles(user).covers_region(designation.organisation.region_id)
 
 
+# --- designations by level -------------------------------------------------------------------
+# Who may grant, warn, reinstate and revoke a title depends on its level (``policies.
+# DESIGNATION_LEVELS_BY_POST``): services, pages, API and ``institutions.actions`` all ask these.
+
+
+class DesignationLevelNotPermitted(PermissionDenied):
+    """The actor may act on titles of this institution, but not at this level: a 403 whose API
+    ``code`` names the rule."""
+
+    code = "designation_level_not_permitted"
+
+
+_LEVEL_AUTHORITY = {
+    DesignationLevel.CITY: _(
+        "City demonstration titles are granted and changed only by the S&T department of the "
+        "institution's city."
+    ),
+    DesignationLevel.PROVINCIAL: _(
+        "Provincial demonstration titles are granted and changed only by the provincial S&T department."
+    ),
+    DesignationLevel.NATIONAL: _(
+        "National demonstration titles are decided by the Ministry of Science and Technology and "
+        "recorded here only by the provincial S&T department."
+    ),
+}
+
+
+def _posts_covering(user, organisation):
+    return [
+        post for post in actor_roles(user).official_posts if organisation.region_id.startswith(post.prefix)
+    ]
+
+
+def designation_levels_for(user, organisation) -> frozenset[str]:
+    """The title levels ``user`` may grant, warn, reinstate and revoke for ``organisation``."""
+    if organisation is None:
+        return frozenset()
+    return policies.designation_levels_grantable(
+        is_platform_admin=actor_roles(user).is_platform_admin,
+        post_levels=[post.region_level for post in _posts_covering(user, organisation)],
+    )
+
+
+def designation_department_for(user, organisation, level: str) -> int | None:
+    """The department whose official post lets ``user`` act on a ``level`` title of ``organisation``
+    (recorded as the title's ``granted_by``); ``None`` for a platform admin without such a post."""
+    for post in _posts_covering(user, organisation):
+        if level in policies.DESIGNATION_LEVELS_BY_POST.get(post.region_level, frozenset()):
+            return post.organisation_id
+    return None
+
+
+def require_designation_level(user, organisation, level: str) -> None:
+    """Raises ``DesignationLevelNotPermitted``, naming who decides such titles, unless ``user`` may act
+    on ``level`` titles of ``organisation``."""
+    if level not in designation_levels_for(user, organisation):
+        raise DesignationLevelNotPermitted(
+            str(_LEVEL_AUTHORITY.get(level, _("You may not grant or change titles of this level.")))
+        )
+
+
+@rules.predicate
+def may_grant_designations(user, organisation) -> bool:
+    """Whether ``user`` may grant a title of at least one level to ``organisation``."""
+    return bool(designation_levels_for(user, organisation))
+
+
+@rules.predicate
+def may_change_designation(user, designation) -> bool:
+    """Whether ``user`` may warn, reinstate or revoke ``designation`` (its level is theirs)."""
+    return designation is not None and designation.level in designation_levels_for(
+        user, designation.organisation
+    )
+
+
 rules.add_perm("institutions.add_organisation", is_platform_admin | is_official)
 rules.add_perm("institutions.add_organisation_in_region", is_platform_admin | is_official_for_region)
 rules.add_perm(
@@ -62,6 +133,10 @@ rules.add_perm(
     "institutions.manage_members",
     is_platform_admin | is_official_for_organisation | is_admin_of_organisation,
 )
+# Opens an institution's designations page (and guards appointing officials, see services); which
+# titles the actor may then grant or change is the level rule below.
 rules.add_perm("institutions.manage_designations", is_platform_admin | is_official_for_organisation)
+rules.add_perm("institutions.grant_designations", may_grant_designations)
+rules.add_perm("institutions.change_designation_status", may_change_designation)
 rules.add_perm("institutions.view_history", is_platform_admin | is_official_for_organisation)
 rules.add_perm("institutions.view_audit_log", is_platform_admin | is_official)

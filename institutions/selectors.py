@@ -12,7 +12,7 @@ from django.http import Http404
 from accounts.models import User
 from institutions.choices import MembershipRole, OrganisationKind, RegionLevel
 from institutions.filters import OrganisationFilterSet, RegionFilterSet
-from institutions.models import Designation, Membership, Organisation, Region
+from institutions.models import Classification, Designation, Membership, Organisation, Region
 from institutions.querysets import LIVE_DESIGNATION_STATUSES
 from institutions.roles import actor_roles
 
@@ -95,7 +95,7 @@ def organisation_get(*, pk: int, actor) -> Organisation:
 def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=organisation)
-        .select_related("user")
+        .select_related("user", "organisation")
         .order_by("role", "user__username")
     )
 
@@ -175,6 +175,16 @@ def network_level(*, actor, region: Region) -> NetworkLevel:
 
 def network_children(*, actor, region: Region) -> list[NetworkNode]:
     return network_level(actor=actor, region=region).nodes
+
+
+def classification_taxonomy(*, schemes) -> dict[str, list[Classification]]:
+    """The current entries of each classification scheme in ``schemes``, in their order (one query)."""
+    entries: dict[str, list[Classification]] = {scheme: [] for scheme in schemes}
+    for entry in Classification.objects.filter(scheme__in=schemes, is_current=True).order_by(
+        "scheme", "position", "code"
+    ):
+        entries[entry.scheme].append(entry)
+    return entries
 
 
 def region_province() -> Region:

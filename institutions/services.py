@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from institutions import lock_objects, policies
+from core.permissions import require
+from institutions import lock_objects, policies, rules
 from institutions.choices import DesignationStatus, MembershipRole
 from institutions.models import Classification, Designation, Membership, Organisation, Region
 from institutions.roles import actor_roles, forget_roles
-from institutions.rules import require
 
 ORGANISATION_EDITABLE_FIELDS = (
     "name",
@@ -171,21 +171,30 @@ def _ensure_another_admin(membership: Membership) -> None:
 
 @transaction.atomic
 def designation_grant(
-    *, actor, organisation: Organisation, level: str, year_granted: int, document_number: str = ""
+    *,
+    actor,
+    organisation: Organisation,
+    level: str,
+    year_granted: int,
+    document_number: str = "",
+    decided_by: str = "",
 ) -> Designation:
-    """Records a national or provincial demonstration-institution title for an institution."""
+    """Grants a city or provincial demonstration-institution title, or records a national one (decided by
+    the Ministry: ``decided_by`` and ``document_number`` required). Each level only by its authority
+    (``rules.designation_levels_for``); the department the actor acts for is kept as ``granted_by``.
+    """
     require(actor, "institutions.manage_designations", organisation)
+    rules.require_designation_level(actor, organisation, level)
     # Lock the institution so two officials cannot grant the same title at once.
     organisation = lock_objects.organisation_qs_select_for_update().get(pk=organisation.pk)
-    roles = actor_roles(actor)
-    department_id = roles.official_posts[0].organisation_id if roles.official_posts else None
     designation = Designation(
         organisation=organisation,
         level=level,
         status=DesignationStatus.ACTIVE,
         year_granted=year_granted,
-        document_number=document_number,
-        granted_by_id=department_id,
+        document_number=document_number.strip(),
+        decided_by=decided_by.strip(),
+        granted_by_id=rules.designation_department_for(actor, organisation, level),
         status_changed_at=timezone.now(),
     )
     designation.full_clean()
@@ -197,9 +206,11 @@ def designation_grant(
 def designation_change_status(
     *, actor, designation: Designation, status: str, reason: str = ""
 ) -> Designation:
-    """Moves a designation along its life (warn, reinstate, revoke); warnings and revocations need a reason."""
+    """Moves a designation along its life (warn, reinstate, revoke); warnings and revocations need a reason.
+    Only the authority of the title's level may (``rules.designation_levels_for``)."""
     require(actor, "institutions.manage_designations", designation.organisation)
     designation = lock_objects.designation_qs_select_for_update().get(pk=designation.pk)
+    rules.require_designation_level(actor, designation.organisation, designation.level)
     if not policies.designation_can_move(designation.status, status):
         raise ValidationError(
             _("A designation that is %(current)s cannot become %(target)s.")

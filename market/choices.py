@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from achievements.choices import CooperationMode, IPKind
+
 
 class ListingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -15,20 +17,8 @@ class ListingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class TransactionMode(models.TextChoices):
-    """交易方式 of a listing or a deal (DOMAIN §9: 转让, 许可, 作价投资, 开发, 服务, 咨询)."""
-
-    TRANSFER = "transfer", pgettext_lazy("transaction mode", "Transfer")
-    LICENCE_EXCLUSIVE = "licence_exclusive", _("Exclusive licence")
-    LICENCE_SOLE = "licence_sole", _("Sole licence")
-    LICENCE_ORDINARY = "licence_ordinary", _("Ordinary licence")
-    INVESTMENT = "investment", _("Investment in kind (作价投资)")
-    JOINT_DEVELOPMENT = "joint_development", _("Joint development")
-    TECHNICAL_SERVICE = "technical_service", _("Technical service")
-    TECHNICAL_CONSULTING = "technical_consulting", _("Technical consulting")
-
-
-SERVICE_MODES = (TransactionMode.TECHNICAL_SERVICE, TransactionMode.TECHNICAL_CONSULTING)
+# A listing's, deal's or demand's mode (交易方式) is achievements' ``CooperationMode``.
+SERVICE_MODES = (CooperationMode.TECHNICAL_SERVICE, CooperationMode.TECHNICAL_CONSULTING)
 
 
 class PricingMethod(models.TextChoices):
@@ -153,17 +143,9 @@ class PaymentMethod(models.TextChoices):
     ROYALTY_WITH_FEE = "royalty_with_fee", _("Royalties with an entry fee (提成支付附加预付入门费)")
 
 
-class ContractIPType(models.TextChoices):
-    """知识产权类型 of the registration form."""
-
-    INVENTION_PATENT = "invention_patent", _("Invention patent")
-    UTILITY_MODEL = "utility_model", _("Utility model patent")
-    DESIGN_PATENT = "design_patent", _("Design patent")
-    SOFTWARE_COPYRIGHT = "software_copyright", _("Software copyright")
-    TECHNICAL_SECRET = "technical_secret", _("Technical secret")
-    PLANT_VARIETY = "plant_variety", _("Plant variety")
-    IC_LAYOUT = "ic_layout", _("Integrated-circuit layout design")
-    NONE = "none", _("No intellectual property involved")
+# 知识产权类型 of the registration form: the kind of the achievement's IP (achievements' ``IPKind``), or none.
+CONTRACT_NO_IP = "none"
+CONTRACT_IP_TYPES = [*IPKind.choices, (CONTRACT_NO_IP, _("No intellectual property involved"))]
 
 
 class RejectionReason(models.TextChoices):

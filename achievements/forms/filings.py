@@ -1,9 +1,8 @@
 """Forms of the achievement pages: the public database's filters, the steps of a filing, and the
 reviewer's return form. Forms check the shape of the input; the services decide and write, and their
-``ValidationError`` is shown next to the field it names (``institutions.forms.add_service_errors``).
+``ValidationError`` is shown next to the field it names (``core.forms.add_service_errors``).
 """
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -15,20 +14,18 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import (
+    ACHIEVEMENT_COOPERATION_MODES,
     CatalogueKind,
-    CooperationMode,
     IPKind,
     IPStatus,
     PriceType,
 )
 from achievements.models import Achievement, IPAsset
+from core.forms import KeywordsField
+from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme, RegionLevel
-from institutions.forms import RegionChoiceField
+from institutions.fields import RegionChoiceField, TaxonomyChoiceField
 from institutions.models import Classification, Organisation, Region
-
-# Keywords are typed as one line: 锂离子电池、负极材料, or separated by commas or semicolons.
-KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n\r]+")
-KEYWORD_MAX_LENGTH = 30
 
 TAXONOMY_SCHEMES = (
     ClassificationScheme.TECHNOLOGY_FIELD,
@@ -48,12 +45,7 @@ SORT_CHOICES = [
 
 def taxonomy(schemes=TAXONOMY_SCHEMES) -> dict[str, list[Classification]]:
     """The current entries of the achievement taxonomies by scheme, in their order (one query)."""
-    entries: dict[str, list[Classification]] = {scheme: [] for scheme in schemes}
-    for entry in Classification.objects.filter(scheme__in=schemes, is_current=True).order_by(
-        "scheme", "position", "code"
-    ):
-        entries[entry.scheme].append(entry)
-    return entries
+    return institution_selectors.classification_taxonomy(schemes=schemes)
 
 
 def trl_choices(entries: list[Classification]) -> list[tuple[int, str]]:
@@ -68,18 +60,6 @@ def _with_blank(label, choices) -> list[tuple]:
 def _model_field(name: str, **overrides) -> forms.Field:
     """The form field Django derives from the model field (label, help text, length, choices)."""
     return Achievement._meta.get_field(name).formfield(**overrides)
-
-
-class TaxonomyChoiceField(forms.ChoiceField):
-    """A select of one taxonomy's entries, already loaded; cleans to the ``Classification``."""
-
-    def set_entries(self, entries: list[Classification], blank_label) -> None:
-        self.entries = {str(entry.pk): entry for entry in entries}
-        self.choices = [("", blank_label), *((entry.pk, entry.label) for entry in entries)]
-
-    def clean(self, value) -> Classification | None:
-        value = super().clean(value)
-        return self.entries.get(str(value)) if value else None
 
 
 # --- The public database -------------------------------------------------------------------------
@@ -104,7 +84,7 @@ class AchievementFilterForm(forms.Form):
     cooperation_mode = forms.ChoiceField(
         label=_("Cooperation mode"),
         required=False,
-        choices=_with_blank(_("Any cooperation mode"), CooperationMode.choices),
+        choices=_with_blank(_("Any cooperation mode"), ACHIEVEMENT_COOPERATION_MODES),
     )
     ip_kind = forms.ChoiceField(
         label=_("IP type"), required=False, choices=_with_blank(_("Any IP type"), IPKind.choices)
@@ -181,35 +161,6 @@ class AchievementFilterForm(forms.Form):
 # --- Filing, step by step -----------------------------------------------------------------------
 
 
-class KeywordsField(forms.CharField):
-    """Keywords typed on one line, separated by 、 or commas; cleaned to a list without repeats."""
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value)
-        words = (word.strip() for word in KEYWORD_SEPARATORS.split(text or ""))
-        return list(dict.fromkeys(word for word in words if word))
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return "、".join(value)
-        return value
-
-    def validate(self, value) -> None:
-        super().validate(value)
-        too_long = [word for word in value if len(word) > KEYWORD_MAX_LENGTH]
-        if too_long:
-            raise ValidationError(
-                _("Keep each keyword to %(limit)d characters: %(words)s")
-                % {"limit": KEYWORD_MAX_LENGTH, "words": "、".join(too_long)},
-                code="keyword_too_long",
-            )
-        if len(value) > settings.ACHIEVEMENT_MAX_KEYWORDS:
-            raise ValidationError(
-                _("Give at most %(limit)d keywords.") % {"limit": settings.ACHIEVEMENT_MAX_KEYWORDS},
-                code="too_many_keywords",
-            )
-
-
 class StepForm(forms.Form):
     """A step of the filing form: its fields are fields of ``Achievement``, passed on to the service."""
 
@@ -234,6 +185,7 @@ class BasicsForm(StepForm):
     )
     detail_visibility = _model_field("detail_visibility", widget=forms.RadioSelect)
     keywords = KeywordsField(
+        max_keywords=settings.ACHIEVEMENT_MAX_KEYWORDS,
         label=_("Keywords"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 锂离子电池、负极材料、硅碳")}),
@@ -306,7 +258,7 @@ class TermsForm(StepForm):
     cooperation_modes = forms.MultipleChoiceField(
         label=_("Cooperation modes offered"),
         required=False,
-        choices=CooperationMode.choices,
+        choices=ACHIEVEMENT_COOPERATION_MODES,
         widget=forms.CheckboxSelectMultiple,
     )
     price_type = forms.ChoiceField(

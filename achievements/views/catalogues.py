@@ -19,13 +19,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from achievements.actions import CATALOGUE_ACTIONS
 from achievements.choices import AchievementStatus, CatalogueKind, CatalogueStatus, CooperationMode
 from achievements.forms import catalogues as forms
 from achievements.models import CatalogueEntry, DualUseCatalogue
 from achievements.selectors import catalogues as catalogue_selectors
 from achievements.selectors import filings as selectors
 from achievements.services import catalogues
-from institutions.forms import add_service_errors
+from core.forms import add_service_errors
 
 
 def _may_manage(user) -> bool:
@@ -97,10 +98,12 @@ def catalogue_list(request):
 @require_GET
 def catalogue_detail(request, pk: int):
     catalogue = catalogues.catalogue_get_with_entries(pk=pk, actor=request.user)
+    can = CATALOGUE_ACTIONS.may(request.user, catalogue)
     context = {
         "catalogue": catalogue,
         "rows": _entry_rows(catalogue.entries.all()),
-        "may_manage": catalogue.status == CatalogueStatus.DRAFT and _may_manage(request.user),
+        "can": can,
+        "may_manage": can["edit"],
         "site_address": settings.SITE_URL.rstrip("/"),
     }
     return render(request, "achievements/catalogue_detail.html", context)

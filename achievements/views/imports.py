@@ -16,22 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from achievements import exporting, importing
+from achievements.actions import IMPORT_BATCH_ACTIONS
 from achievements.choices import ImportStatus
 from achievements.forms import imports as import_forms
 from achievements.selectors import imports as import_selectors
 from achievements.services import imports as import_services
+from core.forms import add_service_errors
 
 ERRORS_PER_PAGE = 100
 TITLES_SHOWN = 100
 POLLING_STATUSES = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -51,7 +45,7 @@ def import_start(request):
                 uploaded_file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("achievement_imports:detail", pk=batch.pk)
     context = {"form": form, "batches": import_services.import_batch_recent(actor=request.user)}
@@ -71,6 +65,7 @@ def _detail_context(request, batch) -> dict:
         "batch": batch,
         "polling": batch.status in POLLING_STATUSES,
         "invalid_rows": max(batch.total_rows - batch.valid_rows, 0),
+        "can": IMPORT_BATCH_ACTIONS.may(request.user, batch),
     }
     if batch.status == ImportStatus.VALIDATED:
         errors = [{**error, "message": importing.localised(error)} for error in batch.errors]
@@ -81,8 +76,6 @@ def _detail_context(request, batch) -> dict:
             ],
             more_titles=max(len(batch.rows) - TITLES_SHOWN, 0),
             already_imported=import_services.import_batch_already_imported(batch=batch),
-            may_confirm=batch.valid_rows > 0
-            and request.user.has_perm("achievements.import_achievements", batch.institution),
         )
     return context
 

@@ -3,7 +3,9 @@
 ``detail`` is a sentence a person understands, in Chinese or English by ``Accept-Language``;
 ``fields`` maps each invalid input field to its messages. Django's own ``ValidationError`` (raised by
 ``full_clean()`` in services) and ``PermissionDenied`` become 400 and 403 instead of a 500; a service's
-coded refusal of a workflow step keeps its code (``illegal_transition``, ``not_editable`` …).
+coded refusal of a workflow step keeps its code (``illegal_transition``, ``not_editable`` …). A missing
+permission (``core.permissions.require``) gets the standard 403 body wherever it was checked, in the view
+or in the service; a service's ``PermissionDenied`` with a reason of its own keeps that reason.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,6 +16,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.permissions import PermissionRefused
 
 
 class StateError(exceptions.APIException):
@@ -52,8 +56,11 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionRefused):
+        exc = exceptions.PermissionDenied()  # a missing permission: the same body as DRF's own refusals
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(*exc.args[:1])  # keep the service's reason, if it gave one
+        # Keep the service's reason, if it gave one, and its code (a ``code`` attribute naming the rule).
+        exc = exceptions.PermissionDenied(*exc.args[:1], code=getattr(exc, "code", None))
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -1,4 +1,7 @@
-"""Form rendering helpers for Tabler (Bootstrap 5) markup, used by every page's forms."""
+"""Form rendering helpers for Tabler (Bootstrap 5) markup, used by every page's forms, and small
+display helpers that know no domain."""
+
+from datetime import timedelta
 
 from django import template
 
@@ -35,3 +38,11 @@ def field_widget(field, **attrs):
 def page_range(paginator, number):
     """Page numbers around the current one, with ``Paginator.ELLIPSIS`` for the gaps."""
     return paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+
+
+@register.filter
+def minutes(duration) -> int:
+    """Whole minutes of a ``timedelta`` (0 for anything else)."""
+    if isinstance(duration, timedelta):
+        return int(duration.total_seconds() // 60)
+    return 0

@@ -11,57 +11,24 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, filters, mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filters import NamedOrderingFilter
 from core.api.permissions import PublicReadOnly
 from core.api.schema import ErrorSerializer
+from core.permissions import require
 from institutions import audit, selectors, services
 from institutions.api import serializers
-from institutions.api.permissions import require
 from institutions.choices import DesignationStatus
 from institutions.filters import OrganisationFilterSet, RegionFilterSet
 from institutions.models import Classification, Membership
 from institutions.roles import actor_roles
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or it is not visible to you.")
-
-
-class NamedOrderingFilter(filters.OrderingFilter):
-    """Orders by a whitelist of names, each standing for one or more columns.
-
-    The view's ``ordering_fields`` maps each public name (``newest``) to the columns it sorts by, so
-    clients see stable names while the columns and their tie-breakers stay an implementation detail.
-    Unknown names are ignored, as DRF's own ordering filter does.
-    """
-
-    ordering_description = _("Sort order: one of the listed names.")
-
-    def get_valid_fields(self, queryset, view, context=None):
-        return [(name, name) for name in view.ordering_fields]
-
-    def remove_invalid_fields(self, queryset, fields, view, request):
-        return [name for name in fields if name in view.ordering_fields]
-
-    def filter_queryset(self, request, queryset, view):
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        return queryset.order_by(*(column for name in ordering for column in view.ordering_fields[name]))
-
-    def get_schema_operation_parameters(self, view):
-        return [
-            {
-                "name": self.ordering_param,
-                "required": False,
-                "in": "query",
-                "description": str(self.ordering_description),
-                "schema": {"type": "string", "enum": list(view.ordering_fields)},
-            }
-        ]
 
 
 # --- regions and reference data ---------------------------------------------------------------
@@ -153,7 +120,8 @@ class InstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _detail_response(self, organisation, status_code=status.HTTP_200_OK) -> Response:
         organisation = selectors.organisation_get(pk=organisation.pk, actor=self.request.user)
-        return Response(serializers.OrganisationDetailSerializer(organisation).data, status=status_code)
+        data = serializers.OrganisationDetailSerializer(organisation, context={"request": self.request}).data
+        return Response(data, status=status_code)
 
     @extend_schema(
         summary="One institution",
@@ -162,7 +130,9 @@ class InstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def retrieve(self, request, pk=None):
         organisation = selectors.organisation_get(pk=pk, actor=request.user)
-        return Response(serializers.OrganisationDetailSerializer(organisation).data)
+        return Response(
+            serializers.OrganisationDetailSerializer(organisation, context={"request": request}).data
+        )
 
     @extend_schema(
         summary="Register an organisation",
@@ -232,9 +202,11 @@ class InstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 user=serializer.validated_data["username"],
                 role=serializer.validated_data["role"],
             )
-            return Response(serializers.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+            data = serializers.MembershipSerializer(membership, context={"request": request}).data
+            return Response(data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.membership_list(organisation=organisation))
-        return self.get_paginated_response(serializers.MembershipSerializer(page, many=True).data)
+        data = serializers.MembershipSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)
 
     @extend_schema(
         methods=["GET"],
@@ -246,7 +218,12 @@ class InstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         summary="Grant a demonstration-institution designation",
-        description="For officials over the institution's region and platform admins.",
+        description=(
+            "City titles by officials of the institution's city, provincial titles by provincial "
+            "officials, national titles (decided by the Ministry) recorded by provincial officials with "
+            "`decided_by` and `document_number`; platform admins any. A level the caller may not grant "
+            "is a 403 with code `designation_level_not_permitted`."
+        ),
         request=serializers.DesignationGrantInputSerializer,
         responses={201: serializers.DesignationSerializer},
         tags=["designations"],
@@ -262,13 +239,13 @@ class InstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 actor=request.user, organisation=organisation, **serializer.validated_data
             )
             designation = selectors.designation_list(actor=request.user).get(pk=designation.pk)
-            return Response(
-                serializers.DesignationSerializer(designation).data, status=status.HTTP_201_CREATED
-            )
+            data = serializers.DesignationSerializer(designation, context={"request": request}).data
+            return Response(data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(
             selectors.designation_list(actor=request.user, organisation=organisation)
         )
-        return self.get_paginated_response(serializers.DesignationSerializer(page, many=True).data)
+        data = serializers.DesignationSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)
 
     @extend_schema(
         summary="Audit trail of an institution",
@@ -315,7 +292,7 @@ class MembershipViewSet(viewsets.GenericViewSet):
         membership = services.membership_change_role(
             actor=request.user, membership=membership, role=serializer.validated_data["role"]
         )
-        return Response(serializers.MembershipSerializer(membership).data)
+        return Response(serializers.MembershipSerializer(membership, context={"request": request}).data)
 
     @extend_schema(summary="Remove a member", responses={204: None}, tags=["members"])
     def destroy(self, request, pk=None):
@@ -331,6 +308,10 @@ class MembershipViewSet(viewsets.GenericViewSet):
 def _status_change_schema(summary: str):
     return extend_schema(
         summary=summary,
+        description=(
+            "Only by the authority of the title's level, as for granting it; another level is a 403 with "
+            "code `designation_level_not_permitted`."
+        ),
         request=serializers.DesignationStatusChangeInputSerializer,
         responses={200: serializers.DesignationSerializer},
         tags=["designations"],
@@ -370,7 +351,7 @@ class DesignationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             reason=serializer.validated_data["reason"],
         )
         designation = self.get_queryset().get(pk=designation.pk)
-        return Response(serializers.DesignationSerializer(designation).data)
+        return Response(serializers.DesignationSerializer(designation, context={"request": request}).data)
 
     @_status_change_schema("Warn a designated institution (reason required)")
     @action(detail=True, methods=["post"])

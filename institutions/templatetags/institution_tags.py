@@ -1,7 +1,5 @@
-"""Small display helpers for the institution pages."""
-
-from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+"""Display helpers for the institution network's data (regions, services, designations, entity types),
+used by the pages of every app that shows them. Amounts are in ``core``'s ``money`` library."""
 
 from django import template
 from django.utils.translation import get_language
@@ -38,13 +36,6 @@ def service_labels(services) -> list[str]:
 
 
 @register.filter
-def minutes(duration) -> int:
-    if isinstance(duration, timedelta):
-        return int(duration.total_seconds() // 60)
-    return 0
-
-
-@register.filter
 def status_colour(status: str) -> str:
     """A Tabler colour name for a designation status badge."""
     return _STATUS_COLOURS.get(status, "secondary")
@@ -52,40 +43,7 @@ def status_colour(status: str) -> str:
 
 @register.filter
 def designation_colour(level: str) -> str:
-    return "red" if level == DesignationLevel.NATIONAL else "orange"
-
-
-def _grouped(amount: Decimal) -> str:
-    text = f"{amount:,.2f}"
-    return text[:-3] if text.endswith(".00") else text
-
-
-@register.filter
-def yuan(value) -> str:
-    """An amount in yuan as every page shows it: ``¥1,200,000`` or ``¥1,200,000.50``.
-
-    Grouped with commas in both languages (Django's Chinese number format does not group at all)."""
-    if value is None or value == "":
-        return ""
-    return f"¥{_grouped(Decimal(value))}"
-
-
-@register.filter
-def yuan_compact(value) -> str:
-    """A large amount for headline figures: ``2,813.93万元`` / ``1.25亿元`` in Chinese, ``¥28.14 million``
-    in English."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value)
-    if get_language().startswith("zh"):
-        if abs(amount) >= 100_000_000:
-            return f"{_grouped((amount / 100_000_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}亿元"
-        if abs(amount) >= 10_000:
-            return f"{_grouped((amount / 10_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}万元"
-        return f"{_grouped(amount)}元"
-    if abs(amount) >= 1_000_000:
-        return f"¥{_grouped((amount / 1_000_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))} million"
-    return f"¥{_grouped(amount)}"
+    return {DesignationLevel.NATIONAL: "red", DesignationLevel.PROVINCIAL: "orange"}.get(level, "yellow")
 
 
 @register.filter

@@ -1,1 +1,2 @@
-"""Page routes of the institutions app: ``organisations`` at /institutions/ and ``audit`` at /audit/."""
+"""Page routes of the institutions app: ``organisations`` at /institutions/, ``audit`` at /audit/ and the
+site's ``home`` page at /."""

@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from institutions import audit, forms, selectors, services
+from core.forms import add_service_errors
+from core.permissions import require
+from institutions import audit, forms, rules, selectors, services
+from institutions.actions import MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import DesignationStatus, RegionLevel
 from institutions.models import Designation, Membership, Organisation
 from institutions.policies import DESIGNATION_TRANSITIONS
 from institutions.roles import actor_roles
-from institutions.rules import require
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -141,15 +143,6 @@ def network(request, code: str | None = None):
 # --- The institution page ----------------------------------------------------------------------
 
 
-def organisation_permissions(user, organisation: Organisation) -> dict[str, bool]:
-    return {
-        "edit": user.has_perm("institutions.change_organisation", organisation),
-        "members": user.has_perm("institutions.manage_members", organisation),
-        "designations": user.has_perm("institutions.manage_designations", organisation),
-        "history": user.has_perm("institutions.view_history", organisation),
-    }
-
-
 @require_GET
 def organisation_detail(request, pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
@@ -161,7 +154,7 @@ def organisation_detail(request, pk: int):
     context = {
         "organisation": organisation,
         "designations": designations,
-        "can": organisation_permissions(request.user, organisation),
+        "can": ORGANISATION_ACTIONS.may(request.user, organisation),
         "directory_url": directory_url(organisation.region),
     }
     return render(request, "institutions/detail.html", context)
@@ -182,7 +175,7 @@ def organisation_create(request):
                 service_fields=form.cleaned_data["service_fields"],
             )
         except ValidationError as error:
-            forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": organisation.name})
             return redirect("institutions:detail", pk=organisation.pk)
@@ -204,14 +197,14 @@ def organisation_edit(request, pk: int):
                 service_fields=form.cleaned_data["service_fields"],
             )
         except ValidationError as error:
-            forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("institutions:detail", pk=organisation.pk)
     context = {
         "form": form,
         "organisation": organisation,
-        "can": organisation_permissions(request.user, organisation),
+        "can": ORGANISATION_ACTIONS.may(request.user, organisation),
     }
     return render(request, "institutions/form.html", context)
 
@@ -221,12 +214,14 @@ def organisation_edit(request, pk: int):
 
 def _members_page(request, organisation: Organisation, add_form, status: int = 200):
     memberships = list(selectors.membership_list(organisation=organisation))
+    for membership in memberships:
+        membership.actions = MEMBERSHIP_ACTIONS.may(request.user, membership)
     context = {
         "organisation": organisation,
         "memberships": memberships,
         "add_form": add_form,
         "role_form": forms.MembershipRoleForm(),
-        "can": organisation_permissions(request.user, organisation),
+        "can": ORGANISATION_ACTIONS.may(request.user, organisation),
     }
     return render(request, "institutions/members.html", context, status=status)
 
@@ -252,7 +247,7 @@ def members(request, pk: int):
                 role=add_form.cleaned_data["role"],
             )
         except ValidationError as error:
-            forms.add_service_errors(add_form, error, aliases={"user": "username"})
+            add_service_errors(add_form, error, aliases={"user": "username"})
         else:
             messages.success(
                 request,
@@ -322,6 +317,8 @@ def _designations_page(request, organisation, grant_form, failed_status_form=Non
             else forms.DesignationStatusForm(prefix=_status_form_prefix(designation))
         )
         targets = DESIGNATION_TRANSITIONS.get(designation.status, frozenset())
+        if not request.user.has_perm("institutions.change_designation_status", designation):
+            targets = frozenset()  # a title of another level: its own authority decides (rules.py)
         actions = [(status, label) for status, label in STATUS_ACTIONS.items() if status in targets]
         if designation.status == DesignationStatus.WARNED:
             actions = [
@@ -340,24 +337,30 @@ def _designations_page(request, organisation, grant_form, failed_status_form=Non
         "organisation": organisation,
         "rows": rows,
         "grant_form": grant_form,
-        "can": organisation_permissions(request.user, organisation),
+        "may_grant": bool(grant_form.fields["level"].choices),
+        "can": ORGANISATION_ACTIONS.may(request.user, organisation),
     }
     status = 400 if (failed_status_form is not None or grant_form.errors) else 200
     return render(request, "institutions/designations.html", context, status=status)
+
+
+def _grant_form(request, organisation, data=None) -> forms.DesignationGrantForm:
+    """The grant form, offering only the levels the user may grant to this institution."""
+    return forms.DesignationGrantForm(data, levels=rules.designation_levels_for(request.user, organisation))
 
 
 @login_required
 def designations(request, pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
     require(request.user, "institutions.manage_designations", organisation)
-    grant_form = forms.DesignationGrantForm(request.POST or None)
+    grant_form = _grant_form(request, organisation, request.POST or None)
     if request.method == "POST" and grant_form.is_valid():
         try:
             designation = services.designation_grant(
                 actor=request.user, organisation=organisation, **grant_form.cleaned_data
             )
         except ValidationError as error:
-            forms.add_service_errors(grant_form, error)
+            add_service_errors(grant_form, error)
         else:
             messages.success(
                 request,
@@ -386,7 +389,7 @@ def designation_change_status(request, pk: int, designation_pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -395,5 +398,9 @@ def designation_change_status(request, pk: int, designation_pk: int):
             )
             return redirect("institutions:designations", pk=organisation.pk)
     return _designations_page(
-        request, organisation, forms.DesignationGrantForm(), failed_status_form=form, failed_pk=designation.pk
+        request,
+        organisation,
+        _grant_form(request, organisation),
+        failed_status_form=form,
+        failed_pk=designation.pk,
     )

@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from achievements.choices import CooperationMode
 from institutions import policies as institution_policies
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
-from market.choices import DemandStatus, TransactionMode
+from market.choices import DemandStatus
 from market.models import Demand
 
 
@@ -21,7 +22,7 @@ class DemandFilterSet(django_filters.FilterSet):
         label=_("Technology field"),
     )
     cooperation_mode = django_filters.ChoiceFilter(
-        choices=TransactionMode.choices, label=_("Preferred cooperation mode")
+        choices=CooperationMode.choices, label=_("Preferred cooperation mode")
     )
     region = django_filters.CharFilter(
         method="filter_region", label=_("Region code (includes everything under it)")

@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from achievements.choices import CooperationMode
 from institutions import policies as institution_policies
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
-from market.choices import ListingStatus, ObjectionStatus, PricingMethod, TransactionMode
+from market.choices import ListingStatus, ObjectionStatus, PricingMethod
 from market.models import Listing, ListingObjection
 
 
@@ -19,7 +20,7 @@ class ListingFilterSet(django_filters.FilterSet):
         label=_("Technology field"),
     )
     transaction_mode = django_filters.MultipleChoiceFilter(
-        choices=TransactionMode.choices, label=_("Transaction mode")
+        choices=CooperationMode.choices, label=_("Transaction mode")
     )
     pricing_method = django_filters.MultipleChoiceFilter(choices=PricingMethod.choices, label=_("Pricing"))
     region = django_filters.CharFilter(

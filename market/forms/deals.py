@@ -1,22 +1,15 @@
 """Forms of the inquiry and deal pages. Forms check the shape of the input; the services decide and
 write, and their ``ValidationError`` is shown next to the field it names
-(``institutions.forms.add_service_errors``)."""
+(``core.forms.add_service_errors``)."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from achievements.choices import CooperationMode
 from institutions.choices import MembershipRole
-from market.choices import (
-    BrokerRole,
-    ContractCategory,
-    DealStatus,
-    FeeBasis,
-    InquiryStatus,
-    PaymentMethod,
-    TransactionMode,
-)
+from market.choices import BrokerRole, ContractCategory, DealStatus, FeeBasis, InquiryStatus, PaymentMethod
 from market.filters.deals import SIDE_CHOICES
 
 User = get_user_model()
@@ -76,7 +69,7 @@ class ReasonForm(forms.Form):
 
 class DealTermsForm(forms.Form):
     title = forms.CharField(label=_("Project name"), max_length=200)
-    transaction_mode = forms.ChoiceField(label=_("Transaction mode"), choices=TransactionMode.choices)
+    transaction_mode = forms.ChoiceField(label=_("Transaction mode"), choices=CooperationMode.choices)
     contract_category = forms.ChoiceField(
         label=_("Contract category"),
         required=False,

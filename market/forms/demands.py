@@ -1,16 +1,18 @@
 """Forms of the demand pages: the board's filters, the demand form and the officials' reason forms.
 Forms check the shape of the input; the services decide, and their ``ValidationError`` is shown next
-to the field it names (``institutions.forms.add_service_errors``)."""
+to the field it names (``core.forms.add_service_errors``)."""
 
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from achievements.forms.filings import KeywordsField, TaxonomyChoiceField, taxonomy
+from achievements.choices import CooperationMode
+from core.forms import KeywordsField
+from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme, RegionLevel
-from institutions.forms import RegionChoiceField
+from institutions.fields import RegionChoiceField, TaxonomyChoiceField
 from institutions.models import Classification, Organisation, Region
-from market.choices import TransactionMode
 from market.models import Demand
 
 SORT_CHOICES = [
@@ -43,7 +45,7 @@ class DemandFilterForm(forms.Form):
     cooperation_mode = forms.ChoiceField(
         label=_("Preferred cooperation mode"),
         required=False,
-        choices=_with_blank(_("Any cooperation mode"), TransactionMode.choices),
+        choices=_with_blank(_("Any cooperation mode"), CooperationMode.choices),
     )
     city = forms.ChoiceField(label=_("City / prefecture"), required=False)
     budget_from = forms.DecimalField(
@@ -111,6 +113,7 @@ class DemandForm(forms.Form):
         help_text=_("What a solution must achieve, with measurable targets where possible."),
     )
     keywords = KeywordsField(
+        max_keywords=settings.ACHIEVEMENT_MAX_KEYWORDS,
         label=_("Keywords"),
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 智能焊接、铸锻件")}),
@@ -156,7 +159,9 @@ class DemandForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["technology_field"].set_entries(fields, _("Choose a field"))
         if industries is None:
-            industries = taxonomy((ClassificationScheme.INDUSTRY,))[ClassificationScheme.INDUSTRY]
+            industries = institution_selectors.classification_taxonomy(
+                schemes=(ClassificationScheme.INDUSTRY,)
+            )[ClassificationScheme.INDUSTRY]
         self.fields["industry"].set_entries(industries, _("Choose an industry"))
         if enterprises is None:
             del self.fields["enterprise"]

@@ -6,9 +6,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from achievements.choices import CooperationMode
 from institutions.choices import ClassificationScheme, MembershipRole, RegionLevel
 from institutions.models import Classification, Organisation, Region
-from market.choices import ListingStatus, PricingMethod, TransactionMode
+from market.choices import ListingStatus, PricingMethod
 from market.querysets import PUBLIC_LISTING_STATUSES
 
 SORT_CHOICES = [
@@ -38,7 +39,7 @@ class ListingFilterForm(forms.Form):
     transaction_mode = forms.ChoiceField(
         label=_("Transaction mode"),
         required=False,
-        choices=_with_blank(_("Any transaction mode"), TransactionMode.choices),
+        choices=_with_blank(_("Any transaction mode"), CooperationMode.choices),
     )
     pricing_method = forms.ChoiceField(
         label=_("Pricing"), required=False, choices=_with_blank(_("Any pricing"), PricingMethod.choices)
@@ -128,7 +129,7 @@ class ListingForm(forms.Form):
         empty_value=None,
         choices=_with_blank("—", [(level, str(level)) for level in range(1, 10)]),
     )
-    transaction_mode = forms.ChoiceField(label=_("Transaction mode"), choices=TransactionMode.choices)
+    transaction_mode = forms.ChoiceField(label=_("Transaction mode"), choices=CooperationMode.choices)
     pricing_method = forms.ChoiceField(label=_("Pricing"), choices=PricingMethod.choices)
     price = forms.DecimalField(
         label=_("Price (yuan)"),
@@ -165,8 +166,8 @@ class ListingForm(forms.Form):
         if service_only:
             self.fields["transaction_mode"].choices = [
                 (value, label)
-                for value, label in TransactionMode.choices
-                if value in (TransactionMode.TECHNICAL_SERVICE, TransactionMode.TECHNICAL_CONSULTING)
+                for value, label in CooperationMode.choices
+                if value in (CooperationMode.TECHNICAL_SERVICE, CooperationMode.TECHNICAL_CONSULTING)
             ]
 
     def clean_keywords(self) -> list[str]:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Organisation
 from market.choices import (
+    CONTRACT_IP_TYPES,
     ContractCategory,
-    ContractIPType,
     ContractSubType,
     LicenceScope,
     PaymentMethod,
@@ -141,7 +141,7 @@ class ContractRegistration(models.Model):
         **MONEY,
     )
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
-    ip_type = models.CharField(_("intellectual property"), max_length=20, choices=ContractIPType.choices)
+    ip_type = models.CharField(_("intellectual property"), max_length=20, choices=CONTRACT_IP_TYPES)
     technology_field = _technology_field()
     expected_investment = models.DecimalField(
         _("expected new investment (yuan)"), null=True, blank=True, **MONEY

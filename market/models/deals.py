@@ -8,16 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from achievements.choices import CooperationMode
 from institutions.models import Organisation
-from market.choices import (
-    BrokerRole,
-    ContractCategory,
-    DealStatus,
-    FeeBasis,
-    InquiryStatus,
-    PaymentMethod,
-    TransactionMode,
-)
+from market.choices import BrokerRole, ContractCategory, DealStatus, FeeBasis, InquiryStatus, PaymentMethod
 from market.models.listings import MONEY, Demand, Listing
 from market.querysets import DealQuerySet, InquiryQuerySet
 
@@ -166,7 +159,7 @@ class Deal(models.Model):
         _("status"), max_length=12, choices=DealStatus.choices, default=DealStatus.NEGOTIATING
     )
     title = models.CharField(_("project name"), max_length=200)
-    transaction_mode = models.CharField(_("transaction mode"), max_length=24, choices=TransactionMode.choices)
+    transaction_mode = models.CharField(_("transaction mode"), max_length=24, choices=CooperationMode.choices)
     contract_category = models.CharField(
         _("contract category"), max_length=12, choices=ContractCategory.choices
     )

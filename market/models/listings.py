@@ -11,16 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from achievements.choices import CooperationMode
 from achievements.models import Achievement
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Organisation, Region
-from market.choices import (
-    DemandStatus,
-    ListingStatus,
-    ObjectionStatus,
-    PricingMethod,
-    TransactionMode,
-)
+from market.choices import DemandStatus, ListingStatus, ObjectionStatus, PricingMethod
 from market.querysets import DemandQuerySet, ListingQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -78,7 +73,7 @@ class Listing(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
-    transaction_mode = models.CharField(_("transaction mode"), max_length=24, choices=TransactionMode.choices)
+    transaction_mode = models.CharField(_("transaction mode"), max_length=24, choices=CooperationMode.choices)
     pricing_method = models.CharField(_("pricing"), max_length=12, choices=PricingMethod.choices)
     price = models.DecimalField(_("price (yuan)"), null=True, blank=True, **MONEY)
     price_max = models.DecimalField(_("highest price (yuan)"), null=True, blank=True, **MONEY)
@@ -222,7 +217,7 @@ class Demand(models.Model):
     budget_max = models.DecimalField(_("budget up to (yuan)"), null=True, blank=True, **MONEY)
     deadline = models.DateField(_("answer by"))
     cooperation_mode = models.CharField(
-        _("preferred cooperation mode"), max_length=24, choices=TransactionMode.choices
+        _("preferred cooperation mode"), max_length=24, choices=CooperationMode.choices
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     contact_name = models.CharField(_("contact person"), max_length=50)

@@ -9,14 +9,15 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from achievements.choices import CooperationMode
 from market.choices import (
     SUB_TYPE_CATEGORY,
     ContractCategory,
     ContractSubType,
     DealStatus,
     DemandStatus,
+    InquiryStatus,
     ListingStatus,
-    TransactionMode,
 )
 
 LISTING_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -50,6 +51,12 @@ DEAL_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 DEAL_TERMS_EDITABLE_STATUSES = frozenset({DealStatus.NEGOTIATING})
 CONTRACT_EDITABLE_STATUSES = frozenset({DealStatus.AGREED, DealStatus.REJECTED})
+# Brokers can be engaged or released until the contract is registered.
+DEAL_BROKER_CHANGE_STATUSES = frozenset(
+    {DealStatus.NEGOTIATING, DealStatus.AGREED, DealStatus.SUBMITTED, DealStatus.REJECTED}
+)
+# The parties (and the brokers) write in an open thread, and go on writing once it became a deal.
+INQUIRY_MESSAGE_STATUSES = frozenset({InquiryStatus.OPEN, InquiryStatus.CONVERTED})
 
 
 def can_move(transitions: Mapping[str, frozenset[str]], current: str, target: str) -> bool:
@@ -246,22 +253,22 @@ def disclosure_window(registered_on: date, days: int) -> tuple[date, date]:
 # Pre-filling a contract from a deal -----------------------------------------------------------------
 
 _MODE_CATEGORY: dict[str, tuple[str, str]] = {
-    TransactionMode.TRANSFER: (ContractCategory.TRANSFER, ContractSubType.PATENT_RIGHT),  # refined by the IP
-    TransactionMode.LICENCE_EXCLUSIVE: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
-    TransactionMode.LICENCE_SOLE: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
-    TransactionMode.LICENCE_ORDINARY: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
-    TransactionMode.INVESTMENT: (ContractCategory.TRANSFER, ContractSubType.TECHNOLOGY_EQUITY),
-    TransactionMode.JOINT_DEVELOPMENT: (
+    CooperationMode.TRANSFER: (ContractCategory.TRANSFER, ContractSubType.PATENT_RIGHT),  # refined by the IP
+    CooperationMode.LICENCE_EXCLUSIVE: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
+    CooperationMode.LICENCE_SOLE: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
+    CooperationMode.LICENCE_ORDINARY: (ContractCategory.LICENCE, ContractSubType.PATENT_LICENCE),
+    CooperationMode.INVESTMENT: (ContractCategory.TRANSFER, ContractSubType.TECHNOLOGY_EQUITY),
+    CooperationMode.JOINT_DEVELOPMENT: (
         ContractCategory.DEVELOPMENT,
         ContractSubType.COOPERATIVE_DEVELOPMENT,
     ),
-    TransactionMode.TECHNICAL_SERVICE: (ContractCategory.SERVICE, ContractSubType.TECHNICAL_SERVICE),
-    TransactionMode.TECHNICAL_CONSULTING: (ContractCategory.CONSULTING, ContractSubType.EVALUATION_REPORT),
+    CooperationMode.TECHNICAL_SERVICE: (ContractCategory.SERVICE, ContractSubType.TECHNICAL_SERVICE),
+    CooperationMode.TECHNICAL_CONSULTING: (ContractCategory.CONSULTING, ContractSubType.EVALUATION_REPORT),
 }
 _MODE_LICENCE_SCOPE = {
-    TransactionMode.LICENCE_EXCLUSIVE: "exclusive",
-    TransactionMode.LICENCE_SOLE: "sole",
-    TransactionMode.LICENCE_ORDINARY: "ordinary",
+    CooperationMode.LICENCE_EXCLUSIVE: "exclusive",
+    CooperationMode.LICENCE_SOLE: "sole",
+    CooperationMode.LICENCE_ORDINARY: "ordinary",
 }
 
 
@@ -274,7 +281,7 @@ def category_for_mode(transaction_mode: str, ip_type: str = "none") -> tuple[str
     its contract: a transfer of a patent is 专利权转让, of other IP 其他知识产权转让, of unpatented know-how
     技术秘密转让; a licence is 专利实施许可 or 技术秘密使用许可."""
     category, sub_type = _MODE_CATEGORY[transaction_mode]
-    if transaction_mode == TransactionMode.TRANSFER:
+    if transaction_mode == CooperationMode.TRANSFER:
         if ip_type in _OTHER_IP:
             sub_type = ContractSubType.OTHER_IP_TRANSFER
         elif ip_type not in _PATENTS:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext as _
 
-from market.choices import TransactionMode
+from achievements.choices import CooperationMode
 
 FACTORS = ("text", "field", "trl", "budget", "mode", "region", "freshness")
 
@@ -43,7 +43,7 @@ DEFAULT_FIT_SHARE = 0.4
 # thing in their own words rarely reach more.
 DEFAULT_TEXT_SATURATION = 0.3
 
-MODES = tuple(TransactionMode.values)
+MODES = tuple(CooperationMode.values)
 MODE_BITS = {mode: 1 << index for index, mode in enumerate(MODES)}
 # Cooperation modes a demand would accept in place of the one it named: rights change hands in a
 # transfer or a licence (an exclusive licence is nearly a transfer); work is done for the buyer in

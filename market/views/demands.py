@@ -16,17 +16,17 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from achievements.forms import filings as achievement_forms
-from institutions import forms as institution_forms
+from core.forms import add_service_errors
+from core.permissions import require
 from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.models import Organisation
 from institutions.roles import actor_roles
-from institutions.rules import require
 from market import policies
 from market.choices import DemandStatus
 from market.forms import demands as forms
 from market.models import Demand
+from market.policies import actions
 from market.selectors import demands as selectors
 from market.services import demands as services
 from market.views import matching as matching_views
@@ -35,7 +35,7 @@ PAGE_SIZE = 20
 
 
 def _technology_fields():
-    return achievement_forms.taxonomy((ClassificationScheme.TECHNOLOGY_FIELD,))[
+    return institution_selectors.classification_taxonomy(schemes=(ClassificationScheme.TECHNOLOGY_FIELD,))[
         ClassificationScheme.TECHNOLOGY_FIELD
     ]
 
@@ -83,30 +83,16 @@ def demand_list(request):
 # --- A demand's page and its workflow ----------------------------------------------------------------
 
 
-def demand_permissions(user, demand: Demand) -> dict[str, bool]:
-    """What the user may do with the demand in its current status, for the page's buttons."""
-    may_change = user.has_perm("market.change_demand", demand)
-    may_review = user.has_perm("market.review_demand", demand)
-    status = demand.status
-    is_open = status == DemandStatus.PUBLISHED and demand.deadline >= timezone.localdate()
-    return {
-        "edit": may_change and status in policies.DEMAND_EDITABLE_STATUSES,
-        "submit": may_change
-        and policies.can_move(policies.DEMAND_TRANSITIONS, status, DemandStatus.SUBMITTED),
-        "close": (may_change or may_review)
-        and policies.can_move(policies.DEMAND_TRANSITIONS, status, DemandStatus.CLOSED),
-        "close_needs_reason": not may_change,
-        "review": may_review and status == DemandStatus.SUBMITTED,
-        "answer": is_open and user.has_perm("market.answer_demand", demand),
-        "follow": may_change or may_review,
-    }
-
-
 def _detail_page(request, demand: Demand, *, return_form=None, close_form=None, status: int = 200):
     _with_countdown([demand])
     context = {
         "demand": demand,
-        "can": demand_permissions(request.user, demand),
+        # the demand's actions (the API's ``actions``), and two readings that are not actions
+        "can": {
+            **actions.DEMAND_ACTIONS.may(request.user, demand),
+            "close_needs_reason": not request.user.has_perm("market.change_demand", demand),
+            "follow": request.user.has_perm("market.view_demand_review", demand),
+        },
         "return_form": return_form or forms.DemandReturnForm(),
         "close_form": close_form or forms.DemandCloseForm(),
         "match_panel": matching_views.demand_panel(request.user, demand),
@@ -168,7 +154,7 @@ def demand_return(request, pk: int):
         try:
             services.demand_return(actor=request.user, demand=demand, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The demand has been returned; the enterprise has been told why."))
             return redirect("market:demand-detail", pk=demand.pk)
@@ -189,7 +175,7 @@ def demand_close(request, pk: int):
         try:
             services.demand_close(actor=request.user, demand=demand, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The demand has been closed."))
             return redirect("market:demand-detail", pk=demand.pk)
@@ -223,7 +209,7 @@ def demand_create(request):
                 actor=request.user, enterprise=form.cleaned_data["enterprise"], data=form.service_data()
             )
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The draft has been saved. Submit it for review when it is complete.")
@@ -250,7 +236,7 @@ def demand_edit(request, pk: int):
         try:
             services.demand_update(actor=request.user, demand=demand, data=form.service_data())
         except ValidationError as error:
-            institution_forms.add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The demand has been saved."))
             return redirect("market:demand-detail", pk=demand.pk)
@@ -288,8 +274,6 @@ def my_demands(request):
 @login_required
 @require_GET
 def review_queue(request):
-    roles = actor_roles(request.user)
-    if not (roles.is_official or roles.is_platform_admin):
-        raise PermissionDenied
+    require(request.user, "market.view_demand_review_queue")
     queue = selectors.demand_review_queue(actor=request.user)
     return render(request, "market/demands/review_queue.html", {"page_obj": _page(request, queue)})

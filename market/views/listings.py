@@ -18,15 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from achievements.selectors import filings as achievement_selectors
+from core.forms import add_service_errors
+from core.permissions import require
 from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
-from institutions.forms import add_service_errors
 from institutions.models import Classification, Organisation
 from institutions.roles import actor_roles
-from institutions.rules import require
 from market import policies
 from market.choices import SERVICE_MODES, ListingStatus
 from market.forms import listings as forms
+from market.policies import actions
 from market.selectors import listings as selectors
 from market.services import listings as services
 from market.views import matching as matching_views
@@ -74,26 +75,12 @@ def listing_list(request):
 # --- A listing's page and its workflow ----------------------------------------------------------
 
 
-def listing_permissions(user, listing) -> dict[str, bool]:
-    is_seller = user.has_perm("market.change_listing", listing)
-    return {
-        "edit": is_seller and listing.status in policies.LISTING_EDITABLE_STATUSES,
-        "publish": is_seller and listing.status == ListingStatus.DRAFT,
-        "withdraw": is_seller
-        and policies.can_move(policies.LISTING_TRANSITIONS, listing.status, ListingStatus.WITHDRAWN),
-        "moderate": not is_seller
-        and user.has_perm("market.moderate_listing", listing)
-        and policies.can_move(policies.LISTING_TRANSITIONS, listing.status, ListingStatus.WITHDRAWN),
-        "object": user.has_perm("market.file_objection", listing),
-        "inquire": user.is_authenticated
-        and listing.status in (ListingStatus.PUBLICITY, ListingStatus.ACTIVE)
-        and user.has_perm("market.inquire_listing", listing),
-        "see_objections": selectors.may_see_objections(user, listing),
-    }
-
-
 def _detail_page(request, listing, *, status: int = 200, **forms_in_context):
-    permissions = listing_permissions(request.user, listing)
+    # The buttons are the listing's actions (the API's ``actions``); reading every objection is not one.
+    permissions = {
+        **actions.LISTING_ACTIONS.may(request.user, listing),
+        "see_objections": selectors.may_see_objections(request.user, listing),
+    }
     objections = list(selectors.listing_objections(actor=request.user, listing=listing))
     context = {
         "listing": listing,

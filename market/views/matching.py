@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from institutions.forms import add_service_errors
+from core.forms import add_service_errors
 from institutions.roles import actor_roles
 from market.choices import DemandStatus, ListingStatus, MatchSide, MatchVerdict
 from market.forms import matching as forms

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from achievements.choices import CooperationMode
 from institutions.choices import ClassificationScheme
-from market.choices import DemandStatus, MatchSide, MatchVerdict, PricingMethod, TransactionMode
+from market.choices import DemandStatus, MatchSide, MatchVerdict, PricingMethod
 from market.models import Demand, Match, MatchFeedback
 from market.selectors import matching as selectors
 from market.services import listings as listing_services
@@ -63,7 +63,7 @@ def people():
         institution=institution,
         achievement=achievement,
         data={
-            "transaction_mode": TransactionMode.TRANSFER,
+            "transaction_mode": CooperationMode.TRANSFER,
             "pricing_method": PricingMethod.FIXED,
             "price": Decimal("1200000.00"),
             "listed_until": timezone.localdate() + timedelta(days=180),

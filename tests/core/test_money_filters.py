@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from institutions.templatetags.institution_tags import yuan, yuan_compact
+from core.templatetags.money import yuan, yuan_compact
 
 
 @pytest.mark.parametrize(

@@ -6,17 +6,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from achievements.choices import CooperationMode, IPKind
 from institutions.choices import ClassificationScheme, MembershipRole, OrganisationKind
 from market.choices import (
     ContractCategory,
-    ContractIPType,
     ContractSubType,
     DealStatus,
     DemandStatus,
     ListingStatus,
     PaymentMethod,
     PricingMethod,
-    TransactionMode,
 )
 from market.models import ContractRegistration, Deal, Demand, Inquiry, Listing, RegistrationRuleSet
 from tests import factories
@@ -69,7 +68,7 @@ def listing(institution, created_by, *, status=ListingStatus.ACTIVE, **overrides
         "technology_field": technology_field("03"),
         "trl": 6,
         "region": institution.region,
-        "transaction_mode": TransactionMode.TRANSFER,
+        "transaction_mode": CooperationMode.TRANSFER,
         "pricing_method": PricingMethod.FIXED,
         "price": Decimal("1200000.00"),
         "listed_until": timezone.localdate() + timedelta(days=180),
@@ -101,7 +100,7 @@ def demand(enterprise_organisation, created_by, *, status=DemandStatus.PUBLISHED
         "budget_min": Decimal("500000"),
         "budget_max": Decimal("2000000"),
         "deadline": timezone.localdate() + timedelta(days=90),
-        "cooperation_mode": TransactionMode.JOINT_DEVELOPMENT,
+        "cooperation_mode": CooperationMode.JOINT_DEVELOPMENT,
         "region": enterprise_organisation.region,
         "contact_name": "赵工",
         "contact_phone": "0838-2200000",
@@ -132,7 +131,7 @@ def deal(seller, buyer, created_by, *, status=DealStatus.AGREED, listing_record=
         "listing": listing_record,
         "status": status,
         "title": "硅碳负极材料专利权转让",
-        "transaction_mode": TransactionMode.TRANSFER,
+        "transaction_mode": CooperationMode.TRANSFER,
         "contract_category": ContractCategory.TRANSFER,
         "amount": Decimal("1200000.00"),
         "payment_method": PaymentMethod.INSTALMENTS,
@@ -163,7 +162,7 @@ def contract(deal_record, *, registration_body=None, **overrides) -> ContractReg
         "non_technical_amount": Decimal("200000.00"),
         "technical_amount": deal_record.amount - Decimal("200000.00"),
         "payment_method": deal_record.payment_method,
-        "ip_type": ContractIPType.INVENTION_PATENT,
+        "ip_type": IPKind.INVENTION_PATENT,
         "technology_field": technology_field("03"),
         "expected_investment": Decimal("5000000"),
         "expected_output": Decimal("20000000"),

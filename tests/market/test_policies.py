@@ -8,8 +8,9 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from achievements.choices import CooperationMode
 from market import policies
-from market.choices import ContractCategory, ContractSubType, DealStatus, ListingStatus, TransactionMode
+from market.choices import ContractCategory, ContractSubType, DealStatus, ListingStatus
 
 RULES_2000 = policies.RuleSet(
     code="most-2000",
@@ -304,19 +305,19 @@ def test_disclosure_includes_both_ends():
 @pytest.mark.parametrize(
     ("mode", "ip_type", "expected"),
     [
-        (TransactionMode.TRANSFER, "invention_patent", ContractSubType.PATENT_RIGHT),
-        (TransactionMode.TRANSFER, "software_copyright", ContractSubType.OTHER_IP_TRANSFER),
-        (TransactionMode.TRANSFER, "none", ContractSubType.TECHNICAL_SECRET_TRANSFER),
-        (TransactionMode.LICENCE_ORDINARY, "utility_model", ContractSubType.PATENT_LICENCE),
-        (TransactionMode.LICENCE_EXCLUSIVE, "technical_secret", ContractSubType.TECHNICAL_SECRET_LICENCE),
-        (TransactionMode.INVESTMENT, "invention_patent", ContractSubType.TECHNOLOGY_EQUITY),
+        (CooperationMode.TRANSFER, "invention_patent", ContractSubType.PATENT_RIGHT),
+        (CooperationMode.TRANSFER, "software_copyright", ContractSubType.OTHER_IP_TRANSFER),
+        (CooperationMode.TRANSFER, "none", ContractSubType.TECHNICAL_SECRET_TRANSFER),
+        (CooperationMode.LICENCE_ORDINARY, "utility_model", ContractSubType.PATENT_LICENCE),
+        (CooperationMode.LICENCE_EXCLUSIVE, "technical_secret", ContractSubType.TECHNICAL_SECRET_LICENCE),
+        (CooperationMode.INVESTMENT, "invention_patent", ContractSubType.TECHNOLOGY_EQUITY),
     ],
 )
 def test_the_suggested_sub_type_follows_the_ip(mode, ip_type, expected):
     assert policies.category_for_mode(mode, ip_type)[1] == expected
 
 
-@pytest.mark.parametrize("mode", TransactionMode.values)
+@pytest.mark.parametrize("mode", CooperationMode.values)
 def test_every_transaction_mode_suggests_a_consistent_contract(mode):
     category, sub_type, scope = policies.category_for_mode(mode)
 

@@ -8,8 +8,16 @@ per row. Input serializers translate request data; the rules live in ``achieveme
 from django.urls import reverse
 from rest_framework import serializers
 
-from achievements.choices import AchievementStatus, CatalogueKind, CatalogueStatus, CooperationMode
+from achievements.actions import CATALOGUE_ACTIONS
+from achievements.choices import (
+    ACHIEVEMENT_COOPERATION_MODES,
+    AchievementStatus,
+    CatalogueKind,
+    CatalogueStatus,
+    CooperationMode,
+)
 from achievements.models import Achievement
+from core.api.fields import ActionsField
 
 
 class CatalogueInstitutionSerializer(serializers.Serializer):
@@ -34,7 +42,7 @@ class CatalogueAchievementSerializer(serializers.Serializer):
         read_only=True, allow_null=True, help_text="Technology readiness level 1–9."
     )
     cooperation_modes = serializers.ListField(
-        child=serializers.ChoiceField(choices=CooperationMode.choices), read_only=True
+        child=serializers.ChoiceField(choices=ACHIEVEMENT_COOPERATION_MODES), read_only=True
     )
     cooperation_mode_labels = serializers.SerializerMethodField()
     is_available = serializers.SerializerMethodField(
@@ -76,6 +84,7 @@ class CatalogueSerializer(serializers.Serializer):
     published_on = serializers.DateField(read_only=True, allow_null=True)
     entry_count = serializers.IntegerField(read_only=True)
     page_url = serializers.SerializerMethodField()
+    actions = ActionsField(CATALOGUE_ACTIONS)
 
     def get_page_url(self, catalogue) -> str:
         return reverse("catalogues:detail", args=[catalogue.pk])
@@ -95,6 +104,7 @@ class CatalogueDetailSerializer(serializers.Serializer):
     published_on = serializers.DateField(read_only=True, allow_null=True)
     page_url = serializers.SerializerMethodField()
     entries = CatalogueEntrySerializer(many=True, read_only=True)
+    actions = ActionsField(CATALOGUE_ACTIONS)
 
     def get_page_url(self, catalogue) -> str:
         return reverse("catalogues:detail", args=[catalogue.pk])

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from achievements.actions import ACHIEVEMENT_ACTIONS
 from achievements.choices import (
+    ACHIEVEMENT_COOPERATION_MODES,
     AchievementStage,
     AchievementStatus,
     AchievementType,
@@ -24,6 +26,7 @@ from achievements.choices import (
     SecrecyStatus,
 )
 from achievements.models import Achievement, Attachment
+from core.api.fields import ActionsField
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -59,7 +62,7 @@ def _classifications(scheme: str):
 
 
 class CooperationModeSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=CooperationMode.choices, read_only=True)
+    code = serializers.ChoiceField(choices=ACHIEVEMENT_COOPERATION_MODES, read_only=True)
     label = serializers.CharField(read_only=True)
 
 
@@ -160,6 +163,7 @@ class AchievementSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(ACHIEVEMENT_ACTIONS)
 
     def _user(self):
         request = self.context.get("request")
@@ -304,7 +308,7 @@ class AchievementInputSerializer(serializers.Serializer):
     )
     completed_on = serializers.DateField(required=False, allow_null=True)
     cooperation_modes = serializers.ListField(
-        child=serializers.ChoiceField(choices=CooperationMode.choices), required=False, allow_empty=True
+        child=serializers.ChoiceField(choices=ACHIEVEMENT_COOPERATION_MODES), required=False, allow_empty=True
     )
     price_type = serializers.ChoiceField(choices=PriceType.choices, required=False)
     indicative_price = serializers.DecimalField(

@@ -10,12 +10,13 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ActionsField
 from institutions.api.serializers import ClassificationReferenceSerializer, OrganisationReferenceSerializer
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
 from market.choices import (
+    CONTRACT_IP_TYPES,
     ContractCategory,
-    ContractIPType,
     ContractSubType,
     DealStatus,
     LicenceScope,
@@ -23,6 +24,7 @@ from market.choices import (
     RejectionReason,
 )
 from market.models import ContractRegistration
+from market.policies import actions as action_sets
 from market.selectors import contracts as contract_selectors
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -71,7 +73,7 @@ class ContractSerializer(serializers.Serializer):
         read_only=True, help_text="技术交易额 = contract amount − non-technical costs.", **MONEY
     )
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, read_only=True)
-    ip_type = serializers.ChoiceField(choices=ContractIPType.choices, read_only=True)
+    ip_type = serializers.ChoiceField(choices=CONTRACT_IP_TYPES, read_only=True)
     technology_field = ClassificationReferenceSerializer(read_only=True, allow_null=True)
     expected_investment = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
     expected_output = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
@@ -100,6 +102,7 @@ class ContractSerializer(serializers.Serializer):
     disclosure_ends_on = serializers.DateField(read_only=True, allow_null=True)
     certified_income = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
     certified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    actions = ActionsField(action_sets.CONTRACT_ACTIONS)
 
     @extend_schema_field(PartySerializer)
     def get_seller(self, contract: ContractRegistration) -> dict:
@@ -131,7 +134,7 @@ class ContractInputSerializer(serializers.Serializer):
     contract_amount = serializers.DecimalField(required=False, min_value=0, **MONEY)
     non_technical_amount = serializers.DecimalField(required=False, min_value=0, **MONEY)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
-    ip_type = serializers.ChoiceField(choices=ContractIPType.choices, required=False)
+    ip_type = serializers.ChoiceField(choices=CONTRACT_IP_TYPES, required=False)
     technology_field = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Classification.objects.filter(scheme=ClassificationScheme.TECHNOLOGY_FIELD, is_current=True),

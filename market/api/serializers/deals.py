@@ -12,18 +12,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from achievements.choices import CooperationMode
+from core.api.fields import ActionsField
 from institutions.api.serializers import OrganisationReferenceSerializer
 from institutions.models import Organisation
-from market.choices import (
-    BrokerRole,
-    ContractCategory,
-    DealStatus,
-    FeeBasis,
-    InquiryStatus,
-    PaymentMethod,
-    TransactionMode,
-)
+from market.choices import BrokerRole, ContractCategory, DealStatus, FeeBasis, InquiryStatus, PaymentMethod
 from market.models import Deal, DealBroker, Demand, Inquiry, InquiryMessage, Listing
+from market.policies import actions as action_sets
 from market.selectors import deals as selectors
 
 User = get_user_model()
@@ -56,6 +51,7 @@ class InquirySerializer(serializers.Serializer):
     message_count = serializers.IntegerField(read_only=True, default=None)
     last_message_at = serializers.DateTimeField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(action_sets.INQUIRY_ACTIONS)
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_deal(self, inquiry: Inquiry) -> int | None:
@@ -149,7 +145,7 @@ class ReasonInputSerializer(serializers.Serializer):
 
 class DealTermsInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
-    transaction_mode = serializers.ChoiceField(choices=TransactionMode.choices, required=False)
+    transaction_mode = serializers.ChoiceField(choices=CooperationMode.choices, required=False)
     contract_category = serializers.ChoiceField(
         choices=ContractCategory.choices,
         required=False,
@@ -196,7 +192,7 @@ class DealSerializer(serializers.Serializer):
     demand = SubjectReferenceSerializer(read_only=True, allow_null=True)
     seller = OrganisationReferenceSerializer(read_only=True)
     buyer = OrganisationReferenceSerializer(read_only=True)
-    transaction_mode = serializers.ChoiceField(choices=TransactionMode.choices, read_only=True)
+    transaction_mode = serializers.ChoiceField(choices=CooperationMode.choices, read_only=True)
     contract_category = serializers.ChoiceField(choices=ContractCategory.choices, read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, read_only=True)
@@ -212,6 +208,7 @@ class DealSerializer(serializers.Serializer):
     brokers = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(action_sets.DEAL_ACTIONS)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_signing_blocker(self, deal: Deal) -> str | None:

@@ -8,6 +8,8 @@ rules (deadline in the future, budget range, keywords) live in the services.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from achievements.choices import CooperationMode
+from core.api.fields import ActionsField
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -15,7 +17,8 @@ from institutions.api.serializers import (
 )
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Organisation, Region
-from market.choices import DemandStatus, TransactionMode
+from market.choices import DemandStatus
+from market.policies import actions as action_sets
 
 _MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -45,11 +48,12 @@ class DemandSerializer(serializers.Serializer):
     )
     budget_max = serializers.DecimalField(read_only=True, allow_null=True, help_text="Yuan.", **_MONEY)
     deadline = serializers.DateField(read_only=True, help_text="Answers are wanted by this day.")
-    cooperation_mode = serializers.ChoiceField(choices=TransactionMode.choices, read_only=True)
+    cooperation_mode = serializers.ChoiceField(choices=CooperationMode.choices, read_only=True)
     cooperation_mode_label = serializers.CharField(source="get_cooperation_mode_display", read_only=True)
     region = RegionReferenceSerializer(read_only=True)
     enterprise = OrganisationReferenceSerializer(read_only=True)
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    actions = ActionsField(action_sets.DEMAND_ACTIONS)
 
 
 class DemandDetailSerializer(DemandSerializer):
@@ -71,7 +75,7 @@ class DemandDetailSerializer(DemandSerializer):
         user = getattr(request, "user", None)
         if user is None:
             return ""
-        if user.has_perm("market.change_demand", demand) or user.has_perm("market.review_demand", demand):
+        if user.has_perm("market.view_demand_review", demand):
             return demand.return_reason
         return ""
 
@@ -109,7 +113,7 @@ class DemandInputSerializer(serializers.Serializer):
         required=False, allow_null=True, min_value=0, help_text="Yuan.", **_MONEY
     )
     deadline = serializers.DateField(required=False, help_text="Must be in the future.")
-    cooperation_mode = serializers.ChoiceField(choices=TransactionMode.choices, required=False)
+    cooperation_mode = serializers.ChoiceField(choices=CooperationMode.choices, required=False)
     region = serializers.PrimaryKeyRelatedField(
         queryset=Region.objects.all(),
         required=False,
@@ -135,7 +139,7 @@ class DemandCreateInputSerializer(DemandEnterpriseInputSerializer, DemandInputSe
     problem = serializers.CharField()
     expected_outcome = serializers.CharField()
     deadline = serializers.DateField(help_text="Must be in the future.")
-    cooperation_mode = serializers.ChoiceField(choices=TransactionMode.choices)
+    cooperation_mode = serializers.ChoiceField(choices=CooperationMode.choices)
     contact_name = serializers.CharField(max_length=50)
     contact_phone = serializers.CharField(max_length=30)
 

@@ -11,7 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from achievements.choices import CooperationMode
 from achievements.models import Achievement
+from core.api.fields import ActionsField
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -20,8 +22,9 @@ from institutions.api.serializers import (
 from institutions.choices import ClassificationScheme, MembershipRole
 from institutions.models import Classification, Organisation
 from market import policies
-from market.choices import ListingStatus, ObjectionStatus, PricingMethod, TransactionMode
+from market.choices import ListingStatus, ObjectionStatus, PricingMethod
 from market.models import Listing
+from market.policies import actions as action_sets
 
 
 class ListingPersonSerializer(serializers.Serializer):
@@ -52,7 +55,7 @@ class ListingSerializer(serializers.Serializer):
     achievement = ListingAchievementSerializer(
         read_only=True, allow_null=True, help_text="The published achievement listed; null for a service."
     )
-    transaction_mode = serializers.ChoiceField(choices=TransactionMode.choices, read_only=True)
+    transaction_mode = serializers.ChoiceField(choices=CooperationMode.choices, read_only=True)
     transaction_mode_label = serializers.CharField(source="get_transaction_mode_display", read_only=True)
     pricing_method = serializers.ChoiceField(choices=PricingMethod.choices, read_only=True)
     pricing_method_label = serializers.CharField(source="get_pricing_method_display", read_only=True)
@@ -84,6 +87,7 @@ class ListingSerializer(serializers.Serializer):
     can_sign_now = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(action_sets.LISTING_ACTIONS)
 
     def _blocker(self, listing: Listing) -> str | None:
         return policies.signing_blocker(
@@ -120,6 +124,7 @@ class ObjectionSerializer(serializers.Serializer):
     resolved_by = ListingPersonSerializer(read_only=True, allow_null=True)
     resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(action_sets.OBJECTION_ACTIONS)
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -146,7 +151,7 @@ class ListingInputSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("There is no technology field with the code {value}.")},
     )
     trl = serializers.IntegerField(min_value=1, max_value=9, required=False, allow_null=True)
-    transaction_mode = serializers.ChoiceField(choices=TransactionMode.choices, required=False)
+    transaction_mode = serializers.ChoiceField(choices=CooperationMode.choices, required=False)
     pricing_method = serializers.ChoiceField(choices=PricingMethod.choices, required=False)
     price = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, help_text="Yuan."
@@ -185,7 +190,7 @@ class ListingCreateInputSerializer(ListingInstitutionInputSerializer, ListingInp
         help_text="Id of a published achievement of the institution; its facts are the defaults.",
         error_messages={"does_not_exist": _("There is no achievement with the id {pk_value}.")},
     )
-    transaction_mode = serializers.ChoiceField(choices=TransactionMode.choices)
+    transaction_mode = serializers.ChoiceField(choices=CooperationMode.choices)
     pricing_method = serializers.ChoiceField(choices=PricingMethod.choices)
     listed_until = serializers.DateField()
     contact_name = serializers.CharField(max_length=50)

@@ -17,9 +17,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.filters import NamedOrderingFilter
 from core.api.schema import ErrorSerializer
-from institutions.api.permissions import require
-from institutions.api.views import NamedOrderingFilter
+from core.permissions import require
 from market.api.serializers import contracts as serializers
 from market.filters.contracts import ContractFilterSet, DisclosureFilterSet
 from market.models import ContractRegistration, RegistrationRuleSet
@@ -88,7 +88,8 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _response(self, pk, status_code=status.HTTP_200_OK) -> Response:
         contract = selectors.contract_get(pk=pk, actor=self.request.user)
-        return Response(serializers.ContractSerializer(contract).data, status=status_code)
+        data = serializers.ContractSerializer(contract, context={"request": self.request}).data
+        return Response(data, status=status_code)
 
     @extend_schema(
         summary="One registration form", responses={200: serializers.ContractSerializer}, tags=_TAGS

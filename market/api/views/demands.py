@@ -15,11 +15,10 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.filters import NamedOrderingFilter
 from core.api.permissions import PublicReadOnly
 from core.api.schema import ErrorSerializer
-from institutions.api.permissions import require
-from institutions.api.views import NamedOrderingFilter
-from institutions.roles import actor_roles
+from core.permissions import require
 from market.api.serializers import demands as serializers
 from market.filters.demands import DemandBoardFilterSet, DemandFilterSet
 from market.models import Demand
@@ -98,8 +97,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if scope == "mine":
             return selectors.demand_my_list(actor=user, q=q)
         if scope == "review":
-            roles = actor_roles(user)
-            if not (roles.is_official or roles.is_platform_admin):
+            if not user.has_perm("market.view_demand_review_queue"):
                 raise exceptions.PermissionDenied(_("Only officials have a review queue."))
             return selectors.demand_review_queue(actor=user, q=q)
         raise exceptions.ValidationError({"scope": [_("The scope is “mine” or “review”.")]})

@@ -15,9 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.filters import NamedOrderingFilter
 from core.api.schema import ErrorSerializer
-from institutions.api.permissions import require
-from institutions.api.views import NamedOrderingFilter
+from core.permissions import require
 from market.api.serializers import listings as serializers
 from market.filters.listings import ListingFilterSet, ObjectionFilterSet
 from market.models import Listing, ListingObjection
@@ -218,11 +218,13 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 actor=request.user, listing=listing, reasons=serializer.validated_data["reasons"]
             )
             objection = selectors.objection_get(pk=objection.pk, actor=request.user)
-            return Response(serializers.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+            data = serializers.ObjectionSerializer(objection, context=self.get_serializer_context()).data
+            return Response(data, status=status.HTTP_201_CREATED)
         if not selectors.may_see_objections(request.user, listing):
             raise exceptions.PermissionDenied()
         page = self.paginate_queryset(selectors.listing_objections(actor=request.user, listing=listing))
-        return self.get_paginated_response(serializers.ObjectionSerializer(page, many=True).data)
+        data = serializers.ObjectionSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
 
 
 @extend_schema_view(
@@ -269,6 +271,5 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer = serializers.ResolveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.objection_resolve(actor=request.user, objection=objection, **serializer.validated_data)
-        return Response(
-            serializers.ObjectionSerializer(selectors.objection_get(pk=pk, actor=request.user)).data
-        )
+        objection = selectors.objection_get(pk=pk, actor=request.user)
+        return Response(self.get_serializer(objection).data)

@@ -13,18 +13,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from achievements.choices import CooperationMode, IPKind
 from achievements.models import IPAsset
 from institutions.choices import ClassificationScheme
 from market import policies
 from market.choices import (
+    CONTRACT_NO_IP,
     ContractCategory,
-    ContractIPType,
     ContractSubType,
     DealStatus,
     ListingStatus,
     PaymentMethod,
     RejectionReason,
-    TransactionMode,
 )
 from market.models import ContractRegistration, Deal, RegistrationSequence
 from market.selectors import contracts as contract_selectors
@@ -82,7 +82,7 @@ def test_prepare_fills_the_form_from_the_deal_and_the_parties(seller, buyer, sel
         Decimal("1200000.00"),
     )
     assert contract.payment_method == PaymentMethod.INSTALMENTS
-    assert contract.ip_type == ContractIPType.INVENTION_PATENT
+    assert contract.ip_type == IPKind.INVENTION_PATENT
     assert contract.technology_field == classification(ClassificationScheme.TECHNOLOGY_FIELD, "03")
     assert (contract.seller_name, contract.seller_credit_code, contract.seller_entity_type) == (
         "成都锦江技术转移中心",
@@ -100,7 +100,7 @@ def test_prepare_suggests_a_know_how_licence_with_its_scope_when_no_patent_is_in
     seller, buyer, seller_user, chengdu_body
 ):
     deal = market_factories.deal(
-        seller, buyer, seller_user, transaction_mode=TransactionMode.LICENCE_SOLE, contract_category="licence"
+        seller, buyer, seller_user, transaction_mode=CooperationMode.LICENCE_SOLE, contract_category="licence"
     )
 
     contract = services.contract_prepare(actor=seller_user, deal=deal)
@@ -110,7 +110,7 @@ def test_prepare_suggests_a_know_how_licence_with_its_scope_when_no_patent_is_in
         "technical_secret_licence",
         "sole",
     )
-    assert contract.ip_type == ContractIPType.NONE
+    assert contract.ip_type == CONTRACT_NO_IP
     assert contract.technology_field is None
 
 

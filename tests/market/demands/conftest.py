@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from market.choices import TransactionMode
+from achievements.choices import CooperationMode
 from market.services import demands as services
 from tests import factories
 from tests.market import factories as market_factories
@@ -50,7 +50,7 @@ def demand_data(**overrides) -> dict:
         "budget_min": Decimal("500000"),
         "budget_max": Decimal("2000000"),
         "deadline": timezone.localdate() + timedelta(days=60),
-        "cooperation_mode": TransactionMode.JOINT_DEVELOPMENT,
+        "cooperation_mode": CooperationMode.JOINT_DEVELOPMENT,
         "contact_name": "赵工",
         "contact_phone": "028-66000000",
     }

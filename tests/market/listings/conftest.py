@@ -9,8 +9,9 @@ from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
+from achievements.choices import CooperationMode
 from institutions.choices import MembershipRole, OrganisationKind
-from market.choices import ListingStatus, PricingMethod, TransactionMode
+from market.choices import ListingStatus, PricingMethod
 from market.services import listings as services
 from tests import factories
 from tests.achievements import factories as achievement_factories
@@ -38,7 +39,7 @@ def key_client(key: str) -> APIClient:
 
 def listing_data(**overrides) -> dict:
     data = {
-        "transaction_mode": TransactionMode.TRANSFER,
+        "transaction_mode": CooperationMode.TRANSFER,
         "pricing_method": PricingMethod.FIXED,
         "price": Decimal("1200000.00"),
         "listed_until": timezone.localdate() + timedelta(days=180),
@@ -54,7 +55,7 @@ def service_data(**overrides) -> dict:
         title="锂电池材料检测与失效分析技术服务",
         summary="为电池企业提供材料成分检测、失效分析与工艺改进咨询。",
         keywords=["检测", "失效分析"],
-        transaction_mode=TransactionMode.TECHNICAL_SERVICE,
+        transaction_mode=CooperationMode.TECHNICAL_SERVICE,
         pricing_method=PricingMethod.NEGOTIABLE,
         price=None,
     )

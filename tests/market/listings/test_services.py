@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
-from market.choices import DealStatus, ListingStatus, ObjectionStatus, PricingMethod, TransactionMode
+from achievements.choices import CooperationMode
+from market.choices import DealStatus, ListingStatus, ObjectionStatus, PricingMethod
 from market.models import Listing, ListingObjection
 from market.services import listings as services
 from notifications.models import Notification
@@ -92,7 +93,7 @@ def test_a_transfer_institution_may_list_a_service_without_an_achievement(chengd
         actor=chengdu_admin, institution=chengdu_institution, data=service_data()
     )
     assert listing.achievement is None
-    assert listing.transaction_mode == TransactionMode.TECHNICAL_SERVICE
+    assert listing.transaction_mode == CooperationMode.TECHNICAL_SERVICE
     assert listing.price is None
     assert listing.region_id == "510104"
 
@@ -102,7 +103,7 @@ def test_a_transfer_without_an_achievement_is_refused(chengdu_admin, chengdu_ins
         services.listing_create(
             actor=chengdu_admin,
             institution=chengdu_institution,
-            data=service_data(transaction_mode=TransactionMode.TRANSFER),
+            data=service_data(transaction_mode=CooperationMode.TRANSFER),
         )
     assert _messages(error) == {
         "achievement": [
@@ -487,13 +488,13 @@ def test_mark_in_deal_is_idempotent_and_refuses_a_listing_in_publicity(
 @pytest.mark.parametrize(
     ("mode", "expected"),
     [
-        (TransactionMode.TRANSFER, ListingStatus.SOLD),
-        (TransactionMode.LICENCE_EXCLUSIVE, ListingStatus.SOLD),
-        (TransactionMode.INVESTMENT, ListingStatus.SOLD),
-        (TransactionMode.LICENCE_ORDINARY, ListingStatus.ACTIVE),
-        (TransactionMode.LICENCE_SOLE, ListingStatus.ACTIVE),
-        (TransactionMode.TECHNICAL_SERVICE, ListingStatus.ACTIVE),
-        (TransactionMode.TECHNICAL_CONSULTING, ListingStatus.ACTIVE),
+        (CooperationMode.TRANSFER, ListingStatus.SOLD),
+        (CooperationMode.LICENCE_EXCLUSIVE, ListingStatus.SOLD),
+        (CooperationMode.INVESTMENT, ListingStatus.SOLD),
+        (CooperationMode.LICENCE_ORDINARY, ListingStatus.ACTIVE),
+        (CooperationMode.LICENCE_SOLE, ListingStatus.ACTIVE),
+        (CooperationMode.TECHNICAL_SERVICE, ListingStatus.ACTIVE),
+        (CooperationMode.TECHNICAL_CONSULTING, ListingStatus.ACTIVE),
     ],
 )
 def test_mark_sold_by_mode(chengdu_institution, chengdu_admin, mode, expected):
@@ -510,7 +511,7 @@ def test_a_resellable_listing_past_its_period_expires_when_sold(chengdu_institut
         chengdu_institution,
         chengdu_admin,
         status=ListingStatus.IN_DEAL,
-        transaction_mode=TransactionMode.LICENCE_ORDINARY,
+        transaction_mode=CooperationMode.LICENCE_ORDINARY,
         listed_until=timezone.localdate() - timedelta(days=1),
     )
     assert services.listing_mark_sold(listing=listing).status == ListingStatus.EXPIRED

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from market.choices import TransactionMode
+from achievements.choices import CooperationMode
 from market.services import matching
 from market.tasks import matching as tasks_matching
 from tests import factories
@@ -56,7 +56,7 @@ def battery_demand(deyang_enterprise, poster):
             required_trl=5,
             budget_min=Decimal("500000"),
             budget_max=Decimal("1500000"),
-            cooperation_mode=TransactionMode.TRANSFER,
+            cooperation_mode=CooperationMode.TRANSFER,
         )
     )
 

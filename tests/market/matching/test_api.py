@@ -14,9 +14,10 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
+from achievements.choices import CooperationMode
 from institutions.choices import MembershipRole
 from institutions.roles import actor_roles
-from market.choices import DemandStatus, ListingStatus, MatchSide, MatchVerdict, TransactionMode
+from market.choices import DemandStatus, ListingStatus, MatchSide, MatchVerdict
 from market.models import Match, MatchFeedback
 from market.selectors import matching as selectors
 from market.services import matching
@@ -225,6 +226,7 @@ def test_a_match_as_the_api_shows_it(client_as, match, battery_demand, anode_lis
                 "my_side": "demand",
                 "my_verdict": None,
                 "found_at": timestamp(match.found_at),
+                "actions": ["feedback"],
             }
         ],
     }
@@ -467,7 +469,7 @@ def _battery_demands(count: int, enterprise, poster) -> list:
                 required_trl=5,
                 budget_min=Decimal("500000"),
                 budget_max=Decimal("1500000"),
-                cooperation_mode=TransactionMode.TRANSFER,
+                cooperation_mode=CooperationMode.TRANSFER,
             )
         )
         for number in range(count)
@@ -558,3 +560,30 @@ def test_the_schema_documents_the_matching_endpoints(tmp_path):
         if "partner systems get a 403" not in operation["description"]
     ]
     assert undocumented_privacy == []
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("poster", ["feedback"]),
+        ("seller", ["feedback"]),
+        ("broker", ["feedback"]),
+        ("chengdu_official", []),
+        ("platform_admin", []),
+    ],
+)
+def test_only_the_parties_are_offered_to_judge_a_match(client_as, match, who, expected):
+    shown = client_as(who).get(f"{URL}{match.pk}/").json()["actions"]
+    judged = client_as(who).post(f"{URL}{match.pk}/feedback/", {"verdict": "useful"}, format="json")
+
+    assert shown == expected
+    assert judged.status_code == (200 if expected else 403)
+
+
+def test_the_inbox_carries_the_actions_on_every_row(client_as, match):
+    rows = client_as("poster").get(URL).json()["results"]
+
+    assert [(row["id"], row["actions"]) for row in rows] == [(match.pk, ["feedback"])]
