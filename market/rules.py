@@ -8,7 +8,7 @@ buyers the members of an enterprise. Officials act on what lies in their jurisdi
 import rules
 
 from institutions.roles import actor_roles
-from institutions.rules import is_platform_admin
+from institutions.rules import is_official, is_platform_admin
 from market.choices import ListingStatus, ObjectionStatus
 
 
@@ -105,8 +105,25 @@ rules.add_perm("market.post_demand_for_organisation", is_platform_admin | may_po
 rules.add_perm("market.change_demand", is_platform_admin | is_poster_of_demand)
 rules.add_perm("market.review_demand", is_platform_admin | is_official_over_demand)
 rules.add_perm("market.answer_demand", is_institution_member & ~is_poster_of_demand)
+# The review trail (status, the reason for a return) is for the enterprise and the officials over it.
+rules.add_perm("market.view_demand_review", is_platform_admin | is_poster_of_demand | is_official_over_demand)
+rules.add_perm("market.view_demand_review_queue", is_platform_admin | is_official)
 
 # Inquiries and deals -------------------------------------------------------------------------------
+
+SELLER = "seller"
+BUYER = "buyer"
+
+
+def party_side(user, record) -> str | None:
+    """``seller`` or ``buyer``: which party of an inquiry or deal the user works for, if exactly one."""
+    member_of = _roles(user).member_of
+    sides = [
+        side
+        for side, organisation_id in ((SELLER, record.seller_id), (BUYER, record.buyer_id))
+        if organisation_id in member_of
+    ]
+    return sides[0] if len(sides) == 1 else None
 
 
 @rules.predicate

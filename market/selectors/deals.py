@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from institutions.roles import actor_roles
 from market import policies
 from market.choices import DealStatus, ObjectionStatus
 from market.filters.deals import DealFilterSet, InquiryFilterSet
@@ -55,11 +56,16 @@ def inquiry_list(*, actor, filters: dict | None = None, ordering: str = "") -> Q
     queryset = _filtered(
         inquiry_visible_queryset(actor=actor), InquiryFilterSet, actor=actor, filters=filters
     )
-    return (
+    queryset = (
         queryset.select_related("listing", "demand", "seller", "buyer", "deal")
         .annotate(message_count=_message_count())
         .order_by(*INQUIRY_ORDERINGS.get(ordering, INQUIRY_ORDERINGS["recent"]))
     )
+    if actor_roles(actor).broker_of:
+        # A broker takes part through the listing's brokers or the deal's engagements: the rules read
+        # them for each row's actions, so they come in two queries, not one per row.
+        queryset = queryset.prefetch_related("listing__brokers", "deal__broker_engagements")
+    return queryset
 
 
 def inquiry_get(*, pk: int, actor) -> Inquiry:

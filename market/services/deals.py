@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.permissions import require
 from institutions.choices import MembershipRole
 from institutions.models import Membership
-from institutions.rules import require
 from market import lock_objects, policies
 from market.choices import DealStatus, InquiryStatus
 from market.models import Deal, DealBroker, Inquiry
@@ -31,10 +31,6 @@ DEAL_TERM_FIELDS = (
     "payment_method",
     "terms",
     "disclose_amount",
-)
-# Brokers can be engaged or released until the contract is registered.
-BROKER_CHANGE_STATUSES = frozenset(
-    {DealStatus.NEGOTIATING, DealStatus.AGREED, DealStatus.SUBMITTED, DealStatus.REJECTED}
 )
 SELLER, BUYER = inquiries.SELLER, inquiries.BUYER
 
@@ -259,7 +255,7 @@ def deal_cancel(*, actor, deal: Deal, reason: str) -> Deal:
 
 
 def _require_brokers_changeable(deal: Deal) -> None:
-    if deal.status not in BROKER_CHANGE_STATUSES:
+    if deal.status not in policies.DEAL_BROKER_CHANGE_STATUSES:
         raise ValidationError(
             _("Brokers cannot be changed on a deal that is %(status)s.")
             % {"status": deal.get_status_display()},

@@ -11,9 +11,11 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ActionsField
 from institutions.api.serializers import OrganisationReferenceSerializer
 from market.choices import MatchFeedbackReason, MatchSide, MatchVerdict
 from market.models import Match, MatchFeedback
+from market.policies import actions as action_sets
 
 OFFER_KINDS = ("listing", "achievement")
 
@@ -95,6 +97,7 @@ class MatchSerializer(serializers.Serializer):
         help_text="Your side's feedback on the match, `useful` or `not_relevant`; null when none was given.",
     )
     found_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(action_sets.MATCH_ACTIONS)
 
     @extend_schema_field(MatchOfferSerializer)
     def get_offer(self, match: Match) -> dict:
