@@ -60,8 +60,13 @@ class MembershipRole(models.TextChoices):
 
 
 class DesignationLevel(models.TextChoices):
+    """Levels of the demonstration-institution title (技术转移示范机构), highest first. Who may grant,
+    warn, reinstate and revoke each is ``policies.DESIGNATION_LEVELS_BY_POST``.
+    """
+
     NATIONAL = "national", _("National demonstration institution")
     PROVINCIAL = "provincial", _("Provincial demonstration institution")
+    CITY = "city", _("City demonstration institution")
 
 
 class DesignationStatus(models.TextChoices):

@@ -364,8 +364,12 @@ class Membership(models.Model):
 
 @pghistory.track()
 class Designation(models.Model):
-    """A demonstration-institution title (技术转移示范机构), national or provincial, with its life:
-    applied → approved → active → warned → revoked. Every change is kept in the audit trail.
+    """A demonstration-institution title (技术转移示范机构), national, provincial or city, with its
+    life: applied → approved → active → warned → revoked. Every change is kept in the audit trail.
+
+    National titles are decided by the Ministry (科学技术部) and only recorded here, so they carry the
+    deciding body (``decided_by``) and its document number (文号); ``granted_by`` is the department
+    that granted or recorded the title.
     """
 
     organisation = models.ForeignKey(
@@ -379,6 +383,12 @@ class Designation(models.Model):
         _("year granted"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    decided_by = models.CharField(
+        _("deciding body"),
+        max_length=100,
+        blank=True,
+        help_text=_("The body that decided the title; required for national titles (e.g. 科学技术部)."),
+    )
     granted_by = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -402,6 +412,13 @@ class Designation(models.Model):
                 name="%(app_label)s_%(class)s_one_live_per_level",
                 violation_error_message=_("This institution already holds this designation."),
             ),
+            models.CheckConstraint(
+                condition=~Q(level=DesignationLevel.NATIONAL) | (~Q(decided_by="") & ~Q(document_number="")),
+                name="%(app_label)s_%(class)s_national_decision_recorded",
+                violation_error_message=_(
+                    "A national title is recorded with the body that decided it and the document number."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["level", "status"], name="institutions_desig_status")]
 
@@ -413,6 +430,17 @@ class Designation(models.Model):
             raise ValidationError(
                 _("Only technology-transfer institutions can be designated demonstration institutions.")
             )
+        if self.level == DesignationLevel.NATIONAL:
+            # The constraint says the same; these say it next to the fields that are missing.
+            missing = {}
+            if not self.decided_by.strip():
+                missing["decided_by"] = _("A national title needs the body that decided it, e.g. 科学技术部.")
+            if not self.document_number.strip():
+                missing["document_number"] = _(
+                    "A national title needs the number of the deciding document (文号)."
+                )
+            if missing:
+                raise ValidationError(missing)
 
 
 class AuditEvent(pghistory.models.Events):

@@ -1,8 +1,11 @@
 """Pure rules of the institution network: no database."""
 
 import re
+from collections.abc import Iterable
 
+from institutions.choices import DesignationLevel as Level
 from institutions.choices import DesignationStatus as Status
+from institutions.choices import RegionLevel
 
 # Designation life (DESIGN.md): applied → approved → active → warned → revoked; a warned
 # institution that mends its ways returns to active.
@@ -20,6 +23,26 @@ REASON_REQUIRED = frozenset({Status.WARNED, Status.REVOKED})
 
 def designation_can_move(current: str, target: str) -> bool:
     return target in DESIGNATION_TRANSITIONS.get(current, frozenset())
+
+
+# Which titles an official post grants, warns, reinstates and revokes: each title belongs to the
+# authority that awards it. A city's S&T department awards its city's titles; the province's department
+# awards provincial titles and records national ones, which the Ministry (科学技术部) decides. County
+# departments award none: the plan names provincial and national demonstration institutions (clause
+# （七）), city titles exist in practice, county titles do not. Platform admins may do everything.
+DESIGNATION_LEVELS_BY_POST: dict[str, frozenset[str]] = {
+    RegionLevel.PROVINCE: frozenset({Level.PROVINCIAL, Level.NATIONAL}),
+    RegionLevel.CITY: frozenset({Level.CITY}),
+    RegionLevel.COUNTY: frozenset(),
+}
+
+
+def designation_levels_grantable(*, is_platform_admin: bool, post_levels: Iterable[str]) -> frozenset[str]:
+    """The title levels an actor may grant and change for one institution, given the region levels of
+    their official posts that cover the institution's region."""
+    if is_platform_admin:
+        return frozenset(Level.values)
+    return frozenset().union(*(DESIGNATION_LEVELS_BY_POST.get(level, frozenset()) for level in post_levels))
 
 
 _REGION_CODE = re.compile(r"^\d{6}$")

@@ -105,17 +105,44 @@ class DesignatedOrganisationSerializer(serializers.Serializer):
 
 class DesignationSerializer(DesignationSummarySerializer):
     organisation = DesignatedOrganisationSerializer(read_only=True)
-    document_number = serializers.CharField(read_only=True)
-    granted_by = OrganisationReferenceSerializer(read_only=True, allow_null=True)
+    document_number = serializers.CharField(
+        read_only=True, help_text="The deciding document's number (文号)."
+    )
+    decided_by = serializers.CharField(
+        read_only=True, help_text="The body that decided the title (e.g. 科学技术部 for national titles)."
+    )
+    granted_by = OrganisationReferenceSerializer(
+        read_only=True, allow_null=True, help_text="The department that granted or recorded the title."
+    )
     status_reason = serializers.CharField(read_only=True)
     status_changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
 
 
 class DesignationGrantInputSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=DesignationLevel.choices)
+    level = serializers.ChoiceField(
+        choices=DesignationLevel.choices,
+        help_text=(
+            "City titles by the S&T department of the institution's city; provincial titles by the "
+            "provincial department, which also records national ones; platform admins any. Another level "
+            "is a 403 with code `designation_level_not_permitted`."
+        ),
+    )
     year_granted = serializers.IntegerField()
-    document_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    document_number = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The deciding document's number (文号); required for national titles.",
+    )
+    decided_by = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The body that decided the title (e.g. 科学技术部); required for national titles.",
+    )
 
 
 class DesignationStatusChangeInputSerializer(serializers.Serializer):

@@ -40,7 +40,7 @@ def test_history_includes_members_designations_and_deletions(
     )
     services.membership_remove(actor=chengdu_admin, membership=membership)
     services.designation_grant(
-        actor=chengdu_official, organisation=chengdu_institution, level="provincial", year_granted=2022
+        actor=chengdu_official, organisation=chengdu_institution, level="city", year_granted=2022
     )
 
     events = list(audit.organisation_history(actor=chengdu_official, organisation=chengdu_institution))

@@ -243,20 +243,24 @@ def test_new_membership_takes_effect_for_an_already_checked_user(chengdu_admin, 
 # --- designations ----------------------------------------------------------------------------------
 
 
-def _grant(actor, organisation, level=DesignationLevel.PROVINCIAL):
+def _grant(actor, organisation, level=DesignationLevel.CITY):
+    """A title granted by ``actor``: by default the city title a city official grants (the whole matrix
+    of levels and actors is in ``test_designation_levels.py``)."""
     return services.designation_grant(
         actor=actor,
         organisation=organisation,
         level=level,
         year_granted=2021,
-        document_number="川科成〔2021〕5号",
+        document_number="成科成〔2021〕5号",
+        decided_by="科学技术部" if level == DesignationLevel.NATIONAL else "",
     )
 
 
 def test_official_grants_warns_reinstates_and_revokes(chengdu_official, chengdu_institution):
     designation = _grant(chengdu_official, chengdu_institution)
-    assert designation.status == DesignationStatus.ACTIVE
+    assert (designation.level, designation.status) == (DesignationLevel.CITY, DesignationStatus.ACTIVE)
     assert designation.granted_by.kind == OrganisationKind.GOVERNMENT_DEPARTMENT
+    assert designation.granted_by.region_id == "510100"
 
     services.designation_warn(actor=chengdu_official, designation=designation, reason="年度评价不合格")
     services.designation_change_status(
@@ -294,11 +298,13 @@ def test_warning_and_revoking_need_a_reason(chengdu_official, chengdu_institutio
     assert designation.status == DesignationStatus.ACTIVE
 
 
-def test_one_live_title_per_level_but_a_new_one_after_revocation(chengdu_official, chengdu_institution):
+def test_one_live_title_per_level_but_a_new_one_after_revocation(
+    chengdu_official, province_official, chengdu_institution
+):
     first = _grant(chengdu_official, chengdu_institution)
     with pytest.raises(ValidationError):
         _grant(chengdu_official, chengdu_institution)
-    _grant(chengdu_official, chengdu_institution, level=DesignationLevel.NATIONAL)
+    _grant(province_official, chengdu_institution, level=DesignationLevel.NATIONAL)
 
     services.designation_revoke(actor=chengdu_official, designation=first, reason="撤销")
     _grant(chengdu_official, chengdu_institution)

@@ -55,12 +55,13 @@ def redirects_to_login(response, url: str) -> bool:
 
 @pytest.fixture
 def designation(chengdu_institution, platform_admin) -> Designation:
+    """A city title: 成都's officials act on it (every level × actor cell is in test_designation_levels.py)."""
     return services.designation_grant(
         actor=platform_admin,
         organisation=chengdu_institution,
-        level=DesignationLevel.PROVINCIAL,
+        level=DesignationLevel.CITY,
         year_granted=2021,
-        document_number="川科成〔2021〕7号",
+        document_number="成科成〔2021〕7号",
     )
 
 
@@ -612,20 +613,32 @@ def test_member_actions_need_post(chengdu_admin, chengdu_institution, chengdu_st
 
 # --- designations ------------------------------------------------------------------------------
 
-GRANT = {"level": DesignationLevel.NATIONAL, "year_granted": 2023, "document_number": "国科火字〔2023〕1号"}
+GRANT = {
+    "level": DesignationLevel.NATIONAL,
+    "year_granted": 2023,
+    "document_number": "国科火字〔2023〕1号",
+    "decided_by": "科学技术部",
+}
 
 
-@pytest.mark.parametrize("role", ["platform_admin", "province_official", "chengdu_official"])
-def test_officials_grant_a_designation(request, role, chengdu_institution):
+@pytest.mark.parametrize(
+    ("role", "level"),
+    [
+        ("platform_admin", DesignationLevel.NATIONAL),
+        ("province_official", DesignationLevel.NATIONAL),
+        ("chengdu_official", DesignationLevel.CITY),
+    ],
+)
+def test_officials_grant_a_designation(request, role, level, chengdu_institution):
     url = f"/institutions/{chengdu_institution.pk}/designations/"
 
-    response = client_for(request.getfixturevalue(role)).post(url, GRANT)
+    response = client_for(request.getfixturevalue(role)).post(url, {**GRANT, "level": level})
 
     assert response.status_code == 302
     assert response["Location"] == url
     designation = Designation.objects.get(organisation=chengdu_institution)
     assert (designation.level, designation.year_granted, designation.status) == (
-        DesignationLevel.NATIONAL,
+        level,
         2023,
         DesignationStatus.ACTIVE,
     )
@@ -647,7 +660,7 @@ def test_others_cannot_grant_a_designation(request, role, chengdu_institution):
 def test_granting_the_same_title_twice_shows_the_error(chengdu_official, chengdu_institution, designation):
     response = client_for(chengdu_official).post(
         f"/institutions/{chengdu_institution.pk}/designations/",
-        {"level": DesignationLevel.PROVINCIAL, "year_granted": 2024},
+        {"level": DesignationLevel.CITY, "year_granted": 2024},
     )
 
     assert response.status_code == 400
@@ -666,7 +679,7 @@ def _status_data(designation: Designation, status: str, reason: str = "") -> dic
     return {f"{prefix}-status": status, f"{prefix}-reason": reason}
 
 
-@pytest.mark.parametrize("role", ["platform_admin", "province_official", "chengdu_official"])
+@pytest.mark.parametrize("role", ["platform_admin", "chengdu_official"])
 def test_officials_warn_reinstate_and_revoke_with_a_reason(request, role, designation):
     client = client_for(request.getfixturevalue(role))
 
@@ -793,6 +806,8 @@ def directory_data(chengdu_institution, mianyang_institution, field_electronics,
         organisation=mianyang_institution,
         level=DesignationLevel.NATIONAL,
         year_granted=2019,
+        decided_by="科学技术部",
+        document_number="国科火字〔2019〕198号",
     )
     factories.TransferInstitutionFactory(
         name="武侯高校技术转移办公室",
