@@ -8,7 +8,7 @@ import rules
 
 from achievements.choices import AchievementStatus, DetailVisibility
 from institutions.roles import actor_roles
-from institutions.rules import is_platform_admin
+from institutions.rules import is_official, is_platform_admin
 
 
 @rules.predicate
@@ -80,6 +80,10 @@ rules.add_perm("achievements.review_achievement", is_platform_admin | is_officia
 rules.add_perm(
     "achievements.publish_achievement", is_platform_admin | is_filer | is_official_over_achievement
 )
+# The parties to a filing (its institution and the officials over it) follow its status and reviews.
+rules.add_perm("achievements.follow_achievement", is_platform_admin | is_filer | is_official_over_achievement)
+# Officials have a review queue (it holds what their jurisdiction submitted); platform admins see all.
+rules.add_perm("achievements.view_review_queue", is_platform_admin | is_official)
 
 
 @rules.predicate

@@ -11,7 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ActionsField
 from institutions import audit, identifiers
+from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import (
     ClassificationScheme,
     DesignationLevel,
@@ -117,6 +119,7 @@ class DesignationSerializer(DesignationSummarySerializer):
     status_reason = serializers.CharField(read_only=True)
     status_changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(DESIGNATION_ACTIONS)
 
 
 class DesignationGrantInputSerializer(serializers.Serializer):
@@ -199,6 +202,7 @@ class OrganisationSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(ORGANISATION_ACTIONS)
 
     @extend_schema_field(RegionReferenceSerializer(allow_null=True))
     def get_city(self, organisation: Organisation) -> dict | None:
@@ -306,6 +310,7 @@ class MembershipSerializer(serializers.Serializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     is_active = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(MEMBERSHIP_ACTIONS)
 
 
 class MembershipCreateInputSerializer(serializers.Serializer):

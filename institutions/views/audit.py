@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from institutions import audit, selectors
+from institutions.actions import ORGANISATION_ACTIONS
 from institutions.models import Classification, Organisation
-from institutions.views.organisations import organisation_permissions
 
 AUDIT_PAGE_SIZE = 25
 
@@ -153,7 +153,7 @@ def organisation_history(request, pk: int):
         "organisation": organisation,
         "page_obj": page_obj,
         "rows": audit_rows(page_obj),
-        "can": organisation_permissions(request.user, organisation),
+        "can": ORGANISATION_ACTIONS.may(request.user, organisation),
     }
     return render(request, "institutions/history.html", context)
 

@@ -21,20 +21,20 @@ from django.views.decorators.http import require_GET, require_POST
 from core.forms import add_service_errors
 from core.permissions import require
 from institutions import audit, forms, rules, selectors, services
-from institutions.actions import MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
+from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import DesignationStatus, RegionLevel
 from institutions.models import Designation, Membership, Organisation
-from institutions.policies import DESIGNATION_TRANSITIONS
 from institutions.roles import actor_roles
 
 DIRECTORY_PAGE_SIZE = 20
 
-# The button that moves a designation to each status, in the order they are offered.
-STATUS_ACTIONS = {
-    DesignationStatus.APPROVED: gettext_lazy("Approve"),
-    DesignationStatus.ACTIVE: gettext_lazy("Activate"),
-    DesignationStatus.WARNED: gettext_lazy("Warn"),
-    DesignationStatus.REVOKED: gettext_lazy("Revoke"),
+# The button of each designation action (``DESIGNATION_ACTIONS``): the status it moves to and its label.
+DESIGNATION_BUTTONS = {
+    "approve": (DesignationStatus.APPROVED, gettext_lazy("Approve")),
+    "activate": (DesignationStatus.ACTIVE, gettext_lazy("Activate")),
+    "reinstate": (DesignationStatus.ACTIVE, gettext_lazy("Reinstate")),
+    "warn": (DesignationStatus.WARNED, gettext_lazy("Warn")),
+    "revoke": (DesignationStatus.REVOKED, gettext_lazy("Revoke")),
 }
 
 
@@ -316,15 +316,10 @@ def _designations_page(request, organisation, grant_form, failed_status_form=Non
             if designation.pk == failed_pk
             else forms.DesignationStatusForm(prefix=_status_form_prefix(designation))
         )
-        targets = DESIGNATION_TRANSITIONS.get(designation.status, frozenset())
-        if not request.user.has_perm("institutions.change_designation_status", designation):
-            targets = frozenset()  # a title of another level: its own authority decides (rules.py)
-        actions = [(status, label) for status, label in STATUS_ACTIONS.items() if status in targets]
-        if designation.status == DesignationStatus.WARNED:
-            actions = [
-                (status, _("Reinstate") if status == DesignationStatus.ACTIVE else label)
-                for status, label in actions
-            ]
+        # A title of another level offers nothing: its own authority decides it (rules.py).
+        actions = [
+            DESIGNATION_BUTTONS[name] for name in DESIGNATION_ACTIONS.allowed(request.user, designation)
+        ]
         rows.append(
             {
                 "designation": designation,

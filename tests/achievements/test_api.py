@@ -249,6 +249,7 @@ def test_created_filing_is_returned_in_full(client_as, chengdu_staff, chengdu_in
         "detail_visibility_label": "Signed-in users",
         "publish_on_approval": True,
         "attachments": [],
+        "actions": ["edit", "submit", "withdraw"],
     }
     assert achievement.created_by == chengdu_staff
 

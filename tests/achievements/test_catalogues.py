@@ -789,6 +789,7 @@ def test_the_api_lists_published_editions_to_everyone(province_official, dual_us
                 "published_on": "2026-11-02",
                 "entry_count": 1,
                 "page_url": f"/catalogues/{catalogue.pk}/",
+                "actions": [],
             }
         ],
     }

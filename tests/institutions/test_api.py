@@ -666,6 +666,7 @@ def test_add_member_permitted(client_as, chengdu_institution, actor):
         "role_label": "Broker",
         "is_active": True,
         "created_at": response.json()["created_at"],
+        "actions": ["change_role", "remove"],
     }
     assert (membership.organisation_id, membership.role) == (chengdu_institution.pk, MembershipRole.BROKER)
 
@@ -821,6 +822,7 @@ def test_grant_designation_permitted(client_as, request, chengdu_institution, ac
         "status_reason": "",
         "status_changed_at": body["status_changed_at"],
         "created_at": body["created_at"],
+        "actions": ["warn", "revoke"],
     }
     assert (designation.level, designation.status) == (DesignationLevel.PROVINCIAL, DesignationStatus.ACTIVE)
 

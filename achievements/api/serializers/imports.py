@@ -4,7 +4,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from achievements import importing
+from achievements.actions import IMPORT_BATCH_ACTIONS
 from achievements.choices import ImportStatus
+from core.api.fields import ActionsField
 from institutions.models import Organisation
 
 
@@ -55,6 +57,7 @@ class ImportBatchSerializer(serializers.Serializer):
     failure = serializers.CharField(read_only=True, help_text="Why the check or the import failed.")
     created_at = serializers.DateTimeField(read_only=True)
     finished_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    actions = ActionsField(IMPORT_BATCH_ACTIONS)
 
     @extend_schema_field(serializers.IntegerField())
     def get_invalid_rows(self, batch) -> int:

@@ -75,7 +75,8 @@ class CatalogueViewSet(viewsets.GenericViewSet):
 
     def _detail_response(self, catalogue, status_code=status.HTTP_200_OK) -> Response:
         catalogue = catalogues.catalogue_get_with_entries(pk=catalogue.pk, actor=self.request.user)
-        return Response(serializers.CatalogueDetailSerializer(catalogue).data, status=status_code)
+        data = serializers.CatalogueDetailSerializer(catalogue, context={"request": self.request}).data
+        return Response(data, status=status_code)
 
     def list(self, request):
         kind = request.query_params.get("kind", "")
@@ -87,7 +88,9 @@ class CatalogueViewSet(viewsets.GenericViewSet):
         if kind:
             queryset = queryset.filter(kind=kind)
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(serializers.CatalogueSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            serializers.CatalogueSerializer(page, many=True, context={"request": request}).data
+        )
 
     @extend_schema(
         summary="One catalogue edition with its entries",
@@ -97,7 +100,7 @@ class CatalogueViewSet(viewsets.GenericViewSet):
     )
     def retrieve(self, request, pk=None):
         catalogue = catalogues.catalogue_get_with_entries(pk=pk, actor=request.user)
-        return Response(serializers.CatalogueDetailSerializer(catalogue).data)
+        return Response(serializers.CatalogueDetailSerializer(catalogue, context={"request": request}).data)
 
     @extend_schema(
         summary="Start a catalogue edition (draft)",

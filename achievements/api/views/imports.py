@@ -47,7 +47,8 @@ class AchievementImportViewSet(_AnyAcceptMixin, viewsets.GenericViewSet):
 
     def _batch_response(self, pk, status_code=status.HTTP_200_OK) -> Response:
         batch = import_selectors.import_batch_get(pk=pk, actor=self.request.user)
-        return Response(import_serializers.ImportBatchSerializer(batch).data, status=status_code)
+        data = import_serializers.ImportBatchSerializer(batch, context={"request": self.request}).data
+        return Response(data, status=status_code)
 
     @extend_schema(
         summary="Upload a filled-in template",
