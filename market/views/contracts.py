@@ -20,11 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import uploads
 from core.forms import add_service_errors
-from market import policies
+from market import actions, policies
 from market.filters.contracts import DisclosureFilterSet, RegistrationQueueFilterSet
 from market.forms import contracts as forms
 from market.models import ContractRegistration
-from market.policies import actions
 from market.selectors import contracts as selectors
 from market.services import contracts as services
 

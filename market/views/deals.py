@@ -21,12 +21,11 @@ from core.forms import add_service_errors
 from core.permissions import require
 from institutions.models import Organisation
 from institutions.roles import actor_roles
-from market import rules
+from market import actions, rules
 from market.choices import DealStatus, ListingStatus
 from market.filters.deals import SIDE_CHOICES
 from market.forms import deals as forms
 from market.models import Deal, Demand, Inquiry, Listing
-from market.policies import actions
 from market.selectors import deals as selectors
 from market.services import deals as services
 from market.services import inquiries as inquiry_services

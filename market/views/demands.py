@@ -22,11 +22,10 @@ from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.models import Organisation
 from institutions.roles import actor_roles
-from market import policies
+from market import actions, policies
 from market.choices import DemandStatus
 from market.forms import demands as forms
 from market.models import Demand
-from market.policies import actions
 from market.selectors import demands as selectors
 from market.services import demands as services
 from market.views import matching as matching_views

@@ -24,10 +24,9 @@ from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Organisation
 from institutions.roles import actor_roles
-from market import policies
+from market import actions, policies
 from market.choices import SERVICE_MODES, ListingStatus
 from market.forms import listings as forms
-from market.policies import actions
 from market.selectors import listings as selectors
 from market.services import listings as services
 from market.views import matching as matching_views

@@ -4,7 +4,7 @@ enum per ``ActionSet``, listing exactly the set's names."""
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from market.policies import actions
+from market import actions
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from core.api.fields import ActionsField
 from institutions.api.serializers import ClassificationReferenceSerializer, OrganisationReferenceSerializer
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
+from market import actions as action_sets
 from market.choices import (
     CONTRACT_IP_TYPES,
     ContractCategory,
@@ -24,7 +25,6 @@ from market.choices import (
     RejectionReason,
 )
 from market.models import ContractRegistration
-from market.policies import actions as action_sets
 from market.selectors import contracts as contract_selectors
 
 MONEY = {"max_digits": 14, "decimal_places": 2}

@@ -16,9 +16,9 @@ from achievements.choices import CooperationMode
 from core.api.fields import ActionsField
 from institutions.api.serializers import OrganisationReferenceSerializer
 from institutions.models import Organisation
+from market import actions as action_sets
 from market.choices import BrokerRole, ContractCategory, DealStatus, FeeBasis, InquiryStatus, PaymentMethod
 from market.models import Deal, DealBroker, Demand, Inquiry, InquiryMessage, Listing
-from market.policies import actions as action_sets
 from market.selectors import deals as selectors
 
 User = get_user_model()

@@ -17,8 +17,8 @@ from institutions.api.serializers import (
 )
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Organisation, Region
+from market import actions as action_sets
 from market.choices import DemandStatus
-from market.policies import actions as action_sets
 
 _MONEY = {"max_digits": 14, "decimal_places": 2}
 

@@ -21,10 +21,10 @@ from institutions.api.serializers import (
 )
 from institutions.choices import ClassificationScheme, MembershipRole
 from institutions.models import Classification, Organisation
+from market import actions as action_sets
 from market import policies
 from market.choices import ListingStatus, ObjectionStatus, PricingMethod
 from market.models import Listing
-from market.policies import actions as action_sets
 
 
 class ListingPersonSerializer(serializers.Serializer):

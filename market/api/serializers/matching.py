@@ -13,9 +13,9 @@ from rest_framework import serializers
 
 from core.api.fields import ActionsField
 from institutions.api.serializers import OrganisationReferenceSerializer
+from market import actions as action_sets
 from market.choices import MatchFeedbackReason, MatchSide, MatchVerdict
 from market.models import Match, MatchFeedback
-from market.policies import actions as action_sets
 
 OFFER_KINDS = ("listing", "achievement")
 

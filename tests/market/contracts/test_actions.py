@@ -7,8 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from institutions.roles import forget_roles
+from market.actions import CONTRACT_ACTIONS
 from market.choices import DealStatus
-from market.policies.actions import CONTRACT_ACTIONS
 from tests.market import factories as market_factories
 from tests.market.contracts.conftest import filled_contract, submitted_contract
 

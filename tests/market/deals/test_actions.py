@@ -7,8 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from institutions.roles import forget_roles
+from market.actions import DEAL_ACTIONS, INQUIRY_ACTIONS
 from market.choices import DealStatus, InquiryStatus
-from market.policies.actions import DEAL_ACTIONS, INQUIRY_ACTIONS
 from tests.market import factories as market_factories
 from tests.market.deals.conftest import api_for, client_for, engage
 from tests.market.deals.test_api import _inquiries

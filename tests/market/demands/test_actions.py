@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from institutions.roles import forget_roles
+from market.actions import DEMAND_ACTIONS
 from market.choices import DemandStatus
-from market.policies.actions import DEMAND_ACTIONS
 from tests.market import factories as market_factories
 from tests.market.demands.conftest import published_demand, submitted_demand
 from tests.market.demands.test_views import client_for, page_url

@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from institutions.roles import forget_roles
+from market.actions import LISTING_ACTIONS, OBJECTION_ACTIONS
 from market.choices import ListingStatus, ObjectionStatus
 from market.models import ListingObjection
-from market.policies.actions import LISTING_ACTIONS, OBJECTION_ACTIONS
 from tests.market.listings.conftest import english_client, make_listing
 from tests.market.listings.test_pages import client_for
 

@@ -8,11 +8,10 @@ for their buttons, the API lists ``X_ACTIONS.allowed(user, obj)`` as ``"actions"
 preparing the registration form: the names the pages have always used). The services check the same
 rules again when the action is taken.
 
-Why here, in ``policies``: each check joins *who the actor is to the object* (a django-rules
-permission of ``market/rules.py``) to *what the object's state allows* (the transition tables and
-status sets of ``market.policies``); the state half is this package's, the rules module stays the one
-place for the role half. Unlike the pure rules beside it these checks read the actor, but only their
-roles (``actor_roles``, loaded once per request) and what the selectors join or prefetch: never a
+Why a module of its own, beside ``rules.py`` (as in every app): each check joins *who the actor is to
+the object* (a django-rules permission of ``market/rules.py``) to *what the object's state allows* (the
+transition tables and status sets of the pure ``market.policies``). The checks read the actor, but only
+their roles (``actor_roles``, loaded once per request) and what the selectors join or prefetch: never a
 query per object, so a page of rows costs what one row costs.
 """
 
