@@ -84,7 +84,9 @@ def _day(moment) -> float:
 
 
 def today() -> float:
-    return _day(timezone.now())
+    """Today as a whole day number: freshness ages count from the start of the day, so every
+    recompute on one day gives the same scores (a moment's clock would move them by the minute)."""
+    return float(int(_day(timezone.now())))
 
 
 def _city(code: str | None) -> int:
