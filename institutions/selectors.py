@@ -10,6 +10,7 @@ from django.db.models.functions import Left
 from django.http import Http404
 
 from accounts.models import User
+from core.filtering import apply_filterset
 from institutions.choices import MembershipRole, OrganisationKind, RegionLevel
 from institutions.filters import OrganisationFilterSet, RegionFilterSet
 from institutions.models import Classification, Designation, Membership, Organisation, Region
@@ -49,9 +50,7 @@ def organisation_list(
         roles = actor_roles(actor)
         if not roles.is_platform_admin:
             queryset = queryset.in_regions(roles.jurisdiction_prefixes)
-    if filters is not None:
-        filterset = OrganisationFilterSet(filters, queryset=queryset)
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset = apply_filterset(queryset, OrganisationFilterSet, filters)
     queryset = queryset.select_related("region__parent", "entity_type", "parent").prefetch_related(
         "service_fields",
         Prefetch(
@@ -110,9 +109,7 @@ def designation_list(*, actor, organisation: Organisation | None = None) -> Quer
 
 def region_list(*, filters: dict | None = None) -> QuerySet[Region]:
     queryset = Region.objects.select_related("parent")
-    if filters is not None:
-        filterset = RegionFilterSet(filters, queryset=queryset)
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset = apply_filterset(queryset, RegionFilterSet, filters)
     return queryset.order_by("code")
 
 

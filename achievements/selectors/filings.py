@@ -16,6 +16,7 @@ from achievements.choices import PATENT_KINDS, AchievementStatus
 from achievements.filters import AchievementFilterSet
 from achievements.identifiers import check_patent_number
 from achievements.models import Achievement, IPAsset
+from core.filtering import apply_filterset
 from core.text import search
 from institutions.roles import actor_roles
 
@@ -60,9 +61,7 @@ def achievement_public_list(
 
 
 def _filtered(queryset, *, filters, q, ordering):
-    if filters is not None:
-        filterset = AchievementFilterSet(filters, queryset=queryset)
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset = apply_filterset(queryset, AchievementFilterSet, filters)
     return _with_list_relations(SEARCHABLE.search(queryset, q=q, ordering=ordering, default="newest"))
 
 

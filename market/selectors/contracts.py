@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.filtering import apply_filterset
 from institutions.roles import actor_roles
 from market import policies
 from market.choices import DealStatus
@@ -36,13 +37,6 @@ DISCLOSURE_ORDERINGS = {
     "oldest": ("registered_at", "pk"),
     "amount": ("-technical_amount", "-pk"),
 }
-
-
-def _filtered(queryset, filterset_class, filters):
-    if filters is None:
-        return queryset
-    filterset = filterset_class(filters, queryset=queryset)
-    return filterset.qs if filterset.is_valid() else queryset.none()
 
 
 def _with_relations(queryset: QuerySet[ContractRegistration]) -> QuerySet[ContractRegistration]:
@@ -165,7 +159,7 @@ def contract_of_deal(*, deal: Deal) -> ContractRegistration | None:
 
 
 def contract_list(*, actor, filters: dict | None = None, ordering: str = "") -> QuerySet:
-    queryset = _filtered(ContractRegistration.objects.visible_to(actor), ContractFilterSet, filters)
+    queryset = apply_filterset(ContractRegistration.objects.visible_to(actor), ContractFilterSet, filters)
     return _with_relations(queryset).order_by(*CONTRACT_ORDERINGS.get(ordering, CONTRACT_ORDERINGS["newest"]))
 
 
@@ -194,7 +188,7 @@ def registration_queue(
     ones included), overdue, registered (and performed), refused. Waiting items come by due date."""
     tab = tab if tab in QUEUE_TABS else "waiting"
     queryset = _queue_base(actor).filter(_tab_condition(tab, timezone.localdate()))
-    queryset = _filtered(queryset, RegistrationQueueFilterSet, filters)
+    queryset = apply_filterset(queryset, RegistrationQueueFilterSet, filters)
     default = "registered" if tab == "registered" else "-submitted" if tab == "refused" else "due"
     return _with_relations(queryset).order_by(*QUEUE_ORDERINGS.get(ordering, QUEUE_ORDERINGS[default]))
 
@@ -202,7 +196,7 @@ def registration_queue(
 def registration_queue_counts(*, actor, filters: dict | None = None) -> dict[str, int]:
     """How many contracts each tab holds (one query)."""
     today = timezone.localdate()
-    queryset = _filtered(_queue_base(actor), RegistrationQueueFilterSet, filters)
+    queryset = apply_filterset(_queue_base(actor), RegistrationQueueFilterSet, filters)
     return queryset.aggregate(**{tab: Count("pk", filter=_tab_condition(tab, today)) for tab in QUEUE_TABS})
 
 
@@ -228,7 +222,7 @@ def contract_deadline(contract: ContractRegistration, today: date | None = None)
 
 def disclosure_list(*, filters: dict | None = None, ordering: str = "", on: date | None = None) -> QuerySet:
     """Registered deals in their disclosure period (成交公示), public."""
-    queryset = _filtered(ContractRegistration.objects.disclosed(on), DisclosureFilterSet, filters)
+    queryset = apply_filterset(ContractRegistration.objects.disclosed(on), DisclosureFilterSet, filters)
     return queryset.select_related("deal", "technology_field").order_by(
         *DISCLOSURE_ORDERINGS.get(ordering, DISCLOSURE_ORDERINGS["newest"])
     )

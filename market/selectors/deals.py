@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from core.filtering import apply_filterset
 from institutions.roles import actor_roles
 from market import policies
 from market.choices import DealStatus, ObjectionStatus
@@ -30,9 +31,7 @@ DEAL_ORDERINGS = {
 
 
 def _filtered(queryset, filterset_class, *, actor, filters):
-    if filters is not None:
-        filterset = filterset_class(filters, queryset=queryset, actor=actor)
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset = apply_filterset(queryset, filterset_class, filters, actor=actor)
     return queryset
 
 

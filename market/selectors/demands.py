@@ -6,6 +6,7 @@ what has been submitted in their jurisdiction (never drafts), platform admins ev
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
+from core.filtering import apply_filterset
 from core.text import search
 from institutions.roles import actor_roles
 from market.choices import DemandStatus
@@ -32,9 +33,7 @@ def with_list_relations(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
 
 
 def _filtered(queryset, *, filterset_class, filters, q: str, ordering: str, default: str):
-    if filters is not None:
-        filterset = filterset_class(filters, queryset=queryset)
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset = apply_filterset(queryset, filterset_class, filters)
     return with_list_relations(SEARCHABLE.search(queryset, q=q, ordering=ordering, default=default))
 
 

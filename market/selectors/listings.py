@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import User
+from core.filtering import apply_filterset
 from core.text import search
 from institutions.roles import actor_roles
 from market.choices import ObjectionStatus
@@ -56,9 +57,7 @@ def _with_list_relations(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
 
 
 def _filtered(queryset, *, filters, q, ordering, default_ordering="newest"):
-    if filters is not None:
-        filterset = ListingFilterSet(filters, queryset=queryset)
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset = apply_filterset(queryset, ListingFilterSet, filters)
     return _with_list_relations(SEARCHABLE.search(queryset, q=q, ordering=ordering, default=default_ordering))
 
 
@@ -109,9 +108,7 @@ def _objection_relations(queryset: QuerySet[ListingObjection]) -> QuerySet[Listi
 
 
 def _objection_filtered(queryset, *, filters, ordering, default="oldest"):
-    if filters is not None:
-        filterset = ObjectionFilterSet(filters, queryset=queryset)
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    queryset = apply_filterset(queryset, ObjectionFilterSet, filters)
     return _objection_relations(queryset).order_by(
         *OBJECTION_ORDERINGS.get(ordering, OBJECTION_ORDERINGS[default])
     )
