@@ -22,10 +22,10 @@ from achievements.choices import (
 )
 from achievements.models import Achievement, IPAsset
 from core.forms import KeywordsField
-from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.fields import RegionChoiceField, TaxonomyChoiceField
 from institutions.models import Classification, Organisation, Region
+from institutions.selectors import organisations as institution_selectors
 
 TAXONOMY_SCHEMES = (
     ClassificationScheme.TECHNOLOGY_FIELD,

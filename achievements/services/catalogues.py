@@ -26,7 +26,7 @@ from achievements.choices import AchievementStatus, CatalogueStatus
 from achievements.models import Achievement, CatalogueEntry, DualUseCatalogue
 from achievements.selectors import catalogues as catalogue_selectors
 from achievements.selectors import filings as selectors
-from institutions import selectors as institution_selectors
+from institutions.selectors import organisations as institution_selectors
 from notifications import services as notification_services
 
 MANAGE_PERMISSION = "achievements.manage_catalogues"

@@ -28,8 +28,8 @@ from achievements.models import (
 from core import uploads
 from core.permissions import require
 from core.text import search, segmentation
-from institutions import selectors as institution_selectors
 from institutions.models import Organisation
+from institutions.selectors import organisations as institution_selectors
 from notifications import services as notification_services
 
 ACHIEVEMENT_FIELDS = (

@@ -28,10 +28,10 @@ from achievements.services import filings as services
 from core import uploads
 from core.forms import add_service_errors
 from core.permissions import require
-from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.models import Organisation
 from institutions.roles import actor_roles
+from institutions.selectors import organisations as institution_selectors
 
 PAGE_SIZE = 20
 

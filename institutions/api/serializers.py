@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import ActionsField
-from institutions import audit, identifiers
+from institutions import identifiers
 from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import (
     ClassificationScheme,
@@ -27,6 +27,7 @@ from institutions.choices import (
 )
 from institutions.models import AuditEvent, Classification, Organisation, Region
 from institutions.querysets import LIVE_DESIGNATION_STATUSES
+from institutions.selectors import audit
 
 User = get_user_model()
 

@@ -21,12 +21,14 @@ from core.api.filters import NamedOrderingFilter
 from core.api.permissions import PublicReadOnly
 from core.api.schema import ErrorSerializer
 from core.permissions import require
-from institutions import audit, selectors, services
+from institutions import services
 from institutions.api import serializers
 from institutions.choices import DesignationStatus
 from institutions.filters import OrganisationFilterSet, RegionFilterSet
 from institutions.models import Classification, Membership
 from institutions.roles import actor_roles
+from institutions.selectors import audit
+from institutions.selectors import organisations as selectors
 
 _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or it is not visible to you.")
 

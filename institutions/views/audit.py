@@ -1,6 +1,6 @@
 """Audit trail pages: an institution's history and the audit log (审计日志; DESIGN.md, Audit).
 
-``institutions.audit`` decides who may read which events; this module only turns events into table
+``institutions.selectors.audit`` decides who may read which events; this module only turns events into table
 rows, resolving the few ids a reader needs as names with at most one query per kind of object.
 """
 
@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from institutions import audit, selectors
 from institutions.actions import ORGANISATION_ACTIONS
 from institutions.models import Classification, Organisation
+from institutions.selectors import audit
+from institutions.selectors import organisations as selectors
 
 AUDIT_PAGE_SIZE = 25
 

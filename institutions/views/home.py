@@ -7,7 +7,7 @@ mounts it at the root.
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from institutions import selectors
+from institutions.selectors import organisations as selectors
 
 
 @require_GET

@@ -20,11 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import add_service_errors
 from core.permissions import require
-from institutions import audit, forms, rules, selectors, services
+from institutions import forms, rules, services
 from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import DesignationStatus, RegionLevel
 from institutions.models import Designation, Membership, Organisation
 from institutions.roles import actor_roles
+from institutions.selectors import audit
+from institutions.selectors import organisations as selectors
 
 DIRECTORY_PAGE_SIZE = 20
 

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
 from core.forms import KeywordsField
-from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.fields import RegionChoiceField, TaxonomyChoiceField
 from institutions.models import Classification, Organisation, Region
+from institutions.selectors import organisations as institution_selectors
 from market.models import Demand
 
 SORT_CHOICES = [

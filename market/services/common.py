@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from institutions import selectors as institution_selectors
 from institutions.choices import MembershipRole
+from institutions.selectors import organisations as institution_selectors
 from market import policies
 from notifications import services as notification_services
 

@@ -17,8 +17,8 @@ from django.utils.translation import pgettext
 
 from core.permissions import require
 from core.text import search
-from institutions import selectors as institution_selectors
 from institutions.models import Organisation
+from institutions.selectors import organisations as institution_selectors
 from market import lock_objects, policies
 from market.choices import DemandStatus
 from market.models import Demand

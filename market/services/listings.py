@@ -21,9 +21,9 @@ from achievements.choices import AchievementStatus, CooperationMode
 from achievements.models import Achievement
 from core.permissions import require
 from core.text import search
-from institutions import selectors as institution_selectors
 from institutions.choices import MembershipRole
 from institutions.models import Membership, Organisation
+from institutions.selectors import organisations as institution_selectors
 from market import lock_objects, policies
 from market.choices import SERVICE_MODES, ListingStatus, ObjectionStatus
 from market.models import Deal, Listing, ListingObjection

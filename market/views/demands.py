@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import add_service_errors
 from core.permissions import require
-from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.models import Organisation
 from institutions.roles import actor_roles
+from institutions.selectors import organisations as institution_selectors
 from market import actions, policies
 from market.choices import DemandStatus
 from market.forms import demands as forms

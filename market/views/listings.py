@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from achievements.selectors import filings as achievement_selectors
 from core.forms import add_service_errors
 from core.permissions import require
-from institutions import selectors as institution_selectors
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Organisation
 from institutions.roles import actor_roles
+from institutions.selectors import organisations as institution_selectors
 from market import actions, policies
 from market.choices import SERVICE_MODES, ListingStatus
 from market.forms import listings as forms

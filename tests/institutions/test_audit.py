@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.utils import ProgrammingError
 
-from institutions import audit, services
+from institutions import services
 from institutions.models import AuditEvent, Classification, Membership
+from institutions.selectors import audit
 from tests import factories
 
 pytestmark = pytest.mark.django_db
