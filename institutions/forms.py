@@ -251,6 +251,9 @@ class DesignationGrantForm(forms.Form):
         self.fields["level"].choices = [
             (value, label) for value, label in DesignationLevel.choices if value in levels
         ]
+        if DesignationLevel.NATIONAL not in levels:
+            # Only a national title records the Ministry as its deciding body: no field for it otherwise.
+            del self.fields["decided_by"]
 
 
 class DesignationStatusForm(forms.Form):

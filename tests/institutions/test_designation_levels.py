@@ -455,6 +455,8 @@ def test_the_form_offers_only_the_levels_the_actor_may_grant(
     assert [value for value, _label in response.context["grant_form"].fields["level"].choices] == offered
     assert response.context["may_grant"] is bool(offered)
     assert ('name="level"' in response.content.decode()) is bool(offered)
+    # The deciding body is asked only of those who record national titles.
+    assert ('name="decided_by"' in response.content.decode()) is ("national" in offered)
 
 
 @pytest.mark.django_db
