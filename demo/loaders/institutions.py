@@ -113,7 +113,6 @@ class DemoLoader:
     # --- designations -------------------------------------------------------------------------
 
     def _load_designations(self) -> None:
-        granted_by = self.organisations["sc_department"]
         tz = ZoneInfo(settings.TIME_ZONE)
         for spec in institution_specs.DESIGNATIONS:
             organisation = self.organisations[spec.organisation]
@@ -130,7 +129,7 @@ class DemoLoader:
                 document_number=spec.document_number,
                 # National titles are the Ministry's decision, recorded by the province.
                 decided_by="科学技术部" if spec.level == DesignationLevel.NATIONAL else "",
-                granted_by=granted_by,
+                granted_by=self.organisations[spec.granted_by],
                 status_reason=spec.status_reason,
                 status_changed_at=datetime.combine(changed_on, time(10), tzinfo=tz),
             )

@@ -823,9 +823,11 @@ class DesignationSpec:
     status: str = DesignationStatus.ACTIVE
     status_reason: str = ""
     status_changed_on: date | None = None  # defaults to 1 December of the year granted
+    # The department that grants (city titles) or records (provincial and national ones) the title.
+    granted_by: str = "sc_department"
 
 
-NATIONAL, PROVINCIAL = DesignationLevel.NATIONAL, DesignationLevel.PROVINCIAL
+NATIONAL, PROVINCIAL, CITY = DesignationLevel.NATIONAL, DesignationLevel.PROVINCIAL, DesignationLevel.CITY
 
 DESIGNATIONS = [
     DesignationSpec("sc_centre", NATIONAL, 2016, "国科火字〔2016〕143号"),
@@ -836,6 +838,9 @@ DESIGNATIONS = [
     DesignationSpec("swust_office", PROVINCIAL, 2021, "川科成〔2021〕4号"),
     DesignationSpec("deyang_industry", PROVINCIAL, 2022, "川科成〔2022〕7号"),
     DesignationSpec("yibin_market", PROVINCIAL, 2024, "川科成〔2024〕3号"),
+    # City titles (市级技术转移示范机构): each city's S&T bureau names its own.
+    DesignationSpec("chengdu_market", CITY, 2023, "成科字〔2023〕41号", granted_by="510100_bureau"),
+    DesignationSpec("mianyang_market", CITY, 2022, "绵科发〔2022〕18号", granted_by="510700_bureau"),
     DesignationSpec(
         "panzhihua_industry",
         PROVINCIAL,

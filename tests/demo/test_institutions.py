@@ -164,18 +164,29 @@ def test_every_organisation_has_an_introduction_and_institutions_their_fields_an
         assert list(institution.service_fields.all()), institution.name
 
 
-def test_designations_include_national_provincial_one_warned_and_one_revoked():
+def test_designations_include_national_provincial_city_one_warned_and_one_revoked():
     seed()
 
     assert Designation.objects.filter(level=DesignationLevel.NATIONAL).count() == 3
     assert Designation.objects.filter(level=DesignationLevel.PROVINCIAL).count() == 7
+    # City titles are granted by the city's own bureau, in that city.
+    assert sorted(
+        Designation.objects.filter(level=DesignationLevel.CITY).values_list(
+            "organisation__name", "granted_by__name", "organisation__region_id"
+        )
+    ) == [
+        ("成都天府科创技术转移服务有限公司", "成都市科学技术局", "510100"),
+        ("绵阳科技城军民融合技术转移有限公司", "绵阳市科学技术局", "510700"),
+    ]
     warned = Designation.objects.get(status=DesignationStatus.WARNED)
     revoked = Designation.objects.get(status=DesignationStatus.REVOKED)
     assert warned.organisation.name == "攀枝花钒钛产业技术转移中心"
     assert warned.status_reason.startswith("2023年度绩效评价")
     assert revoked.organisation.name == "乐山光伏产业技术服务有限公司"
     assert "撤销" in revoked.status_reason
-    assert set(Designation.objects.values_list("granted_by__name", flat=True)) == {"四川省科学技术厅"}
+    assert set(
+        Designation.objects.exclude(level=DesignationLevel.CITY).values_list("granted_by__name", flat=True)
+    ) == {"四川省科学技术厅"}
     assert {d.year_granted for d in Designation.objects.all()} <= set(range(2016, 2025))
 
 
