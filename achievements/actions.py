@@ -1,9 +1,11 @@
-"""What an actor may do now with an achievement, a catalogue edition or an import batch.
+"""What an actor may do now with an achievement (and its IP assets and attachments), a catalogue
+edition (and its entries) or an import batch.
 
 Each ``ActionSet`` (``core.actions``) joins the permissions of ``achievements.rules`` (who) with the
 state rules of ``achievements.policies`` (when). Pages read ``.may()`` for their buttons, the API lists
 ``.allowed()`` on every object, and the services check the same permissions and states again when the
-action is taken. Names are the API's action endpoints (``edit`` is ``PATCH``, ``delete`` is ``DELETE``).
+action is taken. Names are the API's action endpoints (``edit`` is ``PATCH``, ``delete`` and ``remove``
+are ``DELETE``, an attachment's ``download`` is its ``GET``).
 
 Checks ask ``rules.has_perm`` rather than ``user.has_perm``: the answer is the same (every rule lets
 platform admins through), but it never falls through to Django's model backend, which loads a user's
@@ -71,6 +73,31 @@ ACHIEVEMENT_ACTIONS = ActionSet(
 )
 
 
+# --- IP assets and attachments of a filing -----------------------------------------------------
+# They change with their filing: ``services.filings._editable_for`` lets the filer change them while
+# the filing is a draft or returned. ``asset.achievement`` is loaded with them (the selectors join it,
+# and a filing's own ``ip_assets`` and ``attachments`` know their filing), so no row costs a query.
+
+
+def _may_edit_filing_of(actor, child) -> bool:
+    return _may_edit(actor, child.achievement)
+
+
+IP_ASSET_ACTIONS = ActionSet(
+    name="IPAsset", checks={"edit": _may_edit_filing_of, "remove": _may_edit_filing_of}
+)
+
+
+def _may_download(actor, attachment) -> bool:
+    """GET /attachments/{id}/: those who may read the filing's detail (its ``detail_visibility``)."""
+    return rules.has_perm("achievements.view_achievement_detail", actor, attachment.achievement)
+
+
+ATTACHMENT_ACTIONS = ActionSet(
+    name="Attachment", checks={"download": _may_download, "remove": _may_edit_filing_of}
+)
+
+
 # --- dual-use catalogues ----------------------------------------------------------------------
 
 
@@ -91,6 +118,15 @@ CATALOGUE_ACTIONS = ActionSet(
         "delete": _manages_draft,
     },
 )
+
+
+def _may_remove_entry(actor, entry) -> bool:
+    """DELETE /catalogues/{id}/entries/{entry_id}/: a draft's entries, by those who manage catalogues.
+    (The page reorders them too; the API has no such endpoint yet.)"""
+    return _manages_draft(actor, entry.catalogue)
+
+
+CATALOGUE_ENTRY_ACTIONS = ActionSet(name="CatalogueEntry", checks={"remove": _may_remove_entry})
 
 
 # --- Excel import batches ---------------------------------------------------------------------

@@ -1,12 +1,12 @@
 """Which actions an actor may take on a market object now, answered once per kind of object.
 
 ``LISTING_ACTIONS``, ``OBJECTION_ACTIONS``, ``DEMAND_ACTIONS``, ``INQUIRY_ACTIONS``, ``DEAL_ACTIONS``,
-``CONTRACT_ACTIONS`` and ``MATCH_ACTIONS`` are ``core.actions.ActionSet``s: the pages read ``X_ACTIONS.may(user, obj)``
-for their buttons, the API lists ``X_ACTIONS.allowed(user, obj)`` as ``"actions"`` on every object
-(``ActionsField``). An action's name is the verb of its API endpoint where there is one (a demand's
-``review`` stands for approve or return, an inquiry's ``post`` for a message, a deal's ``contract`` for
-preparing the registration form: the names the pages have always used). The services check the same
-rules again when the action is taken.
+``DEAL_BROKER_ACTIONS``, ``CONTRACT_ACTIONS`` and ``MATCH_ACTIONS`` are ``core.actions.ActionSet``s:
+the pages read ``X_ACTIONS.may(user, obj)`` for their buttons, the API lists
+``X_ACTIONS.allowed(user, obj)`` as ``"actions"`` on every object (``ActionsField``). An action's name
+is the verb of its API endpoint where there is one (a demand's ``review`` stands for approve or return,
+an inquiry's ``post`` for a message, a deal's ``contract`` for preparing the registration form: the
+names the pages have always used). The services check the same rules again when the action is taken.
 
 Why a module of its own, beside ``rules.py`` (as in every app): each check joins *who the actor is to
 the object* (a django-rules permission of ``market/rules.py``) to *what the object's state allows* (the
@@ -203,6 +203,15 @@ DEAL_ACTIONS = ActionSet(
         "contract": _deal_contract,
     },
 )
+
+
+def _engagement_release(actor, engagement) -> bool:
+    """POST /deals/{id}/brokers/{engagement_id}/release/: who may change the deal's brokers. The deal is
+    loaded with its engagements (``selectors.deals`` prefetches them from the deal, which sets it)."""
+    return _deal_brokers(actor, engagement.deal)
+
+
+DEAL_BROKER_ACTIONS = ActionSet(name="DealBroker", checks={"release": _engagement_release})
 
 # Registration forms (技术合同认定登记) ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications import selectors, services
+from notifications.actions import NOTIFICATION_ACTIONS
 
 PAGE_SIZE = 20
 
@@ -25,6 +26,8 @@ def notification_list(request):
         UNREAD_FIRST, "-created_at", "-pk"
     )
     page_obj = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    for notification in page_obj:  # each row's buttons (the API's ``actions``)
+        notification.actions = NOTIFICATION_ACTIONS.may(request.user, notification)
     # The unread count comes from the navigation's context processor (``unread_notification_count``).
     return render(request, "notifications/list.html", {"page_obj": page_obj})
 

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from achievements.actions import CATALOGUE_ACTIONS
+from achievements.actions import CATALOGUE_ACTIONS, CATALOGUE_ENTRY_ACTIONS
 from achievements.choices import AchievementStatus, CatalogueKind, CatalogueStatus, CooperationMode
 from achievements.forms import catalogues as forms
 from achievements.models import CatalogueEntry, DualUseCatalogue
@@ -38,11 +38,13 @@ def _require_manager(user) -> None:
         raise PermissionDenied
 
 
-def _entry_rows(entries) -> list[dict]:
-    """What the catalogue table shows of each entry; cooperation modes as their labels."""
+def _entry_rows(entries, user) -> list[dict]:
+    """What the catalogue table shows of each entry; cooperation modes as their labels; its buttons
+    (``actions``, the API's ``actions`` of the entry)."""
     return [
         {
             "entry": entry,
+            "actions": CATALOGUE_ENTRY_ACTIONS.may(user, entry),
             "achievement": entry.achievement,
             "modes": [
                 CooperationMode(mode).label
@@ -101,7 +103,7 @@ def catalogue_detail(request, pk: int):
     can = CATALOGUE_ACTIONS.may(request.user, catalogue)
     context = {
         "catalogue": catalogue,
-        "rows": _entry_rows(catalogue.entries.all()),
+        "rows": _entry_rows(catalogue.entries.all(), request.user),
         "can": can,
         "may_manage": can["edit"],
         "site_address": settings.SITE_URL.rstrip("/"),
@@ -154,7 +156,7 @@ def catalogue_manage(request, pk: int):
         "search_form": search_form,
         "q": q,
         "candidates": candidates,
-        "rows": _entry_rows(catalogue.entries.all()),
+        "rows": _entry_rows(catalogue.entries.all(), request.user),
         "publish_form": forms.PublishForm(),
     }
     if request.htmx and not request.htmx.history_restore_request and request.method == "GET":

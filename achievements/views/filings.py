@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from achievements import policies
-from achievements.actions import ACHIEVEMENT_ACTIONS
+from achievements.actions import ACHIEVEMENT_ACTIONS, ATTACHMENT_ACTIONS, IP_ASSET_ACTIONS
 from achievements.choices import PATENT_KINDS, AchievementStatus, CooperationMode, DetailVisibility
 from achievements.forms import filings as forms
 from achievements.models import Achievement
@@ -159,6 +159,13 @@ def _duplicates(user, achievement: Achievement) -> list[dict]:
     ]
 
 
+def _with_actions(rows, action_set, user):
+    """Marks each row with its buttons (``row.actions``: the API's ``actions`` of it) for the template."""
+    for row in rows:
+        row.actions = action_set.may(user, row)
+    return rows
+
+
 def _detail_hidden_note(user, achievement: Achievement) -> str:
     if achievement.detail_visibility == DetailVisibility.ENTERPRISE:
         if user.is_authenticated:
@@ -175,6 +182,7 @@ def _detail_page(request, achievement: Achievement, *, return_form=None, status:
     can["review"] = approve or return_
     can["read_detail"] = user.has_perm("achievements.view_achievement_detail", achievement)
     can["follow"] = user.has_perm("achievements.follow_achievement", achievement)
+    _with_actions(achievement.attachments.all(), ATTACHMENT_ACTIONS, user)
     trl = forms.taxonomy((ClassificationScheme.TRL,))[ClassificationScheme.TRL] if achievement.trl else []
     _with_display([achievement], _trl_labels(trl))
     context = {
@@ -490,7 +498,8 @@ def _ip_step(request, achievement: Achievement):
             else:
                 messages.success(request, _("%(asset)s has been added.") % {"asset": asset})
                 return _after_save(request, achievement, 5)
-    return _step_page(request, achievement, 5, {"form": form, "assets": achievement.ip_assets.all()})
+    assets = _with_actions(achievement.ip_assets.all(), IP_ASSET_ACTIONS, request.user)
+    return _step_page(request, achievement, 5, {"form": form, "assets": assets})
 
 
 def _attachments_step(request, achievement: Achievement):
@@ -511,7 +520,8 @@ def _attachments_step(request, achievement: Achievement):
                     request, _("%(name)s has been attached.") % {"name": attachment.original_name}
                 )
                 return _after_save(request, achievement, 6)
-    return _step_page(request, achievement, 6, {"form": form, "attachments": achievement.attachments.all()})
+    attachments = _with_actions(achievement.attachments.all(), ATTACHMENT_ACTIONS, request.user)
+    return _step_page(request, achievement, 6, {"form": form, "attachments": attachments})
 
 
 def _review_step(request, achievement: Achievement):

@@ -244,6 +244,8 @@ def my_deals(request):
 
 
 def _deal_page(request, deal: Deal, *, status: int = 200, **forms_given):
+    for engagement in deal.broker_engagements.all():  # each engagement's buttons (the API's ``actions``)
+        engagement.actions = actions.DEAL_BROKER_ACTIONS.may(request.user, engagement)
     engagements = [
         (engagement, selectors.engagement_commission(engagement, deal))
         for engagement in deal.broker_engagements.all()

@@ -2,6 +2,9 @@
 
 from rest_framework import serializers
 
+from core.api.fields import ActionsField
+from notifications.actions import NOTIFICATION_ACTIONS
+
 
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
@@ -12,6 +15,7 @@ class NotificationSerializer(serializers.Serializer):
     is_read = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     read_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    actions = ActionsField(NOTIFICATION_ACTIONS)
 
 
 class NotificationListQuerySerializer(serializers.Serializer):

@@ -1,16 +1,38 @@
-"""What an actor may do now with an achievement, a catalogue edition or an import batch
-(``achievements.actions``): the matrix of each ActionSet, the ``actions`` the API shows on every
-object, and the page and the API giving the same answer."""
+"""What an actor may do now with an achievement (its IP assets and attachments), a catalogue edition
+(its entries) or an import batch (``achievements.actions``): the matrix of each ActionSet, the
+``actions`` the API shows on every object, and the page and the API giving the same answer."""
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from achievements.actions import ACHIEVEMENT_ACTIONS, CATALOGUE_ACTIONS, IMPORT_BATCH_ACTIONS
-from achievements.choices import AchievementStatus, CatalogueKind, CatalogueStatus, ImportStatus
-from achievements.models import Achievement, DualUseCatalogue, ImportBatch
+from achievements.actions import (
+    ACHIEVEMENT_ACTIONS,
+    ATTACHMENT_ACTIONS,
+    CATALOGUE_ACTIONS,
+    CATALOGUE_ENTRY_ACTIONS,
+    IMPORT_BATCH_ACTIONS,
+    IP_ASSET_ACTIONS,
+)
+from achievements.choices import (
+    AchievementStatus,
+    CatalogueKind,
+    CatalogueStatus,
+    DetailVisibility,
+    ImportStatus,
+)
+from achievements.models import (
+    Achievement,
+    Attachment,
+    CatalogueEntry,
+    DualUseCatalogue,
+    ImportBatch,
+    IPAsset,
+)
 from achievements.services import catalogues
 from achievements.services import filings as services
 from achievements.services import imports as import_services
@@ -302,3 +324,273 @@ def test_the_page_offers_what_the_api_lists(
         return
     offered = {key for key, allowed in page.context["can"].items() if allowed} - {"read_detail", "follow"}
     assert offered == {PAGE_NAMES.get(action, action) for action in api.json()["actions"]}
+
+
+# --- IP assets, attachments and catalogue entries ---------------------------------------------------
+
+EDITABLE = {AchievementStatus.DRAFT, AchievementStatus.RETURNED}
+FILERS = {"chengdu_staff", "platform_admin"}
+
+
+@pytest.mark.parametrize("status", AchievementStatus.values)
+@pytest.mark.parametrize("name", ACTORS)
+def test_the_ip_asset_matrix(actor, name, status, chengdu_institution, django_assert_num_queries):
+    user = actor(name)
+    asset = IPAsset(achievement=Achievement(status=status, filing_institution=chengdu_institution))
+
+    with django_assert_num_queries(0):
+        allowed = IP_ASSET_ACTIONS.allowed(user, asset)
+
+    # the filer changes them while the filing is editable, as the services do
+    assert allowed == (["edit", "remove"] if name in FILERS and status in EDITABLE else [])
+
+
+# actor → status → the actions allowed on an attachment of a 成都 filing whose detail is for the signed-in
+DOWNLOAD = ["download"]
+WHILE_EDITABLE = {
+    AchievementStatus.DRAFT: ["download", "remove"],
+    AchievementStatus.SUBMITTED: DOWNLOAD,
+    AchievementStatus.RETURNED: ["download", "remove"],
+    AchievementStatus.APPROVED: DOWNLOAD,
+    AchievementStatus.PUBLISHED: DOWNLOAD,
+    AchievementStatus.WITHDRAWN: DOWNLOAD,
+}
+PAST_DRAFT = {status: [] if status == AchievementStatus.DRAFT else DOWNLOAD for status in AchievementStatus}
+ONCE_PUBLISHED = {
+    status: DOWNLOAD if status == AchievementStatus.PUBLISHED else [] for status in AchievementStatus
+}
+ATTACHMENT_MATRIX = {
+    "anonymous": NOTHING,
+    "chengdu_staff": WHILE_EDITABLE,
+    "outsider": ONCE_PUBLISHED,
+    "chengdu_official": PAST_DRAFT,
+    "mianyang_official": ONCE_PUBLISHED,
+    "province_official": PAST_DRAFT,
+    "platform_admin": WHILE_EDITABLE,
+}
+
+
+@pytest.mark.parametrize("status", AchievementStatus.values)
+@pytest.mark.parametrize("name", ACTORS)
+def test_the_attachment_matrix(actor, name, status, chengdu_institution, django_assert_num_queries):
+    user = actor(name)
+    achievement = Achievement(
+        status=status, filing_institution=chengdu_institution, detail_visibility=DetailVisibility.SIGNED_IN
+    )
+    attachment = Attachment(achievement=achievement)
+
+    with django_assert_num_queries(0):
+        allowed = ATTACHMENT_ACTIONS.allowed(user, attachment)
+
+    assert allowed == ATTACHMENT_MATRIX[name][status]
+
+
+@pytest.mark.parametrize(
+    ("visibility", "for_anonymous", "for_outsider", "for_enterprise"),
+    [
+        (DetailVisibility.PUBLIC, DOWNLOAD, DOWNLOAD, DOWNLOAD),
+        (DetailVisibility.SIGNED_IN, [], DOWNLOAD, DOWNLOAD),
+        (DetailVisibility.ENTERPRISE, [], [], DOWNLOAD),
+    ],
+)
+def test_a_published_attachment_is_downloaded_by_whom_the_detail_admits(
+    actor, visibility, for_anonymous, for_outsider, for_enterprise, chengdu_institution
+):
+    enterprise_user = factories.staff_of(factories.OrganisationFactory(name="成都某科技有限公司"))
+    actor_roles(enterprise_user)
+    achievement = Achievement(
+        status=AchievementStatus.PUBLISHED,
+        filing_institution=chengdu_institution,
+        detail_visibility=visibility,
+    )
+    attachment = Attachment(achievement=achievement)
+
+    assert ATTACHMENT_ACTIONS.allowed(actor("anonymous"), attachment) == for_anonymous
+    assert ATTACHMENT_ACTIONS.allowed(actor("outsider"), attachment) == for_outsider
+    assert ATTACHMENT_ACTIONS.allowed(enterprise_user, attachment) == for_enterprise
+
+
+@pytest.mark.parametrize("status", CatalogueStatus.values)
+@pytest.mark.parametrize("name", ACTORS)
+def test_the_catalogue_entry_matrix(actor, name, status, django_assert_num_queries):
+    user = actor(name)
+    entry = CatalogueEntry(catalogue=DualUseCatalogue(kind=CatalogueKind.MILITARY_TO_CIVIL, status=status))
+
+    with django_assert_num_queries(0):
+        allowed = CATALOGUE_ENTRY_ACTIONS.allowed(user, entry)
+
+    expected = name in CATALOGUE_MANAGERS and status == CatalogueStatus.DRAFT
+    assert allowed == (["remove"] if expected else [])
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _with_asset_and_attachment(staff, institution):
+    achievement = draft(staff, institution)
+    services.ip_asset_add(
+        actor=staff, achievement=achievement, data={"kind": "software_copyright", "number": "2023SR0123456"}
+    )
+    services.attachment_add(
+        actor=staff, achievement=achievement, uploaded_file=SimpleUploadedFile("中试报告.pdf", PDF)
+    )
+    return achievement
+
+
+def _listed_actions(user, achievement, what: str) -> list[list[str]]:
+    response = api_client_for(user).get(f"/api/v1/achievements/{achievement.pk}/{what}/")
+    assert response.status_code == 200
+    return [row["actions"] for row in response.json()["results"]]
+
+
+def test_the_ip_assets_and_attachments_of_a_draft_show_the_filer_what_they_may_do(
+    chengdu_staff, chengdu_institution, outsider, django_assert_num_queries
+):
+    achievement = _with_asset_and_attachment(chengdu_staff, chengdu_institution)
+    asset = achievement.ip_assets.get()
+    client = api_client_for(chengdu_staff)
+
+    detail = client.get(f"/api/v1/achievements/{achievement.pk}/").json()
+    changed = client.patch(f"/api/v1/ip-assets/{asset.pk}/", {"title": "电池管理软件V2.0"}, format="json")
+
+    assert _listed_actions(chengdu_staff, achievement, "ip-assets") == [["edit", "remove"]]
+    assert _listed_actions(chengdu_staff, achievement, "attachments") == [["download", "remove"]]
+    assert [row["actions"] for row in detail["ip_assets"]] == [["edit", "remove"]]
+    assert [row["actions"] for row in detail["attachments"]] == [["download", "remove"]]
+    assert changed.json()["actions"] == ["edit", "remove"]
+    # a draft is its institution's own
+    assert (
+        api_client_for(outsider).get(f"/api/v1/achievements/{achievement.pk}/ip-assets/").status_code == 404
+    )
+
+
+def test_the_ip_assets_and_attachments_of_a_published_filing_show_each_caller_what_they_may_do(
+    chengdu_staff, chengdu_official, chengdu_institution, outsider
+):
+    achievement = _with_asset_and_attachment(chengdu_staff, chengdu_institution)
+    services.achievement_submit(actor=chengdu_staff, achievement=achievement)
+    services.achievement_approve(actor=chengdu_official, achievement=achievement)  # publishes at once
+
+    assert _listed_actions(chengdu_staff, achievement, "ip-assets") == [[]]
+    assert _listed_actions(chengdu_staff, achievement, "attachments") == [["download"]]
+    assert _listed_actions(outsider, achievement, "ip-assets") == [[]]
+    assert _listed_actions(outsider, achievement, "attachments") == [["download"]]
+    assert _listed_actions(None, achievement, "ip-assets") == [[]]
+    assert _listed_actions(None, achievement, "attachments") == [[]]  # the detail is for the signed-in
+
+
+def test_a_catalogue_entry_shows_its_managers_the_removal(
+    province_official, chengdu_official, chengdu_staff, chengdu_institution
+):
+    achievement = published(chengdu_staff, chengdu_official, chengdu_institution, is_dual_use=True)
+    catalogue = catalogues.catalogue_create(
+        actor=province_official,
+        kind=CatalogueKind.MILITARY_TO_CIVIL,
+        title="推广目录",
+        edition="2026年第一批",
+    )
+    url = f"/api/v1/catalogues/{catalogue.pk}/"
+
+    added = api_client_for(province_official).post(f"{url}entries/", {"achievement": achievement.pk})
+    draft_entries = api_client_for(province_official).get(url).json()["entries"]
+    catalogues.catalogue_publish(actor=province_official, catalogue=catalogue, published_on=None)
+
+    assert added.status_code == 201
+    assert added.json()["actions"] == ["remove"]
+    assert [entry["actions"] for entry in draft_entries] == [["remove"]]
+    assert [entry["actions"] for entry in api_client_for(province_official).get(url).json()["entries"]] == [
+        []
+    ]
+    assert [entry["actions"] for entry in api_client_for(chengdu_staff).get(url).json()["entries"]] == [[]]
+    assert [entry["actions"] for entry in api_client_for().get(url).json()["entries"]] == [[]]
+
+
+@pytest.mark.parametrize(
+    ("component", "enum", "action_set"),
+    [
+        ("IPAsset", "IPAssetActionsEnum", IP_ASSET_ACTIONS),
+        ("Attachment", "AttachmentActionsEnum", ATTACHMENT_ACTIONS),
+        ("CatalogueEntry", "CatalogueEntryActionsEnum", CATALOGUE_ENTRY_ACTIONS),
+    ],
+)
+def test_the_schema_documents_the_actions_of_ip_assets_attachments_and_entries(component, enum, action_set):
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+    field = schemas[component]["properties"]["actions"]
+    assert (field["type"], field["readOnly"]) == ("array", True)
+    assert field["items"] == {"$ref": f"#/components/schemas/{enum}"}
+    assert schemas[enum]["enum"] == action_set.names
+    assert {
+        "IPAssetActionsEnum": ["edit", "remove"],
+        "AttachmentActionsEnum": ["download", "remove"],
+        "CatalogueEntryActionsEnum": ["remove"],
+    }[enum] == action_set.names
+
+
+# --- their pages offer the same --------------------------------------------------------------------
+
+
+def test_the_filing_steps_offer_the_removals_the_api_lists(chengdu_staff, chengdu_institution):
+    achievement = _with_asset_and_attachment(chengdu_staff, chengdu_institution)
+    asset, attachment = achievement.ip_assets.get(), achievement.attachments.get()
+    client = client_for(chengdu_staff)
+
+    assets_page = client.get(f"/achievements/{achievement.pk}/edit/5/")
+    attachments_page = client.get(f"/achievements/{achievement.pk}/edit/6/")
+
+    assert [asset.actions for asset in assets_page.context["assets"]] == [{"edit": True, "remove": True}]
+    assert (
+        f'action="/achievements/{achievement.pk}/ip-assets/{asset.pk}/remove/"'
+        in assets_page.content.decode()
+    )
+    assert [row.actions for row in attachments_page.context["attachments"]] == [
+        {"download": True, "remove": True}
+    ]
+    assert (
+        f'action="/achievements/{achievement.pk}/attachments/{attachment.pk}/remove/"'
+        in attachments_page.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("visibility", "offered"), [(DetailVisibility.SIGNED_IN, True), (DetailVisibility.ENTERPRISE, False)]
+)
+def test_the_achievement_page_links_an_attachment_when_the_api_lists_its_download(
+    visibility, offered, chengdu_staff, chengdu_official, chengdu_institution, outsider
+):
+    achievement = _with_asset_and_attachment(chengdu_staff, chengdu_institution)
+    services.achievement_update(
+        actor=chengdu_staff, achievement=achievement, data={"detail_visibility": visibility}
+    )
+    services.achievement_submit(actor=chengdu_staff, achievement=achievement)
+    services.achievement_approve(actor=chengdu_official, achievement=achievement)
+    attachment = achievement.attachments.get()
+
+    page = client_for(outsider).get(f"/achievements/{achievement.pk}/")
+    [listed] = (
+        api_client_for(outsider).get(f"/api/v1/achievements/{achievement.pk}/attachments/").json()["results"]
+    )
+
+    download = f'href="/achievements/{achievement.pk}/attachments/{attachment.pk}/"'
+    assert ("download" in listed["actions"]) is offered
+    assert (download in page.content.decode()) is offered
+
+
+def test_the_catalogue_desk_offers_the_removal_the_api_lists(
+    province_official, chengdu_official, chengdu_staff, chengdu_institution
+):
+    achievement = published(chengdu_staff, chengdu_official, chengdu_institution, is_dual_use=True)
+    catalogue = catalogues.catalogue_create(
+        actor=province_official,
+        kind=CatalogueKind.MILITARY_TO_CIVIL,
+        title="推广目录",
+        edition="2026年第一批",
+    )
+    entry = catalogues.catalogue_add_entry(
+        actor=province_official, catalogue=catalogue, achievement=achievement
+    )
+
+    page = client_for(province_official).get(f"/catalogues/{catalogue.pk}/manage/")
+
+    assert [row["actions"] for row in page.context["rows"]] == [{"remove": True}]
+    assert f'action="/catalogues/{catalogue.pk}/entries/{entry.pk}/remove/"' in page.content.decode()

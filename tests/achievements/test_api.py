@@ -709,6 +709,7 @@ def test_ip_assets_are_listed_changed_and_removed(client_as, chengdu_staff, chen
             "status": "granted",
             "status_label": "Granted / registered",
             "granted_on": None,
+            "actions": ["edit", "remove"],
         }
     ]
     assert removed.status_code == 204
@@ -1006,6 +1007,7 @@ def test_an_attachment_is_checked_by_its_content(client_as, chengdu_staff, cheng
         "type": "application/pdf",
         "url": f"http://testserver/api/v1/attachments/{attachment.pk}/",
         "uploaded_at": real.json()["uploaded_at"],
+        "actions": ["download", "remove"],
     }
     listed = client.get(detail_url(achievement, "attachments/")).json()["results"]
     assert [row["id"] for row in listed] == [attachment.pk]

@@ -861,6 +861,7 @@ def test_the_api_detail_has_the_entries_in_order(province_official, dual_use):
                 "is_available": True,
                 "page_url": f"/achievements/{dual_use.pk}/",
             },
+            "actions": [],
         }
     ]
 

@@ -17,6 +17,7 @@ DOCUMENTED = {
     "Inquiry": ("InquiryActionsEnum", actions.INQUIRY_ACTIONS),
     "InquiryDetail": ("InquiryActionsEnum", actions.INQUIRY_ACTIONS),
     "Deal": ("DealActionsEnum", actions.DEAL_ACTIONS),
+    "BrokerEngagement": ("DealBrokerActionsEnum", actions.DEAL_BROKER_ACTIONS),
     "Contract": ("ContractActionsEnum", actions.CONTRACT_ACTIONS),
     "Match": ("MatchActionsEnum", actions.MATCH_ACTIONS),
 }
@@ -32,3 +33,4 @@ def test_every_market_object_documents_its_actions_enum():
         assert field["items"] == {"$ref": f"#/components/schemas/{enum_name}"}, component
         assert schemas[enum_name]["enum"] == action_set.names, enum_name
     assert schemas["ListingActionsEnum"]["enum"] == ["edit", "publish", "withdraw", "object", "inquire"]
+    assert schemas["DealBrokerActionsEnum"]["enum"] == ["release"]

@@ -69,6 +69,7 @@ def test_the_list_shows_only_my_notifications_newest_first(reader, other):
         "is_read": False,
         "created_at": body["results"][1]["created_at"],
         "read_at": None,
+        "actions": ["mark_read"],
     }
 
 

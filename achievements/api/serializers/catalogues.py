@@ -8,7 +8,7 @@ per row. Input serializers translate request data; the rules live in ``achieveme
 from django.urls import reverse
 from rest_framework import serializers
 
-from achievements.actions import CATALOGUE_ACTIONS
+from achievements.actions import CATALOGUE_ACTIONS, CATALOGUE_ENTRY_ACTIONS
 from achievements.choices import (
     ACHIEVEMENT_COOPERATION_MODES,
     AchievementStatus,
@@ -69,6 +69,7 @@ class CatalogueEntrySerializer(serializers.Serializer):
     position = serializers.IntegerField(read_only=True)
     note = serializers.CharField(read_only=True)
     achievement = CatalogueAchievementSerializer(read_only=True)
+    actions = ActionsField(CATALOGUE_ENTRY_ACTIONS)
 
 
 class CatalogueSerializer(serializers.Serializer):

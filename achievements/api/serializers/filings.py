@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from achievements.actions import ACHIEVEMENT_ACTIONS
+from achievements.actions import ACHIEVEMENT_ACTIONS, ATTACHMENT_ACTIONS, IP_ASSET_ACTIONS
 from achievements.choices import (
     ACHIEVEMENT_COOPERATION_MODES,
     AchievementStage,
@@ -89,6 +89,7 @@ class IPAssetSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=IPStatus.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     granted_on = serializers.DateField(read_only=True, allow_null=True)
+    actions = ActionsField(IP_ASSET_ACTIONS)
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -102,6 +103,7 @@ class AttachmentSerializer(serializers.Serializer):
         help_text="Download address; the file is served to those who may read the achievement's detail."
     )
     uploaded_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(ATTACHMENT_ACTIONS)
 
     def get_url(self, attachment: Attachment) -> str:
         path = reverse("api:attachment-detail", args=[attachment.pk])

@@ -163,7 +163,9 @@ class CatalogueViewSet(viewsets.GenericViewSet):
             actor=request.user, catalogue=catalogue, **serializer.validated_data
         )
         entry = catalogues.catalogue_entry_list(catalogue=catalogue).get(pk=entry.pk)
-        return Response(serializers.CatalogueEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        entry.catalogue = catalogue  # what its actions read, without a query
+        data = serializers.CatalogueEntrySerializer(entry, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Remove an achievement from a draft edition",

@@ -355,9 +355,11 @@ class AchievementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             asset = services.ip_asset_add(
                 actor=request.user, achievement=achievement, data=serializer.validated_data
             )
-            return Response(serializers.IPAssetSerializer(asset).data, status=status.HTTP_201_CREATED)
+            data = serializers.IPAssetSerializer(asset, context={"request": request}).data
+            return Response(data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(achievement.ip_assets.all())
-        return self.get_paginated_response(serializers.IPAssetSerializer(page, many=True).data)
+        data = serializers.IPAssetSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)
 
     @extend_schema(
         methods=["GET"],
@@ -423,7 +425,7 @@ class IPAssetViewSet(viewsets.GenericViewSet):
         serializer = serializers.IPAssetInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         asset = services.ip_asset_update(actor=request.user, asset=asset, data=serializer.validated_data)
-        return Response(serializers.IPAssetSerializer(asset).data)
+        return Response(serializers.IPAssetSerializer(asset, context={"request": request}).data)
 
     @extend_schema(summary="Remove an IP asset", responses={204: None}, tags=["IP assets"])
     def destroy(self, request, pk=None):

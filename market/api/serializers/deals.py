@@ -175,6 +175,7 @@ class BrokerEngagementSerializer(serializers.Serializer):
     )
     agreement = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
+    actions = ActionsField(action_sets.DEAL_BROKER_ACTIONS)
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
     def get_commission(self, engagement: DealBroker):

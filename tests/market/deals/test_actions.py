@@ -1,13 +1,13 @@
-"""What each user may do with an inquiry and a deal now: the ``INQUIRY_ACTIONS`` and ``DEAL_ACTIONS``
-matrices, the ``actions`` the API shows, the same answer on the thread's and the deal's pages, and
+"""What each user may do with an inquiry, a deal and a broker's engagement now: the ``INQUIRY_ACTIONS``,
+``DEAL_ACTIONS`` and ``DEAL_BROKER_ACTIONS`` matrices, the ``actions`` the API shows, the same answer on the thread's and the deal's pages, and
 lists that stay at a constant query count with the actions on every row (a broker's included)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from institutions.roles import forget_roles
-from market.actions import DEAL_ACTIONS, INQUIRY_ACTIONS
+from institutions.roles import actor_roles, forget_roles
+from market.actions import DEAL_ACTIONS, DEAL_BROKER_ACTIONS, INQUIRY_ACTIONS
 from market.choices import DealStatus, InquiryStatus
 from tests.market import factories as market_factories
 from tests.market.deals.conftest import api_for, client_for, engage
@@ -272,3 +272,107 @@ def test_the_deal_page_offers_exactly_the_actions_the_api_lists(
     content = page.content.decode()
     assert (f'action="/market/deals/{deal.pk}/confirm/"' in content) is ("confirm" in api_actions)
     assert (f'action="/market/deals/{deal.pk}/cancel/"' in content) is ("cancel" in api_actions)
+
+
+# --- brokers engaged on a deal ---------------------------------------------------------------------
+
+RELEASE_WHILE_CHANGEABLE = {
+    DealStatus.NEGOTIATING: ["release"],
+    BUYER_CONFIRMED: ["release"],
+    DealStatus.AGREED: ["release"],
+    DealStatus.SUBMITTED: ["release"],
+    DealStatus.REJECTED: ["release"],
+    DealStatus.REGISTERED: [],
+    DealStatus.CANCELLED: [],
+}
+# actor → state → the actions allowed on a broker's engagement: a party releases, until registration
+DEAL_BROKER_MATRIX = {
+    "chengdu_staff": RELEASE_WHILE_CHANGEABLE,
+    "buyer_user": RELEASE_WHILE_CHANGEABLE,
+    "platform_admin": {},  # speaks for no side
+    "broker": {},
+    "chengdu_official": {},
+    "other_buyer": {},
+    "anonymous": {},
+}
+
+
+@pytest.mark.parametrize("actor_name", list(DEAL_BROKER_MATRIX))
+def test_the_deal_broker_actions_matrix(
+    request,
+    actor_name,
+    chengdu_institution,
+    buyer_enterprise,
+    buyer_user,
+    broker,
+    broker_agency,
+    django_assert_num_queries,
+):
+    actor = _actor(request, actor_name)
+    actor_roles(actor)  # loaded once per request
+    for state in DEAL_STATES:
+        deal = _deal(state, chengdu_institution, buyer_enterprise, buyer_user)
+        engagement = engage(deal, broker, broker_agency, buyer_enterprise)
+        expected = DEAL_BROKER_MATRIX[actor_name].get(state, [])
+
+        with django_assert_num_queries(0):  # the deal the engagement was made on, and cached roles
+            allowed = DEAL_BROKER_ACTIONS.allowed(actor, engagement)
+
+        assert allowed == expected, state
+        assert DEAL_BROKER_ACTIONS.may(actor, engagement) == {"release": expected == ["release"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("chengdu_staff", ["release"]), ("buyer_user", ["release"]), ("broker", []), ("chengdu_official", [])],
+)
+def test_the_brokers_of_a_signed_deal_carry_the_callers_actions(
+    request, name, expected, chengdu_institution, buyer_enterprise, buyer_user, broker, broker_agency
+):
+    deal = market_factories.deal(chengdu_institution, buyer_enterprise, buyer_user, status=DealStatus.AGREED)
+    engage(deal, broker, broker_agency, buyer_enterprise)
+    client = api_for(request.getfixturevalue(name))
+
+    detail = client.get(f"/api/v1/deals/{deal.pk}/").data
+    rows = client.get("/api/v1/deals/").data["results"]
+
+    assert [engagement["actions"] for engagement in detail["brokers"]] == [expected]
+    assert [[engagement["actions"] for engagement in row["brokers"]] for row in rows] == [[expected]]
+
+
+def test_the_brokers_of_a_registered_deal_can_no_longer_be_released(
+    chengdu_institution, buyer_enterprise, buyer_user, broker, broker_agency, chengdu_staff
+):
+    deal = market_factories.deal(
+        chengdu_institution, buyer_enterprise, buyer_user, status=DealStatus.REGISTERED
+    )
+    engage(deal, broker, broker_agency, buyer_enterprise)
+
+    detail = api_for(chengdu_staff).get(f"/api/v1/deals/{deal.pk}/").data
+
+    assert [engagement["actions"] for engagement in detail["brokers"]] == [[]]
+
+
+@pytest.mark.parametrize(
+    ("name", "state"),
+    [
+        ("chengdu_staff", DealStatus.AGREED),
+        ("buyer_user", DealStatus.NEGOTIATING),
+        ("chengdu_staff", DealStatus.REGISTERED),
+        ("broker", DealStatus.NEGOTIATING),
+    ],
+)
+def test_the_deal_page_offers_the_releases_the_api_lists(
+    request, name, state, chengdu_institution, buyer_enterprise, buyer_user, broker, broker_agency
+):
+    deal = _deal(state, chengdu_institution, buyer_enterprise, buyer_user)
+    engagement = engage(deal, broker, broker_agency, buyer_enterprise)
+    user = request.getfixturevalue(name)
+
+    [listed] = api_for(user).get(f"/api/v1/deals/{deal.pk}/").data["brokers"]
+    page = client_for(user).get(f"/market/deals/{deal.pk}/")
+
+    [(shown, _commission)] = page.context["engagements"]
+    assert [name for name, allowed in shown.actions.items() if allowed] == listed["actions"]
+    release = f'action="/market/deals/{deal.pk}/brokers/{engagement.pk}/release/"'
+    assert (release in page.content.decode()) is ("release" in listed["actions"])
