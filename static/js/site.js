@@ -61,6 +61,29 @@
   document.addEventListener("htmx:pushedIntoHistory", syncLanguageNext);
   document.addEventListener("htmx:historyRestore", syncLanguageNext);
 
+  // A table wider than the screen scrolls inside its .table-responsive wrapper (site.css): the
+  // wrapper then takes the keyboard focus, so the hidden columns can be reached without a mouse, and
+  // is announced as a region named after its card.
+  function markScrollingTables(root) {
+    (root || document).querySelectorAll(".table-responsive").forEach(function (wrapper) {
+      if (wrapper.scrollWidth <= wrapper.clientWidth) {
+        wrapper.removeAttribute("tabindex");
+        return;
+      }
+      wrapper.tabIndex = 0;
+      if (!wrapper.hasAttribute("aria-label") && !wrapper.hasAttribute("aria-labelledby")) {
+        var card = wrapper.closest(".card");
+        var title = card && card.querySelector(".card-title");
+        var heading = title || document.querySelector("h1");
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", heading ? heading.textContent.trim() : "");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { markScrollingTables(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { markScrollingTables(event.detail.elt); });
+  window.addEventListener("resize", function () { markScrollingTables(document); });
+
   // Bar chart of institutions per region (Apache ECharts); the table beside it has the same numbers.
   function networkChart(element) {
     var source = document.getElementById(element.dataset.chartSource);
