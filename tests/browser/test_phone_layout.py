@@ -111,6 +111,7 @@ def test_no_page_of_the_main_journeys_scrolls_sideways_on_a_phone(phone, market)
         f"/achievements/{market['achievement'].pk}/",
         "/institutions/",
         f"/institutions/{market['institution'].pk}/",
+        "/institutions/network/",
     ]:
         assert_fits(phone, path)
         if path in ("/market/", "/market/disclosures/"):
@@ -128,6 +129,7 @@ def test_no_page_of_the_main_journeys_scrolls_sideways_on_a_phone(phone, market)
         "/market/deals/",
         f"/market/deals/{market['deal'].pk}/",
         f"/market/contracts/{market['disclosed'].pk}/",
+        f"/market/contracts/{market['disclosed'].pk}/certificate/",
     ]:
         assert_fits(phone, path)
 
