@@ -29,12 +29,15 @@ from achievements.choices import (
     ImportStatus,
     IPKind,
     IPStatus,
+    OwnerKind,
     PriceType,
     SecrecyStatus,
 )
 from achievements.querysets import AchievementQuerySet
+from core import limits
+from core.validators import validate_not_in_future
 from institutions.choices import ClassificationScheme
-from institutions.models import Classification, Organisation, Region
+from institutions.models import Classification, Organisation, Region, validate_credit_code
 
 
 @pghistory.track()
@@ -66,8 +69,12 @@ class Achievement(models.Model):
     )
 
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), help_text=_("The public teaser, shown to everyone."))
-    detail = models.TextField(_("detail"), blank=True)
+    summary = limits.bounded_text_field(
+        _("summary"),
+        max_length=limits.SUMMARY_MAX_LENGTH,
+        help_text=_("The public teaser, shown to everyone."),
+    )
+    detail = limits.bounded_text_field(_("detail"), max_length=limits.DETAIL_MAX_LENGTH, blank=True)
     detail_visibility = models.CharField(
         _("detail visible to"),
         max_length=12,
@@ -122,7 +129,9 @@ class Achievement(models.Model):
     funding_amount = models.DecimalField(
         _("funding amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    completed_on = models.DateField(_("completion date"), null=True, blank=True)
+    completed_on = models.DateField(
+        _("completion date"), null=True, blank=True, validators=[validate_not_in_future]
+    )
 
     cooperation_modes = ArrayField(
         models.CharField(max_length=20, choices=ACHIEVEMENT_COOPERATION_MODES),
@@ -149,7 +158,9 @@ class Achievement(models.Model):
     )
     publish_on_approval = models.BooleanField(_("publish as soon as approved"), default=True)
 
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = limits.bounded_text_field(
+        _("reason for return"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -205,6 +216,9 @@ class Achievement(models.Model):
                 condition=~Q(import_key=""),
                 name="%(app_label)s_%(class)s_unique_import_row",
             ),
+            limits.length_constraint("summary", limits.SUMMARY_MAX_LENGTH),
+            limits.length_constraint("detail", limits.DETAIL_MAX_LENGTH),
+            limits.length_constraint("return_reason", limits.REASON_MAX_LENGTH),
         ]
 
     def __str__(self) -> str:
@@ -238,11 +252,35 @@ class Achievement(models.Model):
 
 @pghistory.track()
 class AchievementOwner(models.Model):
-    """An organisation that owns a share of the achievement (权属; 混合所有制 shares add up to 100 %)."""
+    """Who owns a share of the achievement (权属人; 混合所有制 shares add up to 100 %): exactly one of an
+    organisation on the platform, an organisation not on it (its name and unified social credit code),
+    or a person (their name). ``kind`` says which; a constraint keeps the other columns empty.
+    """
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="owners")
+    kind = models.CharField(
+        _("kind of owner"), max_length=24, choices=OwnerKind.choices, default=OwnerKind.ORGANISATION
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="achievement_shares", verbose_name=_("owner")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="achievement_shares",
+        null=True,
+        blank=True,
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(
+        _("owner's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The full name of an organisation not on the platform, or of a person."),
+    )
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("Of an organisation not on the platform (GB 32100-2015, 18 characters)."),
     )
     share_percent = models.DecimalField(
         _("share (%)"),
@@ -259,14 +297,69 @@ class AchievementOwner(models.Model):
             models.UniqueConstraint(
                 fields=["achievement", "organisation"], name="%(app_label)s_%(class)s_unique_owner"
             ),
+            models.UniqueConstraint(
+                fields=["achievement", "credit_code"],
+                condition=Q(kind=OwnerKind.EXTERNAL_ORGANISATION),
+                name="%(app_label)s_%(class)s_unique_external_owner",
+            ),
             models.CheckConstraint(
                 condition=Q(share_percent__gt=0, share_percent__lte=100),
                 name="%(app_label)s_%(class)s_share_range",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=OwnerKind.ORGANISATION, organisation__isnull=False, name="", credit_code="")
+                    | (
+                        Q(kind=OwnerKind.EXTERNAL_ORGANISATION, organisation__isnull=True)
+                        & ~Q(name="")
+                        & ~Q(credit_code="")
+                    )
+                    | (Q(kind=OwnerKind.PERSON, organisation__isnull=True, credit_code="") & ~Q(name=""))
+                ),
+                name="%(app_label)s_%(class)s_exactly_one_owner",
+                violation_error_message=_(
+                    "An owner is exactly one of an organisation on the platform, an organisation not on "
+                    "the platform (name and credit code) or a person (name)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {self.share_percent}%"
+        return f"{self.display_name} {self.share_percent}%"
+
+    @property
+    def display_name(self) -> str:
+        """The owner's name whichever kind of owner it is (the organisation must be loaded with it)."""
+        return self.organisation.name if self.organisation_id else self.name
+
+    def clean(self) -> None:
+        # Say which column is wrong for the kind chosen, rather than the constraint's one sentence.
+        errors = {}
+        if self.kind == OwnerKind.ORGANISATION:
+            if self.organisation_id is None:
+                errors["organisation"] = _("Choose the organisation on the platform.")
+            if self.name or self.credit_code:
+                errors["name"] = _(
+                    "An organisation on the platform is recorded by its account; leave the name and "
+                    "credit code empty."
+                )
+        else:
+            if self.organisation_id is not None:
+                errors["organisation"] = _("Only an organisation on the platform is chosen from the list.")
+            if not self.name:
+                errors["name"] = (
+                    _("Give the person's full name.")
+                    if self.kind == OwnerKind.PERSON
+                    else _("Give the organisation's full registered name.")
+                )
+            if self.kind == OwnerKind.EXTERNAL_ORGANISATION and not self.credit_code:
+                errors["credit_code"] = _(
+                    "Give the unified social credit code of an organisation not on the platform."
+                )
+            if self.kind == OwnerKind.PERSON and self.credit_code:
+                errors["credit_code"] = _("A person has no unified social credit code; leave it empty.")
+        if errors:
+            raise ValidationError(errors)
 
 
 @pghistory.track()
@@ -346,7 +439,7 @@ class IPAsset(models.Model):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=IPStatus.choices, default=IPStatus.GRANTED)
-    granted_on = models.DateField(_("granted on"), null=True, blank=True)
+    granted_on = models.DateField(_("granted on"), null=True, blank=True, validators=[validate_not_in_future])
 
     class Meta:
         ordering = ["achievement_id", "kind", "pk"]
@@ -399,7 +492,9 @@ class DualUseCatalogue(models.Model):
     kind = models.CharField(_("catalogue"), max_length=20, choices=CatalogueKind.choices)
     title = models.CharField(_("title"), max_length=200)
     edition = models.CharField(_("edition"), max_length=50, help_text=_("For example 2026年第一批."))
-    introduction = models.TextField(_("introduction"), blank=True)
+    introduction = limits.bounded_text_field(
+        _("introduction"), max_length=limits.SUMMARY_MAX_LENGTH, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=CatalogueStatus.choices, default=CatalogueStatus.DRAFT
     )
@@ -422,6 +517,7 @@ class DualUseCatalogue(models.Model):
                 condition=~Q(status=CatalogueStatus.PUBLISHED) | Q(published_on__isnull=False),
                 name="%(app_label)s_%(class)s_published_has_date",
             ),
+            limits.length_constraint("introduction", limits.SUMMARY_MAX_LENGTH),
         ]
 
     def __str__(self) -> str:

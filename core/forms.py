@@ -1,6 +1,9 @@
-"""Form helpers every app's pages share: a service's errors shown on the form, and a keywords field."""
+"""Form helpers every app's pages share: a service's errors shown on the form, cross-field rules run
+with the field checks, the date widgets, and a keywords field."""
 
 import re
+import uuid
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,6 +24,43 @@ def add_service_errors(form: forms.Form, error: ValidationError, *, aliases: dic
     for name, errors in error.error_dict.items():
         name = (aliases or {}).get(name, name)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def add_cross_field_errors(
+    form: forms.Form, check: Callable[[dict], object], *, inputs: Iterable[str]
+) -> None:
+    """Runs a rule over several fields from the form's ``clean()`` even when other fields failed, so
+    the user sees every error at once rather than one more per submit. The rule reads the cleaned
+    values; it is skipped when one of its ``inputs`` failed (that field already shows its error)."""
+    if any(name in form.errors for name in inputs):
+        return
+    try:
+        check(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+
+
+ISO_DATE_FORMAT = "%Y-%m-%d"
+ISO_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO (2027-12-31): a browser drops any other
+    value, and Django would otherwise render the language's format (zh-hans: 2027/12/31)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_DATE_FORMAT)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, with the ISO value ``datetime-local`` requires."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_DATETIME_FORMAT)
 
 
 class KeywordsField(forms.CharField):
@@ -55,3 +95,18 @@ class KeywordsField(forms.CharField):
                 _("Give at most %(limit)d keywords.") % {"limit": self.max_keywords},
                 code="too_many_keywords",
             )
+
+
+class SubmissionKeyForm(forms.Form):
+    """A create form that is sent once: it carries a key made when it is rendered, which the create
+    service claims (``core.submissions``), so that sending it again returns the first record. Render
+    ``{{ form.submission_key }}`` inside the ``<form>``; pass ``form.sent_submission_key`` to the
+    service as its ``submission_key``."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    sent_submission_key: uuid.UUID | None = None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # Kept out of ``cleaned_data``: the key is not data of the record the service creates.
+        self.sent_submission_key = self.cleaned_data.pop("submission_key", None)

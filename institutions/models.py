@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
+from core.validators import validate_phone
 from institutions import identifiers, policies
 from institutions.choices import (
     ClassificationScheme,
@@ -188,8 +190,12 @@ class Organisation(models.Model):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)
-    contact_phone = models.CharField(_("office phone"), max_length=30, blank=True)
-    introduction = models.TextField(_("introduction"), blank=True)
+    contact_phone = models.CharField(
+        _("office phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    introduction = limits.bounded_text_field(
+        _("introduction"), max_length=limits.SUMMARY_MAX_LENGTH, blank=True
+    )
 
     is_transfer_institution = models.BooleanField(_("technology-transfer institution"), default=False)
     transfer_level = models.CharField(
@@ -243,6 +249,7 @@ class Organisation(models.Model):
             ),
         ]
         constraints = [
+            limits.length_constraint("introduction", limits.SUMMARY_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(is_transfer_institution=False) | (~Q(transfer_level="") & ~Q(transfer_kind="")),
                 name="%(app_label)s_%(class)s_transfer_fields_required",
@@ -397,7 +404,9 @@ class Designation(models.Model):
         related_name="designations_granted",
         verbose_name=_("recorded by department"),
     )
-    status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    status_reason = limits.bounded_text_field(
+        _("reason for the last status change"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -406,6 +415,7 @@ class Designation(models.Model):
         verbose_name = _("designation")
         verbose_name_plural = _("designations")
         constraints = [
+            limits.length_constraint("status_reason", limits.REASON_MAX_LENGTH),
             models.UniqueConstraint(
                 fields=["organisation", "level"],
                 condition=~Q(status=DesignationStatus.REVOKED),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CatalogueKind
 from achievements.models import DualUseCatalogue
+from core.forms import DateInput
 
 
 class CatalogueForm(forms.ModelForm):
@@ -51,9 +52,7 @@ class EntryMoveForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    published_on = forms.DateField(
-        label=_("Publication date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    published_on = forms.DateField(label=_("Publication date"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

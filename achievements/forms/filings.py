@@ -18,10 +18,13 @@ from achievements.choices import (
     CatalogueKind,
     IPKind,
     IPStatus,
+    OwnerKind,
     PriceType,
 )
-from achievements.models import Achievement, IPAsset
-from core.forms import KeywordsField
+from achievements.models import Achievement, AchievementOwner, IPAsset
+from core import limits
+from core.forms import DateInput, KeywordsField, SubmissionKeyForm
+from institutions import identifiers
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.fields import RegionChoiceField, TaxonomyChoiceField
 from institutions.models import Classification, Organisation, Region
@@ -95,6 +98,8 @@ class AchievementFilterForm(forms.Form):
         choices=_with_blank(_("Any or none"), CatalogueKind.choices),
     )
     dual_use = forms.BooleanField(label=_("Dual-use achievements only"), required=False)
+    # The filing institution, from its page's "public achievements" link; kept as the filters change.
+    institution = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, data: QueryDict, *, regions: list[Region], taxonomy: dict[str, list[Classification]]):
@@ -141,6 +146,8 @@ class AchievementFilterForm(forms.Form):
             filters["region"] = region
         if data.get("dual_use"):
             filters["dual_use"] = "true"
+        if data.get("institution"):
+            filters["institution"] = data["institution"]
         return filters
 
     @property
@@ -172,7 +179,7 @@ class StepForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "institution"}
 
 
-class BasicsForm(StepForm):
+class BasicsForm(SubmissionKeyForm, StepForm):
     institution = forms.ChoiceField(label=_("Filing institution"))
     title = _model_field("title")
     summary = _model_field("summary", widget=forms.Textarea(attrs={"rows": 4}))
@@ -252,9 +259,7 @@ class TermsForm(StepForm):
     )
     project_number = _model_field("project_number")
     funding_amount = _model_field("funding_amount", min_value=Decimal(0))
-    completed_on = _model_field(
-        "completed_on", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    completed_on = _model_field("completed_on", widget=DateInput())
     cooperation_modes = forms.MultipleChoiceField(
         label=_("Cooperation modes offered"),
         required=False,
@@ -283,8 +288,14 @@ class TermsForm(StepForm):
 
 
 class OwnerForm(forms.Form):
+    """One owner row: an organisation on the platform (found by name or credit code), an organisation
+    not on it (name and credit code, checked as the model checks them) or a person (name)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of owner"), choices=OwnerKind.choices, initial=OwnerKind.ORGANISATION, required=False
+    )
     organisation = forms.CharField(
-        label=_("Owner"),
+        label=_("Name"),
         max_length=200,
         # With htmx, typing fills the page's datalist with matching organisations; without, the exact
         # name or credit code is typed.
@@ -292,7 +303,7 @@ class OwnerForm(forms.Form):
             attrs={
                 "list": "organisation-suggestions",
                 "autocomplete": "off",
-                "placeholder": _("Organisation name"),
+                "placeholder": _("Organisation or person"),
                 "hx-get": reverse_lazy("achievements:organisation_suggestions"),
                 "hx-trigger": "input changed delay:300ms",
                 "hx-target": "#organisation-suggestions",
@@ -300,6 +311,13 @@ class OwnerForm(forms.Form):
                 "hx-sync": "this:replace",
             }
         ),
+    )
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("18 characters, for an organisation not on the platform."),
     )
     share_percent = forms.DecimalField(
         label=_("Share (%)"),
@@ -309,21 +327,62 @@ class OwnerForm(forms.Form):
         max_value=Decimal(100),
     )
 
-    def clean_organisation(self) -> Organisation:
-        text = self.cleaned_data["organisation"].strip()
-        organisation = (
-            Organisation.objects.filter(Q(name=text) | Q(credit_code=text.upper()), is_active=True)
-            .only("pk", "name")
-            .first()
-        )
-        if organisation is None:
-            raise ValidationError(
-                _(
-                    "No registered organisation has this name or credit code; choose one from the suggestions."
-                ),
-                code="unknown_organisation",
+    def has_changed(self) -> bool:
+        # A blank row is blank whatever kind is chosen in it (browsers post the select's first choice).
+        return any(name in self.changed_data for name in ("organisation", "credit_code", "share_percent"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["kind"] = data.get("kind") or OwnerKind.ORGANISATION
+        text = (data.get("organisation") or "").strip()
+        if not text:
+            return data
+        # A missing or invalid share has its own message; the owner is still checked, so that every
+        # problem of the row shows at once.
+        owner = AchievementOwner(kind=data["kind"], share_percent=data.get("share_percent") or Decimal(100))
+        if data["kind"] == OwnerKind.ORGANISATION:
+            owner.organisation = (
+                Organisation.objects.filter(Q(name=text) | Q(credit_code=text.upper()), is_active=True)
+                .only("pk", "name")
+                .first()
             )
-        return organisation
+            if owner.organisation is None:
+                self.add_error(
+                    "organisation",
+                    ValidationError(
+                        _(
+                            "No registered organisation has this name or credit code; choose one from the "
+                            "suggestions, or choose “Organisation not on the platform” and give its credit code."
+                        ),
+                        code="unknown_organisation",
+                    ),
+                )
+                return data
+        else:
+            owner.name = text
+            owner.credit_code = identifiers.compact(data.get("credit_code") or "")
+        # The model's own checks (exactly one kind of owner, the credit code), next to the fields.
+        try:
+            owner.full_clean(exclude=["achievement"], validate_constraints=False)
+        except ValidationError as error:
+            for name, errors in error.error_dict.items():
+                field = {"name": "organisation"}.get(name, name)
+                self.add_error(field if field in self.fields else None, errors)
+            return data
+        if "share_percent" in data:
+            data["owner"] = owner
+        return data
+
+    def owner_data(self) -> dict:
+        """The row as the service's ``OwnerShare`` arguments."""
+        owner = self.cleaned_data["owner"]
+        return {
+            "organisation": owner.organisation,
+            "share_percent": owner.share_percent,
+            "kind": owner.kind,
+            "name": owner.name,
+            "credit_code": owner.credit_code,
+        }
 
 
 class BaseOwnerFormSet(forms.BaseFormSet):
@@ -331,23 +390,29 @@ class BaseOwnerFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         seen = set()
-        for form in self.forms:
-            if not form.cleaned_data or self._should_delete_form(form):
-                continue
-            organisation = form.cleaned_data["organisation"]
-            if organisation.pk in seen:
+        for form in self._owner_forms():
+            owner = form.cleaned_data["owner"]
+            identity = (
+                owner.kind,
+                owner.organisation.pk if owner.organisation else owner.credit_code or owner.name,
+            )
+            if identity in seen:
                 raise ValidationError(
                     _("%(name)s is listed twice; each owner may appear only once.")
-                    % {"name": organisation.name}
+                    % {"name": owner.display_name}
                 )
-            seen.add(organisation.pk)
+            seen.add(identity)
 
-    def owner_shares(self) -> list[tuple[Organisation, Decimal]]:
+    def _owner_forms(self) -> list[OwnerForm]:
         return [
-            (form.cleaned_data["organisation"], form.cleaned_data["share_percent"])
+            form
             for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
+            if form.cleaned_data and "owner" in form.cleaned_data and not self._should_delete_form(form)
         ]
+
+    def owners(self) -> list[dict]:
+        """Every owner row kept, as the service's ``OwnerShare`` arguments, in the order shown."""
+        return [form.owner_data() for form in self._owner_forms()]
 
 
 OwnerFormSet = forms.formset_factory(OwnerForm, formset=BaseOwnerFormSet, extra=1, can_delete=True)
@@ -394,7 +459,7 @@ class IPAssetForm(forms.Form):
     )
     title = _ip_field("title")
     status = forms.ChoiceField(label=_("Status"), choices=IPStatus.choices, initial=IPStatus.GRANTED)
-    granted_on = _ip_field("granted_on", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    granted_on = _ip_field("granted_on", widget=DateInput())
 
 
 class AttachmentForm(forms.Form):
@@ -413,7 +478,7 @@ class AttachmentForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"),
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Say what must be changed; the filing institution sees this and it is kept in the audit trail."

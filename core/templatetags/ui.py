@@ -1,9 +1,16 @@
 """Form rendering helpers for Tabler (Bootstrap 5) markup, used by every page's forms, and small
 display helpers that know no domain."""
 
-from datetime import timedelta
+import re
+from datetime import date, datetime, timedelta
 
 from django import template
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core import validators
 
 register = template.Library()
 
@@ -46,3 +53,30 @@ def minutes(duration) -> int:
     if isinstance(duration, timedelta):
         return int(duration.total_seconds() // 60)
     return 0
+
+
+@register.filter
+def days_left(end, today=None) -> str:
+    """Every countdown on the site, in whole calendar days to a date or datetime (local time):
+    "13 days left" (剩余 13 天), "Ends today" on the last day, "Ended" after it; "" without a date.
+    ``today`` is for tests; pages leave it out."""
+    if isinstance(end, datetime):
+        end = timezone.localdate(end)
+    if not isinstance(end, date):
+        return ""
+    days = (end - (today or timezone.localdate())).days
+    if days < 0:
+        return _("Ended")
+    if days == 0:
+        return _("Ends today")
+    return ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
+
+
+@register.filter
+def phone_link(value) -> str:
+    """A phone number as a ``tel:`` link when it is one (``core.validators.is_phone``); anything else
+    (an old record typed before phones were checked) as plain text, never as a link."""
+    text = str(value or "").strip()
+    if not validators.is_phone(text):
+        return conditional_escape(text)
+    return format_html('<a href="tel:{}">{}</a>', re.sub(r"[\s]", "", text), text)

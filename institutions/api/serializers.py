@@ -11,7 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import limits
 from core.api.fields import ActionsField
+from core.validators import validate_phone
 from institutions import identifiers
 from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import (
@@ -151,7 +153,7 @@ class DesignationGrantInputSerializer(serializers.Serializer):
 
 class DesignationStatusChangeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         required=False,
         allow_blank=True,
         default="",
@@ -266,8 +268,13 @@ class OrganisationInputSerializer(serializers.Serializer):
     )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
-    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    introduction = serializers.CharField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, validators=[validate_phone]
+    )
+    introduction = serializers.CharField(
+        max_length=limits.SUMMARY_MAX_LENGTH, required=False, allow_blank=True
+    )
+
     is_transfer_institution = serializers.BooleanField(required=False)
     transfer_level = serializers.ChoiceField(choices=TransferLevel.choices, required=False, allow_blank=True)
     transfer_kind = serializers.ChoiceField(choices=TransferKind.choices, required=False, allow_blank=True)
@@ -407,3 +414,60 @@ class MeSerializer(serializers.Serializer):
     )
     memberships = UserMembershipSerializer(many=True, read_only=True)
     jurisdictions = JurisdictionSerializer(source="roles.official_posts", many=True, read_only=True)
+
+
+# --- the to-do page (core.todo) ---------------------------------------------------------------
+
+
+class TodoItemSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="The page where the item is worked (a path on this site).")
+    note = serializers.CharField(help_text="Who or what it concerns; may be empty.")
+
+
+class TodoSectionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Stable name of the section, e.g. `filings_to_review`.")
+    title = serializers.CharField()
+    count = serializers.IntegerField(min_value=0)
+    items = TodoItemSerializer(many=True, help_text="The first few items, in the order to work them.")
+    queue_url = serializers.CharField(help_text="The full queue page (a path on this site).")
+
+
+class TodoSerializer(serializers.Serializer):
+    total = serializers.IntegerField(min_value=0, help_text="What the navigation bar's badge shows.")
+    sections = TodoSectionSerializer(many=True)
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+
+class AuditChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field's label in the request's language.")
+    old = serializers.CharField(allow_null=True, help_text="The value before, as shown; null when created.")
+    new = serializers.CharField(help_text="The value after, as shown (names, labels, local times).")
+
+
+class AuditEntrySerializer(serializers.Serializer):
+    """One user action on one object, as the audit log page shows it (readable values, local time)."""
+
+    time = serializers.DateTimeField(
+        source="at", help_text="The last change of the action, in Asia/Shanghai."
+    )
+    user = serializers.SerializerMethodField(help_text="Username of the actor; null for system changes.")
+    user_name = serializers.SerializerMethodField(help_text="The actor's name; null for system changes.")
+    ip = serializers.CharField(allow_null=True)
+    request_id = serializers.CharField(allow_null=True)
+    action = serializers.ChoiceField(choices=["insert", "update", "delete"])
+    action_label = serializers.CharField()
+    model = serializers.CharField(help_text="e.g. `institutions.Organisation`.")
+    object_type = serializers.CharField(help_text="The kind of object in the request's language.")
+    object_id = serializers.CharField()
+    label = serializers.CharField(help_text="The object's name.")
+    organisation = serializers.CharField(allow_null=True, help_text="The institution it concerns, if any.")
+    changes = AuditChangeSerializer(many=True)
+
+    def get_user(self, entry) -> str | None:
+        return entry.user.username if entry.user is not None else None
+
+    def get_user_name(self, entry) -> str | None:
+        return entry.user.display_name if entry.user is not None else None

@@ -4,13 +4,16 @@ They check the input's shape; the rules (amounts, categories, states) live in th
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
+from core.forms import DateInput
+from core.validators import validate_not_in_future
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
 from market.choices import ContractCategory, ContractSubType, RejectionReason
 from market.models import ContractRegistration
 from market.services.contracts import CONTRACT_FIELDS
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 _MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -74,7 +77,10 @@ class RegisterForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=limits.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     @classmethod
@@ -107,7 +113,7 @@ class RejectForm(forms.Form):
     note = forms.CharField(
         label=_("Explanation"),
         required=False,
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         help_text=_("Required when the reason is “Other reason”."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -120,4 +126,4 @@ class CertifyIncomeForm(forms.Form):
         **_MONEY,
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
-    performed_on = forms.DateField(label=_("Performed on"), widget=_DATE)
+    performed_on = forms.DateField(label=_("Performed on"), widget=_DATE, validators=[validate_not_in_future])

@@ -8,7 +8,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
-from core.forms import KeywordsField
+from core import limits
+from core.forms import DateInput, KeywordsField, SubmissionKeyForm
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.fields import RegionChoiceField, TaxonomyChoiceField
 from institutions.models import Classification, Organisation, Region
@@ -21,7 +22,7 @@ SORT_CHOICES = [
     ("deadline", _("Answer-by date, soonest first")),
     ("budget", _("Largest budget first")),
 ]
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 
 def _with_blank(label, choices) -> list[tuple]:
@@ -97,7 +98,7 @@ class DemandFilterForm(forms.Form):
         return getattr(self, "cleaned_data", {}).get("sort") or ""
 
 
-class DemandForm(forms.Form):
+class DemandForm(SubmissionKeyForm):
     """Posts or edits a demand. ``enterprise`` is asked only when posting for one of several."""
 
     enterprise = forms.ChoiceField(label=_("Enterprise"))
@@ -191,7 +192,7 @@ class DemandForm(forms.Form):
 class DemandReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"),
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Say what must be changed; the enterprise sees this and it is kept in the audit trail."),
     )
@@ -200,7 +201,7 @@ class DemandReturnForm(forms.Form):
 class DemandCloseForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for closing"),
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when an official closes the demand; the enterprise is told."),

@@ -7,10 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from achievements.choices import CooperationMode
+from core import limits
+from core.forms import DateInput, SubmissionKeyForm, add_cross_field_errors
+from core.validators import validate_phone
 from institutions.choices import ClassificationScheme, MembershipRole, RegionLevel
 from institutions.models import Classification, Organisation, Region
 from market.choices import ListingStatus, PricingMethod
+from market.models import Listing
 from market.querysets import PUBLIC_LISTING_STATUSES
+from market.services import listings as listing_services
 
 SORT_CHOICES = [
     ("", _("Best match / newest")),
@@ -107,13 +112,15 @@ class BrokerChoiceField(forms.ModelMultipleChoiceField):
         return f"{user.full_name} ({user.username})" if getattr(user, "full_name", "") else user.username
 
 
-class ListingForm(forms.Form):
+class ListingForm(SubmissionKeyForm):
     """The listing's terms. For a listing from an achievement the title, summary, keywords, field and
     readiness level start from the achievement."""
 
     institution = forms.ModelChoiceField(label=_("Seller"), queryset=Organisation.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        label=_("Summary"), max_length=limits.SUMMARY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
     keywords = forms.CharField(
         label=_("Keywords"), required=False, help_text=_("Separate keywords with commas or spaces.")
     )
@@ -142,9 +149,9 @@ class ListingForm(forms.Form):
     price_max = forms.DecimalField(
         label=_("Highest price (yuan)"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
-    listed_until = forms.DateField(label=_("Listed until"), widget=forms.DateInput(attrs={"type": "date"}))
+    listed_until = forms.DateField(label=_("Listed until"), widget=DateInput())
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, validators=[validate_phone])
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     brokers = BrokerChoiceField(
         label=_("Brokers"),
@@ -169,6 +176,25 @@ class ListingForm(forms.Form):
                 for value, label in CooperationMode.choices
                 if value in (CooperationMode.TECHNICAL_SERVICE, CooperationMode.TECHNICAL_CONSULTING)
             ]
+
+    def clean_listed_until(self):
+        listed_until = self.cleaned_data["listed_until"]
+        listing_services.listing_period_check(listed_until)
+        return listed_until
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # The price rules of the model, with the field checks: every error shows on the first submit.
+        add_cross_field_errors(
+            self,
+            lambda data: Listing(
+                pricing_method=data.get("pricing_method"),
+                price=data.get("price"),
+                price_max=data.get("price_max"),
+            ).clean(),
+            inputs=("pricing_method", "price", "price_max"),
+        )
+        return cleaned_data
 
     def clean_keywords(self) -> list[str]:
         text = self.cleaned_data.get("keywords") or ""
@@ -207,6 +233,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=limits.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when officials withdraw a listing; the seller is told."),
     )
@@ -216,6 +243,7 @@ class ObjectionForm(forms.Form):
     reasons = forms.CharField(
         label=_("Reasons for the objection"),
         min_length=10,
+        max_length=limits.SUMMARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("At least 10 characters. Officials over the seller decide the objection."),
     )
@@ -227,7 +255,9 @@ class ResolveForm(forms.Form):
         choices=[("dismiss", _("Dismiss: the listing stays")), ("uphold", _("Uphold: withdraw the listing"))],
         widget=forms.RadioSelect,
     )
-    resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = forms.CharField(
+        label=_("Resolution"), max_length=limits.REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     @property
     def upheld(self) -> bool:

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
+from core.validators import validate_not_in_future
 from institutions.models import Organisation
 from market.choices import (
     CONTRACT_IP_TYPES,
@@ -45,13 +47,14 @@ class RegistrationRuleSet(models.Model):
     )
     categories = models.JSONField(_("registrable categories"), default=list)
     statistical_categories = models.JSONField(_("statistical category of each category"), default=dict)
-    note = models.TextField(_("note"), blank=True)
+    note = limits.bounded_text_field(_("note"), max_length=limits.REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("registration rule set")
         verbose_name_plural = _("registration rule sets")
         ordering = ("-effective_from",)
         constraints = [
+            limits.length_constraint("note", limits.REASON_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True) | Q(effective_to__gt=models.F("effective_from")),
                 name="%(app_label)s_%(class)s_period_ordered",
@@ -125,7 +128,7 @@ class ContractRegistration(models.Model):
     licence_scope = models.CharField(
         _("licence scope"), max_length=10, choices=LicenceScope.choices, blank=True
     )
-    signed_on = models.DateField(_("signed on"))
+    signed_on = models.DateField(_("signed on"), validators=[validate_not_in_future])
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     contract_amount = models.DecimalField(_("contract amount (yuan)"), **MONEY)
@@ -174,7 +177,9 @@ class ContractRegistration(models.Model):
         related_name="+",
         verbose_name=_("registrar"),
     )
-    registrar_note = models.TextField(_("registrar's note"), blank=True)
+    registrar_note = limits.bounded_text_field(
+        _("registrar's note"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     registration_number = models.CharField(
         _("registration number"),
@@ -188,7 +193,9 @@ class ContractRegistration(models.Model):
     rejection_reason = models.CharField(
         _("reason for refusal"), max_length=30, choices=RejectionReason.choices, blank=True
     )
-    rejection_note = models.TextField(_("explanation of the refusal"), blank=True)
+    rejection_note = limits.bounded_text_field(
+        _("explanation of the refusal"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
     disclosure_starts_on = models.DateField(_("disclosed from"), null=True, blank=True)
     disclosure_ends_on = models.DateField(_("disclosed until"), null=True, blank=True)
     certified_income = models.DecimalField(
@@ -214,6 +221,8 @@ class ContractRegistration(models.Model):
             models.Index(fields=["-registered_at"], name="market_contract_registered"),
         ]
         constraints = [
+            limits.length_constraint("registrar_note", limits.REASON_MAX_LENGTH),
+            limits.length_constraint("rejection_note", limits.REASON_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(contract_amount__gte=0)
                 & Q(non_technical_amount__gte=0)

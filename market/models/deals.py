@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
+from core import limits
+from core.validators import validate_not_in_future
 from institutions.models import Organisation
 from market.choices import BrokerRole, ContractCategory, DealStatus, FeeBasis, InquiryStatus, PaymentMethod
 from market.models.listings import MONEY, Demand, Listing
@@ -49,7 +51,9 @@ class Inquiry(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=InquiryStatus.choices, default=InquiryStatus.OPEN
     )
-    closed_reason = models.TextField(_("why it was closed"), blank=True)
+    closed_reason = limits.bounded_text_field(
+        _("why it was closed"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
     last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
@@ -64,6 +68,7 @@ class Inquiry(models.Model):
             models.Index(fields=["buyer", "status"], name="market_inquiry_buyer"),
         ]
         constraints = [
+            limits.length_constraint("closed_reason", limits.REASON_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(listing__isnull=False, demand__isnull=True)
                 | Q(listing__isnull=True, demand__isnull=False),
@@ -97,7 +102,7 @@ class InquiryMessage(models.Model):
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("message"))
+    body = limits.bounded_text_field(_("message"), max_length=limits.MESSAGE_MAX_LENGTH)
     attachment = models.FileField(_("attachment"), upload_to=message_upload_to, blank=True)
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
     attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
@@ -108,6 +113,7 @@ class InquiryMessage(models.Model):
         verbose_name_plural = _("messages")
         ordering = ("created_at", "pk")
         indexes = [models.Index(fields=["inquiry", "created_at"], name="market_message_inquiry")]
+        constraints = [limits.length_constraint("body", limits.MESSAGE_MAX_LENGTH)]
 
     def __str__(self) -> str:
         return f"{self.inquiry_id}: {self.body[:30]}"
@@ -165,7 +171,7 @@ class Deal(models.Model):
     )
     amount = models.DecimalField(_("agreed amount (yuan)"), **MONEY)
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
-    terms = models.TextField(_("main terms"), blank=True)
+    terms = limits.bounded_text_field(_("main terms"), max_length=limits.DETAIL_MAX_LENGTH, blank=True)
     disclose_amount = models.BooleanField(
         _("the parties agree to disclose the amount"),
         default=False,
@@ -173,9 +179,13 @@ class Deal(models.Model):
     )
     seller_confirmed_at = models.DateTimeField(_("seller confirmed at"), null=True, blank=True)
     buyer_confirmed_at = models.DateTimeField(_("buyer confirmed at"), null=True, blank=True)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    performed_on = models.DateField(_("performed on"), null=True, blank=True)
-    cancelled_reason = models.TextField(_("why it was cancelled"), blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=[validate_not_in_future])
+    performed_on = models.DateField(
+        _("performed on"), null=True, blank=True, validators=[validate_not_in_future]
+    )
+    cancelled_reason = limits.bounded_text_field(
+        _("why it was cancelled"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -191,6 +201,8 @@ class Deal(models.Model):
             models.Index(fields=["status", "-updated_at"], name="market_deal_status"),
         ]
         constraints = [
+            limits.length_constraint("terms", limits.DETAIL_MAX_LENGTH),
+            limits.length_constraint("cancelled_reason", limits.REASON_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="%(app_label)s_%(class)s_amount_positive"
             ),
@@ -233,7 +245,9 @@ class DealBroker(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     fee_amount = models.DecimalField(_("fixed fee (yuan)"), null=True, blank=True, **MONEY)
-    agreement = models.TextField(_("commission agreement"), blank=True)
+    agreement = limits.bounded_text_field(
+        _("commission agreement"), max_length=limits.DETAIL_MAX_LENGTH, blank=True
+    )
     created_at = models.DateTimeField(_("engaged at"), auto_now_add=True)
 
     class Meta:
@@ -241,6 +255,7 @@ class DealBroker(models.Model):
         verbose_name_plural = _("broker engagements")
         ordering = ("pk",)
         constraints = [
+            limits.length_constraint("agreement", limits.DETAIL_MAX_LENGTH),
             models.UniqueConstraint(fields=["deal", "broker"], name="%(app_label)s_%(class)s_once_per_deal"),
         ]
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
 from achievements.models import Achievement
+from core import limits
+from core.validators import validate_phone
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Organisation, Region
 from market.choices import DemandStatus, ListingStatus, ObjectionStatus, PricingMethod
@@ -61,7 +63,7 @@ class Listing(models.Model):
         _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"))
+    summary = limits.bounded_text_field(_("summary"), max_length=limits.SUMMARY_MAX_LENGTH)
     keywords = ArrayField(
         models.CharField(max_length=30), default=list, blank=True, verbose_name=_("keywords")
     )
@@ -79,7 +81,7 @@ class Listing(models.Model):
     price_max = models.DecimalField(_("highest price (yuan)"), null=True, blank=True, **MONEY)
     listed_until = models.DateField(_("listed until"))
     contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, validators=[validate_phone])
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     brokers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="brokered_listings", verbose_name=_("brokers")
@@ -88,7 +90,9 @@ class Listing(models.Model):
     publicity_days = models.PositiveSmallIntegerField(_("publicity days"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     publicity_ends_at = models.DateTimeField(_("publicity ends at"), null=True, blank=True)
-    status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    status_reason = limits.bounded_text_field(
+        _("reason for the last status change"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
     search_vector = SearchVectorField(null=True, editable=False)
     # The segmented words the matching engine compares (segmentation.match_terms).
     match_terms = models.TextField(blank=True, editable=False)
@@ -111,6 +115,8 @@ class Listing(models.Model):
             GinIndex(fields=["search_vector"], name="market_listing_search"),
         ]
         constraints = [
+            limits.length_constraint("summary", limits.SUMMARY_MAX_LENGTH),
+            limits.length_constraint("status_reason", limits.REASON_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(price__isnull=True) | Q(price__gte=0),
                 name="%(app_label)s_%(class)s_price_positive",
@@ -151,11 +157,11 @@ class ListingObjection(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
     )
-    reasons = models.TextField(_("reasons"))
+    reasons = limits.bounded_text_field(_("reasons"), max_length=limits.SUMMARY_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = limits.bounded_text_field(_("resolution"), max_length=limits.REASON_MAX_LENGTH, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -172,6 +178,10 @@ class ListingObjection(models.Model):
         verbose_name_plural = _("objections")
         ordering = ("-created_at", "-pk")
         indexes = [models.Index(fields=["listing", "status"], name="market_objection_listing")]
+        constraints = [
+            limits.length_constraint("reasons", limits.SUMMARY_MAX_LENGTH),
+            limits.length_constraint("resolution", limits.REASON_MAX_LENGTH),
+        ]
 
     def __str__(self) -> str:
         return f"{self.listing} · {self.get_status_display()}"
@@ -192,8 +202,8 @@ class Demand(models.Model):
         _("status"), max_length=12, choices=DemandStatus.choices, default=DemandStatus.DRAFT
     )
     title = models.CharField(_("title"), max_length=200)
-    problem = models.TextField(_("problem to solve"))
-    expected_outcome = models.TextField(_("expected outcome"))
+    problem = limits.bounded_text_field(_("problem to solve"), max_length=limits.SUMMARY_MAX_LENGTH)
+    expected_outcome = limits.bounded_text_field(_("expected outcome"), max_length=limits.SUMMARY_MAX_LENGTH)
     keywords = ArrayField(
         models.CharField(max_length=30), default=list, blank=True, verbose_name=_("keywords")
     )
@@ -221,10 +231,14 @@ class Demand(models.Model):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, validators=[validate_phone])
 
-    return_reason = models.TextField(_("reason for return"), blank=True)
-    status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    return_reason = limits.bounded_text_field(
+        _("reason for return"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
+    status_reason = limits.bounded_text_field(
+        _("reason for the last status change"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -255,6 +269,10 @@ class Demand(models.Model):
             GinIndex(fields=["search_vector"], name="market_demand_search"),
         ]
         constraints = [
+            limits.length_constraint("problem", limits.SUMMARY_MAX_LENGTH),
+            limits.length_constraint("expected_outcome", limits.SUMMARY_MAX_LENGTH),
+            limits.length_constraint("return_reason", limits.REASON_MAX_LENGTH),
+            limits.length_constraint("status_reason", limits.REASON_MAX_LENGTH),
             models.CheckConstraint(
                 condition=Q(budget_min__isnull=True)
                 | Q(budget_max__isnull=True)

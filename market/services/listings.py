@@ -7,8 +7,10 @@ are called by the deals and contracts services when a deal on the listing is sig
 cancelled.
 """
 
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from achievements.choices import AchievementStatus, CooperationMode
 from achievements.models import Achievement
+from core import submissions
+from core import validators as core_validators
 from core.permissions import require
 from core.text import search
 from institutions.choices import MembershipRole
@@ -86,20 +90,28 @@ def _apply(listing: Listing, data: dict) -> None:
             setattr(listing, name, value)
 
 
-def _check_listed_until(listing: Listing) -> None:
+def listing_period_check(listed_until) -> None:
+    """The end of a listing period: after today and at most ``MARKET_LISTING_MAX_DAYS`` ahead. The
+    listing form runs it on the field too, so its error shows with every other one."""
     today = timezone.localdate()
-    if listing.listed_until is None:
+    if listed_until is None:
         return
-    if listing.listed_until <= today:
-        raise ValidationError({"listed_until": _("The listing period must end in the future.")})
+    if listed_until <= today:
+        raise ValidationError(_("The listing period must end in the future."), code="period_ended")
     latest = today + timedelta(days=settings.MARKET_LISTING_MAX_DAYS)
-    if listing.listed_until > latest:
+    if listed_until > latest:
         raise ValidationError(
-            {
-                "listed_until": _("A listing may run for at most %(days)s days, until %(date)s.")
-                % {"days": settings.MARKET_LISTING_MAX_DAYS, "date": latest.isoformat()}
-            }
+            _("A listing may run for at most %(days)s days, until %(date)s.")
+            % {"days": settings.MARKET_LISTING_MAX_DAYS, "date": latest.isoformat()},
+            code="period_too_long",
         )
+
+
+def _check_listed_until(listing: Listing) -> None:
+    try:
+        listing_period_check(listing.listed_until)
+    except ValidationError as error:
+        raise ValidationError({"listed_until": error.error_list}) from None
 
 
 def _check_brokers(brokers) -> list:
@@ -154,12 +166,20 @@ def _check_achievement(institution: Organisation, achievement: Achievement) -> N
 
 @transaction.atomic
 def listing_create(
-    *, actor, institution: Organisation, data: dict, achievement: Achievement | None = None
+    *,
+    actor,
+    institution: Organisation,
+    data: dict,
+    achievement: Achievement | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Listing:
     """Starts a listing as a draft: from a published achievement of the institution (its title, summary,
     keywords, field, readiness level and region are the defaults), or standalone for a technical
-    service or consulting offered by a technology-transfer institution."""
+    service or consulting offered by a technology-transfer institution. A form sent again with the
+    same ``submission_key`` gets the first draft back (``core.submissions``)."""
     require(actor, "market.list_for_organisation", institution)
+    if earlier := submissions.submission_claim(key=submission_key, actor=actor, model=Listing):
+        return earlier
     listing = Listing(institution=institution, created_by=actor, region_id=institution.region_id)
     if achievement is not None:
         _check_achievement(institution, achievement)
@@ -188,13 +208,16 @@ def listing_create(
                 code="not_transfer_institution",
             )
     _apply(listing, data)
-    listing.full_clean()
-    _check_listed_until(listing)
-    brokers = _check_brokers(data.get("brokers") or [])
+    brokers = list(dict.fromkeys(data.get("brokers") or []))
+    # Every problem at once: the model's rules, the listing period and the brokers.
+    core_validators.collect_errors(
+        listing.full_clean, partial(_check_listed_until, listing), partial(_check_brokers, brokers)
+    )
     listing.save()
     if brokers:
         listing.brokers.set(brokers)
     listing_refresh_search(listing=listing)
+    submissions.submission_record(key=submission_key, record=listing)
     return listing
 
 
@@ -226,10 +249,12 @@ def listing_update(*, actor, listing: Listing, data: dict) -> Listing:
             }
         )
     _apply(listing, data)
-    listing.full_clean()
-    _check_listed_until(listing)
+    brokers = list(dict.fromkeys(data.get("brokers") or []))
+    core_validators.collect_errors(
+        listing.full_clean, partial(_check_listed_until, listing), partial(_check_brokers, brokers)
+    )
     if "brokers" in data:
-        listing.brokers.set(_check_brokers(data["brokers"] or []))
+        listing.brokers.set(brokers)
     listing.save()
     listing_refresh_search(listing=listing)
     return listing

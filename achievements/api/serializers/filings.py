@@ -22,11 +22,14 @@ from achievements.choices import (
     DetailVisibility,
     IPKind,
     IPStatus,
+    OwnerKind,
     PriceType,
     SecrecyStatus,
 )
 from achievements.models import Achievement, Attachment
+from core import limits
 from core.api.fields import ActionsField
+from core.validators import validate_not_in_future
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -67,7 +70,16 @@ class CooperationModeSerializer(serializers.Serializer):
 
 
 class OwnerSerializer(serializers.Serializer):
-    organisation = OrganisationReferenceSerializer(read_only=True)
+    kind = serializers.ChoiceField(choices=OwnerKind.choices, read_only=True)
+    organisation = OrganisationReferenceSerializer(
+        read_only=True, allow_null=True, help_text="The organisation on the platform; null for other owners."
+    )
+    name = serializers.CharField(
+        source="display_name", read_only=True, help_text="The owner's name, whatever kind of owner it is."
+    )
+    credit_code = serializers.CharField(
+        read_only=True, help_text="Of an organisation not on the platform; empty for other owners."
+    )
     share_percent = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
 
 
@@ -243,12 +255,51 @@ class PossibleDuplicateSerializer(serializers.Serializer):
 
 
 class OwnerInputSerializer(serializers.Serializer):
+    """An owner: an organisation on the platform by id (``kind`` may be left out), an organisation not on
+    the platform by ``name`` and ``credit_code``, or a person by ``name``. The service checks the rest."""
+
+    kind = serializers.ChoiceField(
+        choices=OwnerKind.choices,
+        required=False,
+        help_text="`organisation` when left out and an organisation id is given.",
+    )
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(),
-        help_text="Id of the owning organisation.",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of the owning organisation on the platform.",
         error_messages={"does_not_exist": _("There is no organisation with the id {pk_value}.")},
     )
+    name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Full name of an organisation not on the platform, or of a person.",
+    )
+    credit_code = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Unified social credit code of an organisation not on the platform.",
+    )
     share_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("kind"):
+            if attrs.get("organisation") is None and not attrs.get("name"):
+                # The old shape (an organisation id only): say so next to the field, as before.
+                raise serializers.ValidationError({"organisation": [_("This field is required.")]})
+            attrs["kind"] = (
+                OwnerKind.ORGANISATION
+                if attrs.get("organisation") is not None
+                else OwnerKind.EXTERNAL_ORGANISATION
+                if attrs.get("credit_code")
+                else OwnerKind.PERSON
+            )
+        return attrs
 
 
 class ContributorInputSerializer(serializers.Serializer):
@@ -268,8 +319,12 @@ class AchievementInputSerializer(serializers.Serializer):
     """
 
     title = serializers.CharField(max_length=200, required=False)
-    summary = serializers.CharField(required=False, help_text="The public teaser, shown to everyone.")
-    detail = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(
+        max_length=limits.SUMMARY_MAX_LENGTH,
+        required=False,
+        help_text="The public teaser, shown to everyone.",
+    )
+    detail = serializers.CharField(max_length=limits.DETAIL_MAX_LENGTH, required=False, allow_blank=True)
     detail_visibility = serializers.ChoiceField(choices=DetailVisibility.choices, required=False)
     keywords = serializers.ListField(
         child=serializers.CharField(max_length=30), required=False, allow_empty=True
@@ -308,7 +363,7 @@ class AchievementInputSerializer(serializers.Serializer):
     funding_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, help_text="Yuan."
     )
-    completed_on = serializers.DateField(required=False, allow_null=True)
+    completed_on = serializers.DateField(required=False, allow_null=True, validators=[validate_not_in_future])
     cooperation_modes = serializers.ListField(
         child=serializers.ChoiceField(choices=ACHIEVEMENT_COOPERATION_MODES), required=False, allow_empty=True
     )
@@ -341,12 +396,14 @@ class AchievementCreateInputSerializer(AchievementInstitutionInputSerializer, Ac
     """What may be sent to file an achievement: a title and a summary at least."""
 
     title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(help_text="The public teaser, shown to everyone.")
+    summary = serializers.CharField(
+        max_length=limits.SUMMARY_MAX_LENGTH, help_text="The public teaser, shown to everyone."
+    )
 
 
 class ReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         required=False,
         allow_blank=True,
         default="",
@@ -374,7 +431,7 @@ class IPAssetInputSerializer(serializers.Serializer):
     )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=IPStatus.choices, required=False)
-    granted_on = serializers.DateField(required=False, allow_null=True)
+    granted_on = serializers.DateField(required=False, allow_null=True, validators=[validate_not_in_future])
 
 
 class AttachmentInputSerializer(serializers.Serializer):

@@ -10,7 +10,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import limits
 from core.api.fields import ActionsField
+from core.validators import validate_not_in_future
 from institutions.api.serializers import ClassificationReferenceSerializer, OrganisationReferenceSerializer
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
@@ -128,7 +130,7 @@ class ContractInputSerializer(serializers.Serializer):
     contract_category = serializers.ChoiceField(choices=ContractCategory.choices, required=False)
     sub_type = serializers.ChoiceField(choices=ContractSubType.choices, required=False)
     licence_scope = serializers.ChoiceField(choices=LicenceScope.choices, required=False, allow_blank=True)
-    signed_on = serializers.DateField(required=False)
+    signed_on = serializers.DateField(required=False, validators=[validate_not_in_future])
     valid_from = serializers.DateField(required=False)
     valid_until = serializers.DateField(required=False)
     contract_amount = serializers.DecimalField(required=False, min_value=0, **MONEY)
@@ -161,19 +163,25 @@ class ContractRegisterInputSerializer(serializers.Serializer):
     technical_amount = serializers.DecimalField(
         required=False, help_text="Sets the technical amount directly (0 to the contract amount).", **MONEY
     )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=limits.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class ContractRejectInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=RejectionReason.choices)
     note = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default="", help_text="Required for `other`."
+        max_length=limits.REASON_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required for `other`.",
     )
 
 
 class ContractCertifyIncomeInputSerializer(serializers.Serializer):
     certified_income = serializers.DecimalField(help_text="核定技术性收入 in yuan.", **MONEY)
-    performed_on = serializers.DateField()
+    performed_on = serializers.DateField(validators=[validate_not_in_future])
 
 
 class DisclosureSerializer(serializers.Serializer):

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from achievements.choices import CooperationMode
+from core import limits
 from core.api.fields import ActionsField
+from core.validators import validate_phone
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -84,8 +86,8 @@ class DemandInputSerializer(serializers.Serializer):
     """What may be sent to edit a demand: only the fields sent change."""
 
     title = serializers.CharField(max_length=200, required=False)
-    problem = serializers.CharField(required=False)
-    expected_outcome = serializers.CharField(required=False)
+    problem = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH, required=False)
+    expected_outcome = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH, required=False)
     keywords = serializers.ListField(
         child=serializers.CharField(max_length=30), required=False, allow_empty=True
     )
@@ -121,7 +123,7 @@ class DemandInputSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("There is no region with the code {pk_value}.")},
     )
     contact_name = serializers.CharField(max_length=50, required=False)
-    contact_phone = serializers.CharField(max_length=30, required=False)
+    contact_phone = serializers.CharField(max_length=30, required=False, validators=[validate_phone])
 
 
 class DemandEnterpriseInputSerializer(serializers.Serializer):
@@ -136,17 +138,17 @@ class DemandCreateInputSerializer(DemandEnterpriseInputSerializer, DemandInputSe
     """What may be sent to post a demand (as a draft)."""
 
     title = serializers.CharField(max_length=200)
-    problem = serializers.CharField()
-    expected_outcome = serializers.CharField()
+    problem = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH)
+    expected_outcome = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH)
     deadline = serializers.DateField(help_text="Must be in the future.")
     cooperation_mode = serializers.ChoiceField(choices=CooperationMode.choices)
     contact_name = serializers.CharField(max_length=50)
-    contact_phone = serializers.CharField(max_length=30)
+    contact_phone = serializers.CharField(max_length=30, validators=[validate_phone])
 
 
 class DemandReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         required=False,
         allow_blank=True,
         default="",
@@ -156,7 +158,7 @@ class DemandReturnInputSerializer(serializers.Serializer):
 
 class DemandCloseInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         required=False,
         allow_blank=True,
         default="",

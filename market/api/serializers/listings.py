@@ -13,7 +13,9 @@ from rest_framework import serializers
 from accounts.models import User
 from achievements.choices import CooperationMode
 from achievements.models import Achievement
+from core import limits
 from core.api.fields import ActionsField
+from core.validators import validate_phone
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -138,7 +140,7 @@ class ListingInputSerializer(serializers.Serializer):
     """The terms of a listing; only the fields sent change when editing a draft."""
 
     title = serializers.CharField(max_length=200, required=False)
-    summary = serializers.CharField(required=False)
+    summary = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH, required=False)
     keywords = serializers.ListField(
         child=serializers.CharField(max_length=30), required=False, allow_empty=True
     )
@@ -161,7 +163,7 @@ class ListingInputSerializer(serializers.Serializer):
     )
     listed_until = serializers.DateField(required=False)
     contact_name = serializers.CharField(max_length=50, required=False)
-    contact_phone = serializers.CharField(max_length=30, required=False)
+    contact_phone = serializers.CharField(max_length=30, required=False, validators=[validate_phone])
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     brokers = serializers.PrimaryKeyRelatedField(
         queryset=_brokers(),
@@ -194,21 +196,29 @@ class ListingCreateInputSerializer(ListingInstitutionInputSerializer, ListingInp
     pricing_method = serializers.ChoiceField(choices=PricingMethod.choices)
     listed_until = serializers.DateField()
     contact_name = serializers.CharField(max_length=50)
-    contact_phone = serializers.CharField(max_length=30)
+    contact_phone = serializers.CharField(max_length=30, validators=[validate_phone])
 
 
 class WithdrawInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Required when officials withdraw a listing."
+        max_length=limits.REASON_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when officials withdraw a listing.",
     )
 
 
 class ObjectionInputSerializer(serializers.Serializer):
-    reasons = serializers.CharField(help_text="Why the listing should not go ahead; at least 10 characters.")
+    reasons = serializers.CharField(
+        max_length=limits.SUMMARY_MAX_LENGTH,
+        help_text="Why the listing should not go ahead; at least 10 characters.",
+    )
 
 
 class ResolveInputSerializer(serializers.Serializer):
     upheld = serializers.BooleanField(help_text="True withdraws the listing; false dismisses the objection.")
     resolution = serializers.CharField(
-        help_text="The decision's reasons, told to the objector and the seller."
+        max_length=limits.REASON_MAX_LENGTH,
+        help_text="The decision's reasons, told to the objector and the seller.",
     )

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -170,6 +171,66 @@ def test_the_create_form_from_an_achievement(chengdu_staff, chengdu_institution,
     )
 
 
+def test_the_listing_form_shows_every_error_on_the_first_submit(
+    chengdu_staff, chengdu_institution, achievement
+):
+    # given a form with a bad e-mail, a bad phone, a price range upside down and a period too long
+    url = reverse("market:listing-create") + f"?achievement={achievement.pk}"
+    too_far = timezone.localdate() + timedelta(days=settings.MARKET_LISTING_MAX_DAYS + 1)
+    body = {
+        "institution": chengdu_institution.pk,
+        "title": achievement.title,
+        "summary": achievement.summary,
+        "transaction_mode": "transfer",
+        "pricing_method": "range",
+        "price": "900000",
+        "price_max": "500000",
+        "listed_until": too_far.isoformat(),
+        "contact_name": "王老师",
+        "contact_phone": "abc",
+        "contact_email": "not-an-address",
+    }
+
+    # when it is submitted once
+    response = client_for(chengdu_staff).post(url, body)
+
+    # then every problem is shown together, and nothing is saved
+    assert response.status_code == 400
+    assert sorted(response.context["form"].errors) == [
+        "contact_email",
+        "contact_phone",
+        "listed_until",
+        "price_max",
+    ]
+    assert response.context["form"].errors["price_max"] == ["The highest price must not be below the lowest."]
+    assert Listing.objects.count() == 0
+
+
+def test_the_listing_service_reports_the_price_period_and_brokers_together(
+    chengdu_staff, chengdu_institution, achievement, outsider
+):
+    data = {
+        "title": "锂电池负极材料",
+        "summary": "技术摘要",
+        "transaction_mode": "transfer",
+        "pricing_method": "range",
+        "price": 900000,
+        "price_max": 500000,
+        "listed_until": timezone.localdate(),
+        "contact_name": "王老师",
+        "contact_phone": "abc",
+        "brokers": [outsider],
+    }
+
+    with pytest.raises(ValidationError) as caught:
+        services.listing_create(
+            actor=chengdu_staff, institution=chengdu_institution, achievement=achievement, data=data
+        )
+
+    assert sorted(caught.value.message_dict) == ["brokers", "contact_phone", "listed_until", "price_max"]
+    assert Listing.objects.count() == 0
+
+
 def test_the_create_form_is_403_for_enterprise_users(buyer, achievement):
     assert client_for(buyer).get(reverse("market:listing-create")).status_code == 403
     assert (
@@ -227,7 +288,7 @@ def test_my_listings_has_a_constant_query_count(
         make_listing(chengdu_institution, chengdu_staff)
     client = client_for(chengdu_staff)
     client.get(reverse("market:my-listings"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("market:my-listings"))
     assert response.status_code == 200
 
@@ -276,3 +337,30 @@ def test_the_objection_queue_has_a_constant_query_count(
     with django_assert_num_queries(10):
         response = client.get(reverse("market:objection-queue"))
     assert response.status_code == 200
+
+
+def test_the_listing_form_sent_twice_makes_one_draft(chengdu_staff, chengdu_institution, achievement):
+    # given the form as the browser received it, with its submission key
+    client = client_for(chengdu_staff)
+    url = reverse("market:listing-create") + f"?achievement={achievement.pk}"
+    key = client.get(url).context["form"]["submission_key"].value()
+    body = {
+        "institution": chengdu_institution.pk,
+        "title": achievement.title,
+        "summary": achievement.summary,
+        "transaction_mode": "transfer",
+        "pricing_method": "fixed",
+        "price": "800000",
+        "listed_until": (timezone.localdate() + timedelta(days=90)).isoformat(),
+        "contact_name": "王老师",
+        "contact_phone": "028-85400000",
+        "submission_key": key,
+    }
+
+    # when it is sent twice
+    first = client.post(url, body)
+    second = client.post(url, body)
+
+    # then one listing exists and both sendings lead to it
+    listing = Listing.objects.get()
+    assert first["Location"] == second["Location"] == reverse("market:listing-detail", args=[listing.pk])
