@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AchievementsConfig(AppConfig):
     name = "achievements"
     verbose_name = _("Research achievements")
+
+    def ready(self) -> None:
+        # An achievement's owners and contributors are rewritten on every save: the audit log shows
+        # them as part of the achievement, and a row deleted and recreated unchanged as no change.
+        from institutions import tracking
+
+        tracking.child_register("achievements.AchievementOwner", "achievement")
+        tracking.child_register("achievements.AchievementContributor", "achievement")

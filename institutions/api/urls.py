@@ -11,6 +11,7 @@ router.register("classifications", views.ClassificationViewSet, basename="classi
 router.register("institutions", views.InstitutionViewSet, basename="institution")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("designations", views.DesignationViewSet, basename="designation")
+router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),

@@ -8,4 +8,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views_audit.audit_log, name="log"),
+    path("export/", views_audit.audit_log_export, name="export"),
 ]

@@ -764,13 +764,13 @@ def test_the_history_lists_who_changed_what_from_where(chengdu_official, chengdu
     response = client.get(f"/institutions/{chengdu_institution.pk}/history/")
 
     latest = response.context["rows"][0]
-    assert latest["user"] == chengdu_official
-    assert latest["ip"] == "10.1.2.3"
-    assert latest["label"] == "成都锦江技术转移中心"
+    assert latest.user == chengdu_official
+    assert latest.ip == "10.1.2.3"
+    assert latest.label == "成都锦江技术转移中心"
+    assert latest.action == "update"
     with translation.override("en"):
-        assert str(latest["action"]) == "Changed"
-        assert [(str(change["field"]), change["old"], change["new"]) for change in latest["changes"]] == [
-            ("address", "—", "锦江区东大街1号")
+        assert [(str(change.field), change.old, change.new) for change in latest.changes] == [
+            ("Address", "—", "锦江区东大街1号")
         ]
     assert "锦江区东大街1号" in response.content.decode()
 
@@ -787,7 +787,7 @@ def test_a_city_officials_audit_log_shows_only_their_jurisdiction(
 
     response = client_for(chengdu_official).get("/audit/")
 
-    labels = {row["label"] for row in response.context["rows"]}
+    labels = {row.label for row in response.context["rows"]}
     assert "成都锦江技术转移中心" in labels
     assert "绵阳科技城技术转移中心" not in labels
 
