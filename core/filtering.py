@@ -1,6 +1,10 @@
 """Applying a django-filter FilterSet in a selector, the same way in every app."""
 
+import django_filters
+from django import forms
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 
 def apply_filterset(
@@ -16,3 +20,29 @@ def apply_filterset(
         return queryset
     filterset = filterset_class(filters, queryset=queryset, **filterset_kwargs)
     return filterset.qs if filterset.is_valid() else queryset.none()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, a whole number from 1 to 9999 (what a date can hold). Anything else makes the
+    FilterSet invalid (a 400 in the API, no rows on a page) rather than reaching the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """An object's id, a whole number that fits the database's ``bigint``; anything else makes the
+    FilterSet invalid instead of a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)

@@ -64,9 +64,17 @@ def ensure_database():
 
 
 def development_environment() -> None:
-    """Defaults for a local run: debug pages and a secret key kept in .data (never committed)."""
-    os.environ.setdefault("DJANGO_DEBUG", "true")
+    """Defaults for a local run: production-mode pages over plain http, a secret key kept in .data.
+
+    Debug stays off unless asked for (``DJANGO_DEBUG=true make run``): Django's debug pages list every
+    URL pattern and show tracebacks, so a visitor must never see them; with it off, the branded
+    400/403/404/500 pages answer. Plain http on 127.0.0.1 needs no https redirect, no secure-only
+    cookies and no HSTS.
+    """
+    os.environ.setdefault("DJANGO_DEBUG", "false")
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+    os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
     if not os.environ.get("DJANGO_SECRET_KEY"):
         DATA_DIR.mkdir(exist_ok=True)
         key_file = DATA_DIR / "secret_key"
@@ -115,6 +123,9 @@ def command_run(options) -> int:
     development_environment()
     _server = ensure_database()
     manage("migrate", "--noinput")
+    if os.environ["DJANGO_DEBUG"].lower() not in ("1", "true", "yes", "on"):
+        # Out of debug, whitenoise serves the collected, fingerprinted files from staticfiles/.
+        manage("collectstatic", "--noinput", "--verbosity", "0")
     manage("load_reference_data")
     manage("load_market_reference_data")
     demo = subprocess.run(
@@ -142,6 +153,7 @@ def command_test(options, extra: list[str]) -> int:
 
 def command_bench(options, extra: list[str]) -> int:
     """Runs the benchmarks (bench/run.py makes a database of its own on the same server)."""
+    os.environ.setdefault("DJANGO_DEBUG", "true")  # as bench/run.py expects; no visitor sees it
     development_environment()
     _server = ensure_database()
     return subprocess.run([sys.executable, "bench/run.py", *extra], cwd=ROOT).returncode

@@ -35,7 +35,7 @@ def test_schema_validates_without_warnings(tmp_path):
         "/api/v1/me/",
     } <= set(schema["paths"])
     create = schema["paths"]["/api/v1/institutions/"]["post"]
-    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "409", "429"}
+    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "406", "409", "415", "429"}
     assert create["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }

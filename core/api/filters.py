@@ -1,7 +1,9 @@
 """Filter backends shared by every app's API."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import filters
+from rest_framework.exceptions import ValidationError
 
 
 class NamedOrderingFilter(filters.OrderingFilter):
@@ -9,7 +11,8 @@ class NamedOrderingFilter(filters.OrderingFilter):
 
     The view's ``ordering_fields`` maps each public name (``newest``) to the columns it sorts by, so
     clients see stable names while the columns and their tie-breakers stay an implementation detail.
-    Unknown names are ignored, as DRF's own ordering filter does.
+    An unknown name is invalid input, a 400 naming the parameter (DRF's own filter ignores it silently,
+    so a typo read as "sorted"); an empty value means the default order.
     """
 
     ordering_description = _("Sort order: one of the listed names.")
@@ -18,7 +21,16 @@ class NamedOrderingFilter(filters.OrderingFilter):
         return [(name, name) for name in view.ordering_fields]
 
     def remove_invalid_fields(self, queryset, fields, view, request):
-        return [name for name in fields if name in view.ordering_fields]
+        unknown = [name for name in fields if name not in view.ordering_fields]
+        if unknown:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        gettext("Sort by one of: %(names)s.") % {"names": ", ".join(view.ordering_fields)}
+                    ]
+                }
+            )
+        return list(fields)
 
     def filter_queryset(self, request, queryset, view):
         ordering = self.get_ordering(request, queryset, view)

@@ -21,6 +21,8 @@ _ERROR_DESCRIPTIONS = {
     404: "No such object, or it is not visible to you.",
     409: "The object changed state; reload and try again.",
     429: "Too many requests; slow down.",
+    406: "The `Accept` header asks for a representation the API does not offer (it speaks JSON).",
+    415: "The request body's content type is not one the operation accepts.",
 }
 
 
@@ -31,6 +33,10 @@ class AutoSchema(SpectacularAutoSchema):
         statuses = [401, 403, 404, 429] if method == "GET" else [400, 401, 403, 404, 409, 429]
         if method == "GET" and self._is_list_view():
             statuses = [400, 401, 403, 429]
+        # Content negotiation can refuse any request; a body of the wrong type, any that takes one.
+        statuses.append(406)
+        if method in ("POST", "PUT", "PATCH"):
+            statuses.append(415)
         for status_code in statuses:
             responses.setdefault(
                 str(status_code),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core import filtering
 from institutions.choices import RegionLevel
 from institutions.models import Region
 from market.choices import ContractCategory, DealStatus
@@ -38,7 +39,7 @@ class _ContractFilterSetBase(django_filters.FilterSet):
 class RegistrationQueueFilterSet(_ContractFilterSetBase):
     """The registrar's queue: by category, year of application and the seller's city."""
 
-    year = django_filters.NumberFilter(field_name="submitted_at__year", label=_("Year of application"))
+    year = filtering.YearFilter(field_name="submitted_at__year", label=_("Year of application"))
     city = CityFilter(
         queryset=_cities(), method="filter_city", label=_("Seller's city"), empty_label=_("All cities")
     )
@@ -57,7 +58,7 @@ class ContractFilterSet(RegistrationQueueFilterSet):
     status = django_filters.MultipleChoiceFilter(
         field_name="deal__status", choices=DealStatus.choices, label=_("Deal status")
     )
-    deal = django_filters.NumberFilter(field_name="deal_id", label=_("Deal id"))
+    deal = filtering.IdFilter(field_name="deal_id", label=_("Deal id"))
 
     class Meta:
         model = ContractRegistration
@@ -67,7 +68,7 @@ class ContractFilterSet(RegistrationQueueFilterSet):
 class DisclosureFilterSet(_ContractFilterSetBase):
     """The public disclosure board: by city (seller or buyer), category and year of registration."""
 
-    year = django_filters.NumberFilter(field_name="registered_at__year", label=_("Year of registration"))
+    year = filtering.YearFilter(field_name="registered_at__year", label=_("Year of registration"))
     city = CityFilter(
         queryset=_cities(),
         method="filter_city",

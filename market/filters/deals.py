@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import filtering
 from institutions.roles import actor_roles
 from market.choices import DealStatus, InquiryStatus
 from market.models import Deal, Inquiry
@@ -56,9 +57,7 @@ class InquiryFilterSet(_ActorFilterSet):
 class DealFilterSet(_ActorFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=DealStatus.choices, label=_("Status"))
     side = django_filters.ChoiceFilter(choices=SIDE_CHOICES, method="filter_side", label=_("My side"))
-    year = django_filters.NumberFilter(
-        method="filter_year", label=_("Year (signed, or opened when not signed yet)")
-    )
+    year = filtering.YearFilter(method="filter_year", label=_("Year (signed, or opened when not signed yet)"))
 
     class Meta:
         model = Deal

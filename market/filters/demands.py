@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
+from core import filtering
 from institutions import policies as institution_policies
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
@@ -42,7 +43,7 @@ class DemandFilterSet(django_filters.FilterSet):
         field_name="deadline", lookup_expr="lte", label=_("Answer by on or before")
     )
     status = django_filters.MultipleChoiceFilter(choices=DemandStatus.choices, label=_("Status"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise id"))
+    enterprise = filtering.IdFilter(field_name="enterprise_id", label=_("Enterprise id"))
 
     class Meta:
         model = Demand

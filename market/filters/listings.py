@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
+from core import filtering
 from institutions import policies as institution_policies
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
@@ -29,7 +30,7 @@ class ListingFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ListingStatus.choices, label=_("Status"))
     price_min = django_filters.NumberFilter(method="filter_price_min", label=_("Price from (yuan)"))
     price_max = django_filters.NumberFilter(method="filter_price_max", label=_("Price up to (yuan)"))
-    institution = django_filters.NumberFilter(field_name="institution_id", label=_("Seller id"))
+    institution = filtering.IdFilter(field_name="institution_id", label=_("Seller id"))
 
     class Meta:
         model = Listing
@@ -61,7 +62,7 @@ class ListingFilterSet(django_filters.FilterSet):
 
 class ObjectionFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ObjectionStatus.choices, label=_("Status"))
-    listing = django_filters.NumberFilter(field_name="listing_id", label=_("Listing id"))
+    listing = filtering.IdFilter(field_name="listing_id", label=_("Listing id"))
 
     class Meta:
         model = ListingObjection

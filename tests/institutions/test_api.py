@@ -275,8 +275,8 @@ def test_directory_orders_by_whitelisted_names_only(network):
     assert by_name == sorted(by_name)
     assert by_newest == [network["city_centre"].pk, network["mianyang"].pk, network["chengdu"].pk]
     assert by_region == ["510703", "510104", "510100"]
-    assert unknown.status_code == 200
-    assert [row["region"]["code"] for row in unknown.json()["results"]] == ["510100", "510104", "510703"]
+    assert unknown.status_code == 400
+    assert list(unknown.json()["fields"]) == ["ordering"]
 
 
 def test_institution_detail_shows_network_place_services_and_live_designations(network, client_as):

@@ -8,7 +8,6 @@ ids into objects; the rules live in the services.
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -48,12 +47,12 @@ class InquirySerializer(serializers.Serializer):
     buyer = OrganisationReferenceSerializer(read_only=True)
     deal = serializers.SerializerMethodField(help_text="The deal it became, if any.")
     closed_reason = serializers.CharField(read_only=True)
-    message_count = serializers.IntegerField(read_only=True, default=None)
+    message_count = serializers.IntegerField(read_only=True, allow_null=True, default=None)
     last_message_at = serializers.DateTimeField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     actions = ActionsField(action_sets.INQUIRY_ACTIONS)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_deal(self, inquiry: Inquiry) -> int | None:
         deal = getattr(inquiry, "deal", None) if inquiry.status == InquiryStatus.CONVERTED else None
         return deal.pk if deal is not None else None
@@ -211,7 +210,7 @@ class DealSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
     actions = ActionsField(action_sets.DEAL_ACTIONS)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_signing_blocker(self, deal: Deal) -> str | None:
         blocker = selectors.deal_signing_blocker(deal)
         return str(blocker) if blocker else None
