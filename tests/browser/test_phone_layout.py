@@ -41,6 +41,8 @@ def market():
     market_factories.listing(
         institution, seller, status=ListingStatus.PUBLICITY, title="面向高端装备的激光熔覆再制造技术"
     )
+    for number in range(1, 21):  # a second page: the pagination is on the phone too
+        market_factories.listing(institution, seller, title=f"硅碳负极材料中试工艺包（第{number}批）")
     body = market_factories.registration_body("510100")
     market_factories.registrar_of(body, "phone-registrar")
 
