@@ -52,6 +52,15 @@ ACHIEVEMENT_COOPERATION_MODES = [
 ]
 
 
+class OwnerKind(models.TextChoices):
+    """Who owns a share of an achievement (权属人): an organisation with an account on the platform, an
+    organisation without one (named, with its unified social credit code), or a person."""
+
+    ORGANISATION = "organisation", _("Organisation on the platform")
+    EXTERNAL_ORGANISATION = "external_organisation", _("Organisation not on the platform")
+    PERSON = "person", _("Person")
+
+
 class PriceType(models.TextChoices):
     FIXED = "fixed", _("Indicative price")
     NEGOTIABLE = "negotiable", _("Negotiable")

@@ -95,7 +95,13 @@ def row_values(achievement: Achievement, *, may_read_detail: bool) -> list:
         "secrecy_status": choice["secrecy_status"].get(achievement.secrecy_status, ""),
         "patents": "、".join(asset.number for asset in achievement.ip_assets.all()),
         "owners": "、".join(
-            _with_share(owner.organisation.name, owner.share_percent) for owner in achievement.owners.all()
+            _with_share(
+                importing.owner_cell_item(
+                    kind=owner.kind, name=owner.display_name, credit_code=owner.credit_code
+                ),
+                owner.share_percent,
+            )
+            for owner in achievement.owners.all()
         ),
         "contributors": "、".join(
             _with_share(person.name, person.share_percent) for person in achievement.contributors.all()

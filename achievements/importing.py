@@ -41,10 +41,13 @@ from achievements.choices import (
     DetailVisibility,
     IPKind,
     IPStatus,
+    OwnerKind,
     PriceType,
     SecrecyStatus,
 )
 from core import uploads
+from institutions.identifiers import compact as compact_credit_code
+from institutions.identifiers import is_valid_credit_code
 
 DATA_SHEET = "成果"
 INSTRUCTIONS_SHEET = "说明"
@@ -112,8 +115,9 @@ COLUMNS: tuple[Column, ...] = (
              "recorded as granted, others as applied for."),
            "ZL202310123456.6", False, ("专利号", "patents"), 24),
     Column("owners", "权属单位及份额 (名称:份额%, 用、分隔)",
-           _("Organisations on the platform (full name or credit code) with shares adding up to 100; blank "
-             "means the uploading institution owns it all."),
+           _("Owners with shares adding up to 100: an organisation on the platform by its full name or credit "
+             "code; one not on the platform as 名称（统一社会信用代码）; a person as 姓名（个人）. Blank means the "
+             "uploading institution owns it all."),
            "四川大学:60、成都锦江技术转移中心:40", False, ("权属单位", "owners"), 30),
     Column("contributors", "完成人 (姓名:贡献%, 用、分隔)", _("People who made the achievement; the share is optional."),
            "张三:60、李四:40", False, ("contributors",), 22),
@@ -196,7 +200,8 @@ MESSAGES: dict[str, Promise] = {
     "keyword_too_long": _("The keyword “%(value)s” is longer than %(limit)s characters."),
     "price_missing": _("价格方式 is 参考价格 but no indicative price is given; give the price or choose 面议."),
     "secrecy_needs_dual_use": _("Only dual-use achievements (军民两用 = 是) can have been classified."),
-    "unknown_owner": _("“%(value)s” is not an organisation on the platform; give its full name or credit code."),
+    "unknown_owner": _("“%(value)s” is not an organisation on the platform; give its full name or credit code, write an organisation not on the platform as 名称（统一社会信用代码）, or a person as 姓名（个人）."),
+    "owner_credit_code": _("The unified social credit code in “%(value)s” is not valid: it has 18 digits and capital letters (no I, O, Z, S or V) and must pass both of its check characters; check it for typos."),
     "owner_share": _("“%(value)s” needs a share: write each owner as name:share, such as 四川大学:60."),
     "share_range": _("The share in “%(value)s” must be a number above 0 and at most 100."),
     "owner_repeated": _("The owner “%(value)s” is named twice."),
@@ -332,7 +337,10 @@ class Sheet:
         for _row, values in self.rows:
             text = _text(values[index] if index < len(values) else None)
             for item in _split(text):
-                references.add(_owner_parts(item)[0])
+                name, note = _owner_note(_owner_parts(item)[0])
+                references.add(name)
+                if note:
+                    references.add(note)
         return references
 
 
@@ -439,6 +447,27 @@ def _owner_parts(item: str) -> tuple[str, str | None]:
     if match is None:
         return item.strip(), None
     return match["name"].strip(), match["share"].strip()
+
+
+_OWNER_NOTE = re.compile(r"^(?P<name>.+?)\s*[(（]\s*(?P<note>[^()（）]+?)\s*[)）]$")
+PERSON_NOTE = "个人"
+
+
+def _owner_note(name: str) -> tuple[str, str]:
+    """``名称（91510100…）`` → (名称, the code); ``张三（个人）`` → (张三, 个人); a name alone → (name, "")."""
+    match = _OWNER_NOTE.match(name)
+    if match is None:
+        return name, ""
+    return match["name"].strip(), match["note"].strip()
+
+
+def owner_cell_item(*, kind: str, name: str, credit_code: str) -> str:
+    """How an owner is written in the owners column (and read back by the import)."""
+    if kind == OwnerKind.PERSON:
+        return f"{name}（{PERSON_NOTE}）"
+    if kind == OwnerKind.EXTERNAL_ORGANISATION:
+        return f"{name}（{credit_code}）"
+    return name
 
 
 def _share(text: str, item: str) -> Decimal:
@@ -696,17 +725,38 @@ class RowChecker:
             if share_text is None and len(items) > 1:
                 raise _Problem("owner_share", value=item)
             share = _share(share_text, item) if share_text is not None else Decimal(100)
-            organisation = self.vocabulary.organisations.get(normalise(name))
-            if organisation is None:
-                raise _Problem("unknown_owner", value=name)
-            if organisation in seen:
+            owner = self._owner(name, item)
+            identity = owner.get("organisation") or (owner["kind"], owner.get("credit_code") or owner["name"])
+            if identity in seen:
                 raise _Problem("owner_repeated", value=name)
-            seen.add(organisation)
+            seen.add(identity)
             total += share
-            owners.append({"organisation": organisation, "share_percent": str(share)})
+            owners.append({**owner, "share_percent": str(share)})
         if total != Decimal(100):
             raise _Problem("shares_total", total=format(total.normalize(), "f"))
         return owners
+
+    def _owner(self, text: str, item: str) -> dict:
+        """An owner of the owners column: on the platform (by name or credit code), not on it (name with
+        its credit code in brackets) or a person (name with （个人）)."""
+        organisation = self.vocabulary.organisations.get(normalise(text))
+        if organisation is not None:
+            return {"organisation": organisation}
+        name, note = _owner_note(text)
+        if note == PERSON_NOTE or normalise(note) == "person":
+            return {"kind": str(OwnerKind.PERSON), "name": name}
+        if not note:
+            raise _Problem("unknown_owner", value=text)
+        organisation = self.vocabulary.organisations.get(normalise(note))
+        if organisation is not None:
+            return {"organisation": organisation}
+        if not is_valid_credit_code(note):
+            raise _Problem("owner_credit_code", value=item)
+        return {
+            "kind": str(OwnerKind.EXTERNAL_ORGANISATION),
+            "name": name,
+            "credit_code": compact_credit_code(note),
+        }
 
     def _parse_contributors(self, key: str, value) -> list[dict]:
         people = []

@@ -348,6 +348,7 @@ SPECTACULAR_SETTINGS = {
         "CooperationModeEnum": "achievements.choices.ACHIEVEMENT_COOPERATION_MODES",
         "IPKindEnum": "achievements.choices.IPKind",
         "IPStatusEnum": "achievements.choices.IPStatus",
+        "OwnerKindEnum": "achievements.choices.OwnerKind",
         "CatalogueKindEnum": "achievements.choices.CatalogueKind",
         "CatalogueStatusEnum": "achievements.choices.CatalogueStatus",
         "ImportStatusEnum": "achievements.choices.ImportStatus",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from achievements import policies
-from achievements.choices import AchievementStatus
+from achievements.choices import AchievementStatus, OwnerKind
 from achievements.models import (
     Achievement,
     AchievementContributor,
@@ -28,6 +28,7 @@ from achievements.models import (
 from core import uploads
 from core.permissions import require
 from core.text import search, segmentation
+from institutions import identifiers
 from institutions.models import Organisation
 from institutions.selectors import organisations as institution_selectors
 from notifications import services as notification_services
@@ -60,8 +61,22 @@ ACHIEVEMENT_FIELDS = (
 
 @dataclass(frozen=True)
 class OwnerShare:
-    organisation: Organisation
+    """One owner's share: an organisation on the platform (``OwnerShare(organisation, share)``), one not
+    on it (``OwnerShare.external(name, credit_code, share)``) or a person (``OwnerShare.person(...)``)."""
+
+    organisation: Organisation | None
     share_percent: Decimal
+    kind: str = OwnerKind.ORGANISATION
+    name: str = ""
+    credit_code: str = ""
+
+    @classmethod
+    def external(cls, name: str, credit_code: str, share_percent: Decimal) -> "OwnerShare":
+        return cls(None, share_percent, OwnerKind.EXTERNAL_ORGANISATION, name, credit_code)
+
+    @classmethod
+    def person(cls, name: str, share_percent: Decimal) -> "OwnerShare":
+        return cls(None, share_percent, OwnerKind.PERSON, name)
 
 
 @dataclass(frozen=True)
@@ -172,26 +187,82 @@ def achievement_update(
     return achievement
 
 
-def _replace_owners(achievement: Achievement, owners: list[OwnerShare]) -> None:
-    seen = set()
-    for owner in owners:
-        if owner.organisation.pk in seen:
-            raise ValidationError({"owners": _("Each owner may appear only once.")})
-        seen.add(owner.organisation.pk)
-    achievement.owners.all().delete()
-    rows = [
-        AchievementOwner(
-            achievement=achievement, organisation=owner.organisation, share_percent=owner.share_percent
-        )
+def _owner_rows(achievement: Achievement, owners: list[OwnerShare]) -> list[AchievementOwner]:
+    """The owners as rows; an organisation named by a credit code that is on the platform after all is
+    recorded as that organisation, so that it can see and list the achievement (one query)."""
+    codes = {
+        identifiers.compact(owner.credit_code)
         for owner in owners
-    ]
-    for row in rows:
-        row.full_clean(exclude=["achievement"])
+        if owner.kind == OwnerKind.EXTERNAL_ORGANISATION and owner.credit_code
+    }
+    registered = (
+        {
+            organisation.credit_code: organisation
+            for organisation in Organisation.objects.filter(credit_code__in=codes, is_active=True).only(
+                "pk", "name", "credit_code"
+            )
+        }
+        if codes
+        else {}
+    )
+    rows = []
+    for owner in owners:
+        code = identifiers.compact(owner.credit_code) if owner.credit_code else ""
+        if owner.kind == OwnerKind.EXTERNAL_ORGANISATION and code in registered:
+            owner = OwnerShare(registered[code], owner.share_percent)
+            code = ""
+        rows.append(
+            AchievementOwner(
+                achievement=achievement,
+                kind=owner.kind,
+                organisation=owner.organisation,
+                name=(owner.name or "").strip(),
+                credit_code=code,
+                share_percent=owner.share_percent,
+            )
+        )
+    return rows
+
+
+def _owner_identity(row: AchievementOwner) -> tuple:
+    if row.kind == OwnerKind.ORGANISATION:
+        return (row.kind, row.organisation_id)
+    if row.kind == OwnerKind.EXTERNAL_ORGANISATION:
+        return (row.kind, row.credit_code)
+    return (row.kind, row.name)
+
+
+def _row_errors(label, position: int, error: ValidationError) -> list[str]:
+    """Each message of a row's ``ValidationError``, prefixed with the row, e.g. ``第 2 位权属人：…``."""
+    return [label % {"row": position, "message": message} for message in error.messages]
+
+
+def _replace_owners(achievement: Achievement, owners: list[OwnerShare]) -> None:
+    """Replaces the owners as a whole; every row is checked first and all problems are reported at once."""
+    rows = _owner_rows(achievement, owners)
+    errors: list[str] = []
+    seen: dict[tuple, int] = {}
+    for position, row in enumerate(rows, start=1):
+        try:
+            row.full_clean(exclude=["achievement"], validate_constraints=False)
+        except ValidationError as error:
+            errors.extend(_row_errors(_("Owner %(row)d: %(message)s"), position, error))
+            continue
+        identity = _owner_identity(row)
+        if identity in seen:
+            errors.append(
+                _("Owner %(row)d: %(name)s is already owner %(first)d; each owner may appear only once.")
+                % {"row": position, "name": row.display_name, "first": seen[identity]}
+            )
+        seen.setdefault(identity, position)
+    if errors:
+        raise ValidationError({"owners": errors})
+    achievement.owners.all().delete()
     AchievementOwner.objects.bulk_create(rows)
 
 
 def _replace_contributors(achievement: Achievement, contributors: list[Contributor]) -> None:
-    achievement.contributors.all().delete()
+    """Replaces the contributors as a whole, in the order given, reporting every row's problems at once."""
     rows = [
         AchievementContributor(
             achievement=achievement,
@@ -202,8 +273,15 @@ def _replace_contributors(achievement: Achievement, contributors: list[Contribut
         )
         for index, person in enumerate(contributors, start=1)
     ]
-    for row in rows:
-        row.full_clean(exclude=["achievement"])
+    errors: list[str] = []
+    for position, row in enumerate(rows, start=1):
+        try:
+            row.full_clean(exclude=["achievement"])
+        except ValidationError as error:
+            errors.extend(_row_errors(_("Contributor %(row)d: %(message)s"), position, error))
+    if errors:
+        raise ValidationError({"contributors": errors})
+    achievement.contributors.all().delete()
     AchievementContributor.objects.bulk_create(rows)
 
 

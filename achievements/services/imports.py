@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from achievements import excel_template, importing, tasks
-from achievements.choices import ImportStatus
+from achievements.choices import ImportStatus, OwnerKind
 from achievements.models import Achievement, ImportBatch
 from achievements.services import filings as services
 from core import uploads
@@ -274,7 +274,12 @@ def _create_drafts(batch: ImportBatch) -> tuple[int, int]:
         {entry["data"]["region"] for entry in entries if "region" in entry["data"]}
     )
     organisations = Organisation.objects.in_bulk(
-        {owner["organisation"] for entry in entries for owner in entry["data"].get("owners") or ()}
+        {
+            owner["organisation"]
+            for entry in entries
+            for owner in entry["data"].get("owners") or ()
+            if owner.get("organisation")
+        }
     )
     organisations[batch.institution.pk] = batch.institution
     imported = skipped = 0
@@ -293,6 +298,15 @@ def _create_drafts(batch: ImportBatch) -> tuple[int, int]:
     return imported, skipped
 
 
+def _owner_share(owner: dict, organisations: dict) -> services.OwnerShare:
+    share = Decimal(owner["share_percent"])
+    if owner.get("organisation"):
+        return services.OwnerShare(organisations[owner["organisation"]], share)
+    if owner["kind"] == OwnerKind.PERSON:
+        return services.OwnerShare.person(owner["name"], share)
+    return services.OwnerShare.external(owner["name"], owner["credit_code"], share)
+
+
 def _create_draft(batch, row: dict, key: str, classifications, regions, organisations) -> Achievement:
     data = dict(row)
     patents = data.pop("patents", [])
@@ -309,10 +323,7 @@ def _create_draft(batch, row: dict, key: str, classifications, regions, organisa
     if "completed_on" in data:
         data["completed_on"] = date.fromisoformat(data["completed_on"])
     owners = (
-        [
-            services.OwnerShare(organisations[owner["organisation"]], Decimal(owner["share_percent"]))
-            for owner in owner_rows
-        ]
+        [_owner_share(owner, organisations) for owner in owner_rows]
         if owner_rows
         else [services.OwnerShare(batch.institution, Decimal(100))]
     )

@@ -438,8 +438,13 @@ def _people_step(request, achievement: Achievement):
         data,
         prefix="owners",
         initial=[
-            {"organisation": owner.organisation.name, "share_percent": owner.share_percent}
-            for owner in achievement.owners.all()
+            {
+                "kind": owner.kind,
+                "organisation": owner.display_name,
+                "credit_code": owner.credit_code,
+                "share_percent": owner.share_percent,
+            }
+            for owner in achievement.owners.select_related("organisation")
         ],
     )
     contributors = forms.ContributorFormSet(
@@ -456,9 +461,7 @@ def _people_step(request, achievement: Achievement):
                 actor=request.user,
                 achievement=achievement,
                 data={},
-                owners=[
-                    services.OwnerShare(organisation, share) for organisation, share in owners.owner_shares()
-                ],
+                owners=[services.OwnerShare(**owner) for owner in owners.owners()],
                 contributors=[
                     services.Contributor(
                         name=person["name"],

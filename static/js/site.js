@@ -130,4 +130,40 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-chart=network]").forEach(networkChart);
   });
+
+  // Formsets (owners, contributors): "add a row" clones the empty form, so several rows are saved in
+  // one submit. Without JavaScript the page still offers one empty row per save.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-formset-add]").forEach(function (button) {
+      button.hidden = false;
+      var hint = document.querySelector("[data-formset-hint='" + button.dataset.formsetAdd + "']");
+      if (hint) {
+        hint.hidden = true;
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-formset-add]");
+    if (!button) {
+      return;
+    }
+    var prefix = button.dataset.formsetAdd;
+    var form = button.closest("form");
+    var total = form.querySelector("[name='" + prefix + "-TOTAL_FORMS']");
+    var template = form.querySelector("template[data-formset-template='" + prefix + "']");
+    var rows = form.querySelector("[data-formset-rows='" + prefix + "']");
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, total.value).trim();
+    var row = holder.firstElementChild;
+    rows.appendChild(row);
+    total.value = String(Number(total.value) + 1);
+    syncConditionalFields(form);
+    if (window.htmx) {
+      window.htmx.process(row);
+    }
+    var first = row.querySelector("input, select");
+    if (first) {
+      first.focus();
+    }
+  });
 })();

@@ -230,7 +230,10 @@ def test_created_filing_is_returned_in_full(client_as, chengdu_staff, chengdu_in
         "secrecy_status_label": "Never classified",
         "owners": [
             {
+                "kind": "organisation",
                 "organisation": {"id": chengdu_institution.pk, "name": "成都锦江技术转移中心"},
+                "name": "成都锦江技术转移中心",
+                "credit_code": "",
                 "share_percent": "100.00",
             }
         ],

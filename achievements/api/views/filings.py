@@ -50,7 +50,16 @@ def _filing_input(validated: dict) -> tuple[dict, list | None, list | None]:
     owners = data.pop("owners", None)
     contributors = data.pop("contributors", None)
     if owners is not None:
-        owners = [services.OwnerShare(row["organisation"], row["share_percent"]) for row in owners]
+        owners = [
+            services.OwnerShare(
+                row["organisation"],
+                row["share_percent"],
+                kind=row["kind"],
+                name=row["name"],
+                credit_code=row["credit_code"],
+            )
+            for row in owners
+        ]
     if contributors is not None:
         contributors = [
             services.Contributor(
