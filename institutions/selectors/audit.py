@@ -332,9 +332,6 @@ class _Draft:
                     for value in (data.get(key), before.get(key)):
                         if value is not None:
                             wanted.setdefault(field_object.related_model, set()).add(value)
-            organisation_id = (event.pgh_data or {}).get("organisation_id")
-            if organisation_id:
-                wanted.setdefault(Organisation, set()).add(organisation_id)
 
     def _label(self, names: _Names) -> str:
         if self.own:
@@ -356,12 +353,16 @@ class _Draft:
         return names.get(self.model, self.subject_id)
 
     def _organisation(self, names: _Names) -> str | None:
+        """The institution the object belongs to: the first reference to one (a membership's
+        organisation, an achievement's filing institution), named with the page's other names."""
         if self.model is Organisation:
             return None
-        for event in reversed(self.events):
-            organisation_id = (event.pgh_data or {}).get("organisation_id")
-            if organisation_id:
-                return names.get(Organisation, organisation_id)
+        for event in (*self.own[-1:], *self.children):
+            fields = self._fields(tracking.model_for(event.pgh_obj_model))
+            for key, field_object in fields.items():
+                value = (event.pgh_data or {}).get(key)
+                if field_object.many_to_one and field_object.related_model is Organisation and value:
+                    return names.get(Organisation, value)
         return None
 
     def _action(self) -> str:

@@ -338,3 +338,42 @@ def test_the_api_query_count_does_not_grow_with_entries(
         many = client.get(url)
 
     assert (few.json()["count"], many.json()["count"]) == (1, 13)
+
+
+def test_an_achievement_saved_with_the_same_contributors_shows_only_what_changed(
+    platform_admin, chengdu_admin, chengdu_institution
+):
+    from achievements.services import filings
+    from tests.achievements import factories as achievement_factories
+
+    with pghistory.context(user=chengdu_admin.pk, request_id="req-create"):
+        achievement = achievement_factories.draft(chengdu_admin, chengdu_institution)
+        filings.achievement_update(
+            actor=chengdu_admin, achievement=achievement, data={}, contributors=[filings.Contributor("张三")]
+        )
+
+    # given a save that rewrites every contributor row, one of them unchanged
+    with pghistory.context(user=chengdu_admin.pk, request_id="req-save"):
+        filings.achievement_update(
+            actor=chengdu_admin,
+            achievement=achievement,
+            data={"title": "硅碳负极材料制备技术"},
+            contributors=[filings.Contributor("张三"), filings.Contributor("李四")],
+        )
+
+    with translation.override("en"):
+        # (platform admins: officials' scoping reads rows that reference an institution, as before)
+        saved, created = entries_for(platform_admin, {"object_type": "achievements.Achievement"})
+        assert (saved.action, saved.label, saved.organisation) == (
+            "update",
+            "硅碳负极材料制备技术",
+            "成都锦江技术转移中心",
+        )
+        assert changes_of(saved) == [
+            ("Title", "高安全锂离子电池硅碳负极材料制备技术", "硅碳负极材料制备技术"),
+            ("Contributors", "—", "李四 · 2"),
+        ]
+        assert created.action == "insert"
+        shown = {field for field, _old, _new in changes_of(created)}
+        assert {"Title", "Owners", "Contributors"} <= shown
+        assert {"Search vector", "Match terms", "Updated at"}.isdisjoint(shown)
