@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("institutions/", include("institutions.urls.organisations")),
     path("audit/", include("institutions.urls.audit")),
+    path("todo/", include("institutions.urls.todo")),
     path("achievements/", include("achievements.urls.filings")),
     path("achievements/import/", include("achievements.urls.imports")),
     path("catalogues/", include("achievements.urls.catalogues")),

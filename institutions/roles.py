@@ -40,6 +40,12 @@ class ActorRoles:
         return bool(self.official_posts)
 
     @property
+    def is_institution_member(self) -> bool:
+        """Works (admin or staff) for a university, institute or transfer institution: files
+        achievements and lists technologies. An enterprise's members post demands instead."""
+        return bool(self.member_of & self.institution_of)
+
+    @property
     def jurisdiction_prefixes(self) -> tuple[str, ...]:
         return tuple(post.prefix for post in self.official_posts)
 

@@ -15,5 +15,6 @@ router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("todo/", views.TodoView.as_view(), name="todo"),
     *router.urls,
 ]

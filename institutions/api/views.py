@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import todo
 from core.api.filters import NamedOrderingFilter
 from core.api.permissions import PublicReadOnly
 from core.api.schema import ErrorSerializer
@@ -395,6 +396,20 @@ class MeView(APIView):
         )
         me = {"user": request.user, "roles": actor_roles(request.user), "memberships": memberships}
         return Response(serializers.MeSerializer(me).data)
+
+
+class TodoView(APIView):
+    """What waits on the signed-in user, section by section (the to-do page and its badge, ``core.todo``)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="What waits on the signed-in user (to do)", responses=serializers.TodoSerializer, tags=["me"]
+    )
+    def get(self, request):
+        groups = todo.todo_sections(user=request.user)
+        data = {"total": sum(group.count for group in groups), "sections": groups}
+        return Response(serializers.TodoSerializer(data).data)
 
 
 # --- the audit log ----------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from django.http import Http404
 
 from accounts.models import User
 from core.filtering import apply_filterset
-from institutions.choices import MembershipRole, OrganisationKind, RegionLevel
+from institutions import policies
+from institutions.choices import DesignationStatus, MembershipRole, OrganisationKind, RegionLevel
 from institutions.filters import OrganisationFilterSet, RegionFilterSet
 from institutions.models import Classification, Designation, Membership, Organisation, Region
 from institutions.querysets import LIVE_DESIGNATION_STATUSES
@@ -225,3 +226,17 @@ def organisation_members(*, organisation_id: int, roles=(MembershipRole.ADMIN, M
         memberships__is_active=True,
         memberships__role__in=roles,
     ).distinct()
+
+
+def designation_applied_queue(*, actor) -> QuerySet[Designation]:
+    """Titles applied for that the actor decides: in their jurisdiction and at a level their posts grant
+    (``policies.DESIGNATION_LEVELS_BY_POST``; every title for a platform admin), oldest first."""
+    roles = actor_roles(actor)
+    queryset = Designation.objects.filter(status=DesignationStatus.APPLIED)
+    if not roles.is_platform_admin:
+        decides = Q(pk__in=[])
+        for post in roles.official_posts:
+            levels = policies.DESIGNATION_LEVELS_BY_POST.get(post.region_level, frozenset())
+            decides |= Q(organisation__region__code__startswith=post.prefix, level__in=levels)
+        queryset = queryset.filter(decides)
+    return queryset.select_related("organisation").order_by("created_at", "pk")

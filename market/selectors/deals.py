@@ -5,15 +5,17 @@ officials and registration bodies see signed deals only, as the querysets decide
 
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from core.filtering import apply_filterset
+from institutions.choices import MembershipRole
+from institutions.models import Membership
 from institutions.roles import actor_roles
 from market import policies
-from market.choices import DealStatus, ObjectionStatus
+from market.choices import DealStatus, InquiryStatus, ObjectionStatus
 from market.filters.deals import DealFilterSet, InquiryFilterSet
 from market.models import Deal, DealBroker, Inquiry, InquiryMessage, ListingObjection
 
@@ -186,3 +188,68 @@ def engagement_get(*, pk: int, deal: Deal) -> DealBroker:
         if engagement.pk == pk:
             return engagement
     raise Http404
+
+
+# What waits on a party (the to-do page, ``market.todo``) ------------------------------------------
+
+
+def _spoke_last(party_field: str) -> Exists:
+    """Whether the thread's last message came from a member of the party in ``party_field``."""
+    return Exists(
+        Membership.objects.active().filter(
+            user_id=OuterRef("last_author_id"),
+            organisation_id=OuterRef(party_field),
+            role__in=(MembershipRole.ADMIN, MembershipRole.STAFF),
+        )
+    )
+
+
+def inquiry_awaiting_answer_list(*, actor) -> QuerySet[Inquiry]:
+    """Open inquiries whose last message did not come from the actor's side (the other party, or a
+    broker, spoke last): the actor's organisation owes an answer. Longest waiting first."""
+    member_of = actor_roles(actor).member_of
+    if not member_of:
+        return Inquiry.objects.none()
+    last_author = (
+        InquiryMessage.objects.filter(inquiry=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("author_id")
+    )
+    return (
+        Inquiry.objects.filter(
+            Q(seller_id__in=member_of) | Q(buyer_id__in=member_of), status=InquiryStatus.OPEN
+        )
+        .annotate(last_author_id=Subquery(last_author[:1]))
+        .annotate(seller_spoke_last=_spoke_last("seller_id"), buyer_spoke_last=_spoke_last("buyer_id"))
+        .filter(
+            Q(seller_id__in=member_of, seller_spoke_last=False)
+            | Q(buyer_id__in=member_of, buyer_spoke_last=False)
+        )
+        .select_related("seller", "buyer")
+        .order_by("last_message_at", "pk")
+    )
+
+
+def deal_awaiting_confirmation_list(*, actor) -> QuerySet[Deal]:
+    """Deals under negotiation whose terms the actor's side has not confirmed yet, oldest change first."""
+    member_of = actor_roles(actor).member_of
+    return (
+        Deal.objects.filter(status=DealStatus.NEGOTIATING)
+        .filter(
+            Q(seller_id__in=member_of, seller_confirmed_at__isnull=True)
+            | Q(buyer_id__in=member_of, buyer_confirmed_at__isnull=True)
+        )
+        .select_related("seller", "buyer")
+        .order_by("updated_at", "pk")
+    )
+
+
+def deal_awaiting_contract_list(*, actor) -> QuerySet[Deal]:
+    """Signed deals whose contract the actor's organisation, as the seller (the applicant), has still to
+    submit for registration, or to correct and submit again after a refusal; oldest change first."""
+    member_of = actor_roles(actor).member_of
+    return (
+        Deal.objects.filter(status__in=(DealStatus.AGREED, DealStatus.REJECTED), seller_id__in=member_of)
+        .select_related("seller", "buyer")
+        .order_by("updated_at", "pk")
+    )

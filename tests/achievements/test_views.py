@@ -1154,7 +1154,8 @@ def test_an_officials_public_list_costs_the_same_queries_for_10_and_300_achievem
 
 
 # A staff member's filings: the session, the user, their roles, the counts by status, the count and the
-# page, the institutions they may file for, the unread notifications, and saving the session (3).
+# page, the institutions they may file for, the unread notifications, the to-do badge's counts, and
+# saving the session (3).
 @pytest.mark.parametrize("count", [1, 30])
 def test_my_filings_costs_the_same_queries_for_1_and_30_filings(
     count, chengdu_staff, chengdu_institution, django_assert_num_queries
@@ -1162,7 +1163,7 @@ def test_my_filings_costs_the_same_queries_for_1_and_30_filings(
     bulk_published(count, chengdu_institution, chengdu_staff)
     client = client_for(chengdu_staff)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get("/achievements/mine/")
 
     assert response.context["page_obj"].paginator.count == count

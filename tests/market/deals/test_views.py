@@ -325,7 +325,7 @@ def test_my_inquiries_costs_the_same_queries_for_1_and_5(
     _deals(count, chengdu_institution, chengdu_staff, buyer_enterprise, buyer_user, broker, broker_agency)
     client = client_for(buyer_user)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/market/inquiries/", {"side": "buying"})
 
     assert response.context["page_obj"].paginator.count == count
@@ -345,7 +345,7 @@ def test_my_deals_costs_the_same_queries_for_1_and_5(
     _deals(count, chengdu_institution, chengdu_staff, buyer_enterprise, buyer_user, broker, broker_agency)
     client = client_for(buyer_user)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get("/market/deals/", {"side": "buying", "status": "negotiating"})
 
     assert response.context["page_obj"].paginator.count == count
@@ -364,7 +364,7 @@ def test_the_thread_costs_the_same_queries_for_1_and_5_messages(
         )
     client = client_for(buyer_user)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(f"/market/inquiries/{inquiry.pk}/")
 
     assert len(response.context["thread"]) == count

@@ -380,7 +380,8 @@ def test_the_board_costs_the_same_queries_for_1_and_5_demands(
 
 
 # The session, the user, their roles, the counts by status, the count and the page, the unread
-# notifications, the user menu's organisations, and saving the session (savepoint, update, release).
+# notifications, the to-do badge's counts, the user menu's organisations, and saving the session
+# (savepoint, update, release).
 @pytest.mark.parametrize("count", [1, 5])
 def test_my_demands_cost_the_same_queries_for_1_and_5(
     count, poster, chengdu_enterprise, django_assert_num_queries
@@ -416,5 +417,5 @@ def test_the_review_queue_costs_the_same_queries_for_1_and_5(
     assert response.context["page_obj"].paginator.count == count
 
 
-MY_DEMANDS_QUERIES = 11
+MY_DEMANDS_QUERIES = 12
 REVIEW_QUEUE_QUERIES = 10

@@ -537,8 +537,8 @@ def test_the_inbox_costs_the_same_queries_for_1_and_5_matches(
 
 # Each: the session, the user and their roles; the page's record (the listing also its brokers and
 # objections); the matches in one query with both sides' verdicts (the inbox: their count and the
-# page); the unread notifications, the user menu's organisations; and saving the session (savepoint,
-# update, release).
-DEMAND_PAGE_QUERIES = 10
-LISTING_PAGE_QUERIES = 12
-INBOX_QUERIES = 10
+# page); the unread notifications, the to-do badge's counts, the user menu's organisations; and
+# saving the session (savepoint, update, release).
+DEMAND_PAGE_QUERIES = 11
+LISTING_PAGE_QUERIES = 13
+INBOX_QUERIES = 11
