@@ -256,6 +256,11 @@ vars().update(EMAIL_CONFIG)
 # The platform's public address, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@tianfu-market.example")
+# The footer of every page: who runs the platform, how to reach them, and the ICP filing (ICP备案号)
+# a site in China shows; each line is hidden while its value is empty.
+SITE_OPERATOR = env.str("SITE_OPERATOR", default="")
+SITE_CONTACT = env.str("SITE_CONTACT", default="")
+SITE_ICP = env.str("SITE_ICP", default="")
 
 # --- Security (production mode) ----------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

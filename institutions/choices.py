@@ -20,6 +20,14 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other organisation")
 
 
+# Research and transfer institutions (科研机构、技术转移机构): the kinds that file achievements and list them.
+INSTITUTION_KINDS = (
+    OrganisationKind.UNIVERSITY,
+    OrganisationKind.RESEARCH_INSTITUTE,
+    OrganisationKind.TRANSFER_AGENCY,
+)
+
+
 class TransferLevel(models.TextChoices):
     """Where a technology-transfer institution sits in the 省、市、县三级 network."""
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.actions import ActionSet
 from market import policies, rules
-from market.choices import DealStatus, DemandStatus, InquiryStatus, ListingStatus
+from market.choices import OPEN_LISTING_STATUSES, DealStatus, DemandStatus, InquiryStatus, ListingStatus
 
 
 def _holds(actor, permission: str, obj) -> bool:
@@ -63,7 +63,7 @@ def _listing_object(actor, listing) -> bool:
 def _listing_inquire(actor, listing) -> bool:
     """POST /inquiries/ with the listing: a buyer's member, while it is in publicity or listed."""
     return (
-        listing.status in (ListingStatus.PUBLICITY, ListingStatus.ACTIVE)
+        listing.status in OPEN_LISTING_STATUSES
         and actor.is_authenticated
         and _holds(actor, "market.inquire_listing", listing)
     )

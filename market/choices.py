@@ -1,5 +1,7 @@
 """Statuses and categories of the technology market (天府技术交易大市场)."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,6 +17,17 @@ class ListingStatus(models.TextChoices):
     SOLD = "sold", _("Sold")
     EXPIRED = "expired", _("Expired")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The market's two listing counts, each defined here once (``ListingQuerySet.public`` and
+# ``.open_for_inquiries``): on the market (挂牌技术, what the board lists) and open for inquiries.
+PUBLIC_LISTING_STATUSES = (
+    ListingStatus.PUBLICITY,
+    ListingStatus.ACTIVE,
+    ListingStatus.IN_DEAL,
+    ListingStatus.SOLD,
+)
+OPEN_LISTING_STATUSES = (ListingStatus.PUBLICITY, ListingStatus.ACTIVE)
 
 
 # A listing's, deal's or demand's mode (交易方式) is achievements' ``CooperationMode``.
@@ -80,6 +93,39 @@ class ContractCategory(models.TextChoices):
     LICENCE = "licence", _("Technology licence")
     CONSULTING = "consulting", _("Technology consulting")
     SERVICE = "service", _("Technology service")
+
+
+@dataclass(frozen=True)
+class ContractParties:
+    """What a contract category calls its two parties (民法典 合同编 第二十章; DOMAIN §2.2): the
+    seller side (the applicant for registration) and the buyer side."""
+
+    seller: str
+    buyer: str
+
+
+CONTRACT_PARTIES: dict[str, ContractParties] = {
+    ContractCategory.DEVELOPMENT: ContractParties(
+        seller=_("Developer (研究开发方)"), buyer=_("Commissioning party (委托方)")
+    ),
+    ContractCategory.TRANSFER: ContractParties(
+        seller=_("Transferor (让与方)"), buyer=_("Transferee (受让方)")
+    ),
+    ContractCategory.LICENCE: ContractParties(seller=_("Licensor (许可方)"), buyer=_("Licensee (被许可方)")),
+    ContractCategory.CONSULTING: ContractParties(
+        seller=_("Commissioned party (受托方)"), buyer=_("Commissioning party (委托方)")
+    ),
+    ContractCategory.SERVICE: ContractParties(
+        seller=_("Commissioned party (受托方)"), buyer=_("Commissioning party (委托方)")
+    ),
+}
+# Before a category is chosen.
+UNCATEGORISED_PARTIES = ContractParties(seller=_("Seller"), buyer=_("Buyer"))
+
+
+def contract_parties(category: str) -> ContractParties:
+    """The party names of a contract category, for every page, form and certificate that names them."""
+    return CONTRACT_PARTIES.get(category, UNCATEGORISED_PARTIES)
 
 
 class ContractSubType(models.TextChoices):

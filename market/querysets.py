@@ -5,14 +5,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from institutions.roles import actor_roles
-from market.choices import DealStatus, DemandStatus, InquiryStatus, ListingStatus
-
-PUBLIC_LISTING_STATUSES = (
-    ListingStatus.PUBLICITY,
-    ListingStatus.ACTIVE,
-    ListingStatus.IN_DEAL,
-    ListingStatus.SOLD,
+from market.choices import (
+    OPEN_LISTING_STATUSES,
+    PUBLIC_LISTING_STATUSES,
+    DealStatus,
+    DemandStatus,
+    InquiryStatus,
+    ListingStatus,
 )
+
 PUBLIC_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
 
 
@@ -25,10 +26,12 @@ def _in_regions(field: str, prefixes) -> Q:
 
 class ListingQuerySet(models.QuerySet):
     def public(self):
+        """On the market (挂牌技术): what the board and the API list and the market home counts."""
         return self.filter(status__in=PUBLIC_LISTING_STATUSES)
 
     def open_for_inquiries(self):
-        return self.filter(status__in=(ListingStatus.PUBLICITY, ListingStatus.ACTIVE))
+        """In publicity or listed: a buyer may inquire."""
+        return self.filter(status__in=OPEN_LISTING_STATUSES)
 
     def visible_to(self, user):
         """Public listings for everyone; every listing of their own institution for its members and

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from achievements import policies
+from achievements import policies, providers
 from achievements.actions import ACHIEVEMENT_ACTIONS, ATTACHMENT_ACTIONS, IP_ASSET_ACTIONS
 from achievements.choices import PATENT_KINDS, AchievementStatus, CooperationMode, DetailVisibility
 from achievements.forms import filings as forms
@@ -133,10 +133,18 @@ def achievement_list(request):
     context = {
         "form": form,
         "page_obj": _page(request, achievements, _trl_labels(taxonomy[ClassificationScheme.TRL])),
+        "filed_by": _filed_by(request.user, form.cleaned_data.get("institution")),
     }
     return _render_fragment_or_page(
         request, page="achievements/list.html", fragment="achievements/_results.html", context=context
     )
+
+
+def _filed_by(user, pk: int | None) -> Organisation | None:
+    """The filing institution the list is narrowed to (``?institution=``), to name it above the results."""
+    if pk is None:
+        return None
+    return institution_selectors.organisation_visible_queryset(actor=user).filter(pk=pk).first()
 
 
 # --- An achievement's page and its workflow actions ------------------------------------------------
@@ -191,6 +199,7 @@ def _detail_page(request, achievement: Achievement, *, return_form=None, status:
         "detail_hidden_note": "" if can["read_detail"] else _detail_hidden_note(request.user, achievement),
         "return_form": return_form or forms.ReturnForm(),
         "duplicates": _duplicates(request.user, achievement) if can["review"] else [],
+        "listings": providers.achievement_listings(actor=user, achievement=achievement),
     }
     return render(request, "achievements/detail.html", context, status=status)
 

@@ -22,7 +22,7 @@ from core.forms import add_service_errors
 from core.permissions import require
 from institutions import forms, rules, services
 from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
-from institutions.choices import DesignationStatus, RegionLevel
+from institutions.choices import INSTITUTION_KINDS, DesignationStatus, RegionLevel
 from institutions.models import Designation, Membership, Organisation
 from institutions.roles import actor_roles
 from institutions.selectors import audit
@@ -158,6 +158,8 @@ def organisation_detail(request, pk: int):
         "designations": designations,
         "can": ORGANISATION_ACTIONS.may(request.user, organisation),
         "directory_url": directory_url(organisation.region),
+        # Its filings in the public achievement database (``/achievements/?institution=``).
+        "files_achievements": organisation.kind in INSTITUTION_KINDS,
     }
     return render(request, "institutions/detail.html", context)
 

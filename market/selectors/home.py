@@ -45,7 +45,8 @@ def _disclosure_row(contract: ContractRegistration) -> DisclosureRow:
 
 def market_home(*, actor) -> dict:
     """``listings``, ``demands``, ``disclosures`` (latest six of each) and ``counts``: listings on the
-    market, open demands, deals registered this year and their technical amount (技术交易额)."""
+    market (``public()``, the count the listing board and the API give), open demands (``open()``, the
+    demand board's default), deals registered this year and their technical amount (技术交易额)."""
     today = timezone.localdate()
     listings = list(
         Listing.objects.visible_to(actor)
@@ -74,7 +75,7 @@ def market_home(*, actor) -> dict:
         )
     )
     counts = {
-        "listings": Listing.objects.open_for_inquiries().count(),
+        "listings": Listing.objects.public().count(),
         "demands": Demand.objects.open().count(),
         "registered_deals": registered["deals"],
         "registered_technical_amount": registered["technical_amount"],

@@ -67,6 +67,17 @@ def listing_public_list(*, actor, filters: dict | None = None, q: str = "", orde
     return _filtered(queryset, filters=filters, q=q, ordering=ordering)
 
 
+def listing_achievement_list(*, actor, achievement) -> QuerySet[Listing]:
+    """An achievement's listings on the market (``public()``), for its page: newest first."""
+    return (
+        Listing.objects.visible_to(actor)
+        .public()
+        .filter(achievement=achievement)
+        .only("pk", "title", "status", "published_at")
+        .order_by("-published_at", "-pk")
+    )
+
+
 def listing_my_list(*, actor, filters: dict | None = None, q: str = "", ordering: str = "") -> QuerySet:
     """Every listing (any status) of the institutions the actor works for or is linked to."""
     roles = actor_roles(actor)

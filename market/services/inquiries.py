@@ -14,7 +14,7 @@ from core.permissions import require
 from institutions.models import Organisation
 from institutions.roles import actor_roles
 from market import lock_objects, policies, rules
-from market.choices import DemandStatus, InquiryStatus, ListingStatus
+from market.choices import OPEN_LISTING_STATUSES, DemandStatus, InquiryStatus
 from market.models import Demand, Inquiry, InquiryMessage, Listing
 from market.services import common
 
@@ -94,7 +94,7 @@ def inquiry_open_for_listing(*, actor, listing: Listing, buyer: Organisation, me
     if buyer.pk == listing.institution_id:
         raise ValidationError({"buyer": _("An organisation cannot inquire on its own listing.")})
     listing = lock_objects.listing_for_update(listing.pk)
-    if listing.status not in (ListingStatus.PUBLICITY, ListingStatus.ACTIVE):
+    if listing.status not in OPEN_LISTING_STATUSES:
         raise ValidationError(
             _("This listing is %(status)s and takes no inquiries.")
             % {"status": listing.get_status_display()},
@@ -144,8 +144,7 @@ def inquiry_open_for_demand(
             code="illegal_transition",
         )
     if listing is not None and (
-        listing.institution_id != seller.pk
-        or listing.status not in (ListingStatus.PUBLICITY, ListingStatus.ACTIVE)
+        listing.institution_id != seller.pk or listing.status not in OPEN_LISTING_STATUSES
     ):
         raise ValidationError({"listing": _("Offer a listing of your institution that is on the market.")})
     if not (message or "").strip():

@@ -25,7 +25,7 @@ from institutions.models import Classification, Organisation
 from institutions.roles import actor_roles
 from institutions.selectors import organisations as institution_selectors
 from market import actions, policies
-from market.choices import SERVICE_MODES, ListingStatus
+from market.choices import OPEN_LISTING_STATUSES, SERVICE_MODES, ListingStatus
 from market.forms import listings as forms
 from market.selectors import listings as selectors
 from market.services import listings as services
@@ -95,6 +95,8 @@ def _detail_page(request, listing, *, status: int = 200, **forms_in_context):
         "objection_form": forms_in_context.get("objection_form") or forms.ObjectionForm(),
         "resolve_form": forms.ResolveForm(),
         "match_panel": matching_views.listing_panel(request.user, listing),
+        # A visitor is offered to sign in and come back where a buyer's member would inquire.
+        "sign_in_to_inquire": not request.user.is_authenticated and listing.status in OPEN_LISTING_STATUSES,
     }
     return render(request, "market/listings/detail.html", context, status=status)
 

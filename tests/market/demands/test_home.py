@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from market.choices import DealStatus, DemandStatus, ListingStatus
+from market.models import Listing
 from market.selectors import home as selectors
 from tests.market import factories as market_factories
 
@@ -188,3 +189,28 @@ def test_an_officials_home_page_costs_the_same_queries(
 
 
 OFFICIAL_HOME_QUERIES = 14
+
+
+def test_the_home_counts_listings_on_the_market_as_the_board_and_the_api_do(market, outsider):
+    """One count, one name: the home's "on the market" is what the board and the API list (a listing in
+    a deal or sold stays on the board), not the listings open for inquiries."""
+    seller = Listing.objects.get(title="挂牌中的技术")
+    market_factories.listing(
+        seller.institution, seller.created_by, title="洽谈中的技术", status=ListingStatus.IN_DEAL
+    )
+    market_factories.listing(
+        seller.institution, seller.created_by, title="已成交的技术", status=ListingStatus.SOLD
+    )
+    client = client_for(outsider)
+
+    home = client.get(HOME)
+    board = client.get("/market/listings/")
+    api = client.get("/api/v1/listings/")
+
+    assert home.context["counts"]["listings"] == 4
+    assert board.context["page_obj"].paginator.count == 4
+    assert api.json()["count"] == 4
+    assert (
+        'data-count="listings"><a class="text-reset" href="/market/listings/">4</a>' in home.content.decode()
+    )
+    assert "Technologies on the market" in home.content.decode()
