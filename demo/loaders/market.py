@@ -82,9 +82,19 @@ COUNT_LABELS: dict[str, Callable[[int], str]] = {
 
 
 def _moment(day: date, rng: random.Random) -> datetime:
-    """A plausible office-hours moment on ``day`` in the platform's time zone."""
+    """A plausible office-hours moment on ``day`` in the platform's time zone, never later than now: seeded
+    before today's office hours are over, today's moments fall, in the same order, in the hours already
+    past (a demo never shows a message, deal or registration dated later than the reader's clock)."""
     tz = ZoneInfo(settings.TIME_ZONE)
-    return datetime.combine(day, time(9, 0), tzinfo=tz) + timedelta(minutes=rng.randint(0, 8 * 60))
+    opening = datetime.combine(day, time(9, 0), tzinfo=tz)
+    moment = opening + timedelta(minutes=rng.randint(0, 8 * 60))
+    now = timezone.now()
+    if moment <= now:
+        return moment
+    midnight = datetime.combine(day, time(0, 0), tzinfo=tz)
+    if now <= midnight:
+        return now
+    return midnight + (now - midnight) * ((moment - opening) / timedelta(hours=8))
 
 
 class MarketLoader:
@@ -271,8 +281,9 @@ class MarketLoader:
             publicity_ends_at=ends_at,
         )
         if objection is not None:
-            # Filed during the publicity, and never later than now.
-            filed = min(published_at + timedelta(days=rng.randint(1, 10), hours=2), timezone.now())
+            # Filed during the publicity, and before now (between publication and now when it is recent).
+            elapsed = timezone.now() - published_at
+            filed = published_at + min(timedelta(days=rng.randint(1, 10), hours=2), elapsed * 0.8)
             ListingObjection.objects.filter(pk=objection.pk).update(
                 created_at=filed,
                 resolved_at=None
@@ -384,7 +395,7 @@ class MarketLoader:
     def _load_deal(
         self, spec: market_specs.ChainSpec, rng: random.Random, inquiry: Inquiry, actors: dict
     ) -> None:
-        title = f"{spec.subject}{market_specs.MODE_SUFFIX[spec.mode]}"[:200]
+        title = market_specs.deal_title(spec.subject, spec.mode)
         proposer = "buyer" if spec.listing else "seller"
         other = "seller" if proposer == "buyer" else "buyer"
         deal = deal_services.deal_propose(

@@ -61,6 +61,17 @@ MODE_SUFFIX = {
     CooperationMode.TECHNICAL_SERVICE: "技术服务",
     CooperationMode.TECHNICAL_CONSULTING: "技术咨询",
 }
+
+
+def deal_title(subject: str, mode: str) -> str:
+    """A deal's title: its subject and the mode's word (``MODE_SUFFIX``), unless the subject already
+    ends with that word ("动力电池检测分析服务" is a service already, not "…服务技术服务")."""
+    suffix = MODE_SUFFIX[mode]
+    if subject.endswith(suffix[-2:]):
+        return subject[:200]
+    return f"{subject}{suffix}"[:200]
+
+
 # Amounts by mode in units of 10,000 yuan (万元), drawn log-uniformly.
 AMOUNT_RANGES = {
     CooperationMode.TRANSFER: (30, 3000),

@@ -102,6 +102,15 @@ def test_there_are_about_150_listings_70_demands_160_deals_and_60_further_inquir
         assert 2 <= len(chain.messages) <= 4
 
 
+def test_a_deal_title_never_repeats_the_word_of_its_mode():
+    assert market_specs.deal_title("动力电池检测分析服务", "technical_service") == "动力电池检测分析服务"
+    assert market_specs.deal_title("锂电池回收工艺", "technical_service") == "锂电池回收工艺技术服务"
+    for chain in SPECS.chains:
+        title = market_specs.deal_title(chain.subject, chain.mode)
+        for suffix in market_specs.MODE_SUFFIX.values():
+            assert f"{suffix[-2:]}{suffix}" not in title, title
+
+
 def test_every_deal_state_is_there_and_120_contracts_are_registered():
     outcomes = Counter(chain.outcome for chain in SPECS.chains)
 
@@ -269,6 +278,36 @@ def test_contracts_follow_the_rules_in_force_when_they_were_submitted(db, seeded
         day = timezone.localtime(contract.submitted_at).date()
         assert contract.rule_set.code == ("most-2000" if day < switch else "miit-2026"), day
         assert contract.due_on == policies.decision_due(day, 30)
+
+
+def test_nothing_in_the_demo_market_is_dated_after_now(db, seeded):
+    now = timezone.now()
+    today = timezone.localdate()
+
+    for objection in ListingObjection.objects.all():
+        assert objection.created_at <= now, objection.created_at
+        assert objection.resolved_at is None or objection.created_at <= objection.resolved_at <= now
+    for listing in Listing.objects.exclude(published_at=None):
+        assert listing.created_at <= listing.published_at <= now, listing.title
+    for deal in Deal.objects.all():
+        assert deal.created_at <= now and deal.updated_at <= now, deal.title
+        assert deal.signed_on is None or deal.signed_on <= today, deal.title
+    for contract in ContractRegistration.objects.exclude(registered_at=None):
+        assert contract.registered_at <= now and contract.disclosure_starts_on <= today
+    assert not Demand.objects.filter(published_at__gt=now).exists()
+    assert not Inquiry.objects.filter(created_at__gt=now).exists()
+    assert not InquiryMessage.objects.filter(created_at__gt=now).exists()
+
+
+def test_no_title_on_the_disclosure_board_repeats_its_mode(db, seeded):
+    titles = list(ContractRegistration.objects.values_list("project_name", flat=True)) + list(
+        Deal.objects.values_list("title", flat=True)
+    )
+
+    assert "动力电池检测分析服务技术服务" not in titles
+    for title in titles:
+        for word in ("服务", "咨询", "开发", "转让", "许可", "投资"):
+            assert f"{word}技术{word}" not in title and f"{word}{word}" not in title, title
 
 
 def test_a_few_registered_deals_are_on_the_disclosure_board_today(db, seeded):
