@@ -37,7 +37,26 @@ def add_cross_field_errors(
     try:
         check(form.cleaned_data)
     except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            # a field that failed already shows why; a rule reading its missing value would only repeat it
+            error = ValidationError(
+                {name: errors for name, errors in error.error_dict.items() if name not in form.errors}
+            )
         add_service_errors(form, error)
+
+
+def model_form_field(model, name: str, **overrides) -> forms.Field:
+    """The form field of a model field, for plain forms, carrying the validators declared on the model
+    field (a phone number, a date not in the future). Django's ``formfield()`` leaves those to a
+    ModelForm's model validation, which a plain form never runs."""
+    field = model._meta.get_field(name)
+    form_field = field.formfield(**overrides)
+    # ``_validators`` are the ones the model field was declared with (``validators`` adds implicit
+    # ones); one the form field has already (a length limit) is not added twice.
+    form_field.validators.extend(
+        validator for validator in field._validators if validator not in form_field.validators
+    )
+    return form_field
 
 
 ISO_DATE_FORMAT = "%Y-%m-%d"

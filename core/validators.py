@@ -62,4 +62,10 @@ def collect_errors(*checks: Callable[[], object]) -> None:
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     if errors:
-        raise ValidationError(errors)
+        # two checks may state the same rule (a service's and the model's): say it once
+        raise ValidationError(
+            {
+                name: list({tuple(message.messages): message for message in messages}.values())
+                for name, messages in errors.items()
+            }
+        )

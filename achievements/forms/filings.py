@@ -23,7 +23,7 @@ from achievements.choices import (
 )
 from achievements.models import Achievement, AchievementOwner, IPAsset
 from core import limits
-from core.forms import DateInput, KeywordsField, SubmissionKeyForm
+from core.forms import DateInput, KeywordsField, SubmissionKeyForm, model_form_field
 from institutions import identifiers
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.fields import RegionChoiceField, TaxonomyChoiceField
@@ -62,7 +62,7 @@ def _with_blank(label, choices) -> list[tuple]:
 
 def _model_field(name: str, **overrides) -> forms.Field:
     """The form field Django derives from the model field (label, help text, length, choices)."""
-    return Achievement._meta.get_field(name).formfield(**overrides)
+    return model_form_field(Achievement, name, **overrides)
 
 
 # --- The public database -------------------------------------------------------------------------
@@ -446,7 +446,7 @@ ContributorFormSet = forms.formset_factory(
 
 
 def _ip_field(name: str, **overrides) -> forms.Field:
-    return IPAsset._meta.get_field(name).formfield(**overrides)
+    return model_form_field(IPAsset, name, **overrides)
 
 
 class IPAssetForm(forms.Form):

@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
 from core import limits
-from core.forms import DateInput, KeywordsField, SubmissionKeyForm
+from core.forms import DateInput, KeywordsField, SubmissionKeyForm, add_cross_field_errors, model_form_field
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.fields import RegionChoiceField, TaxonomyChoiceField
 from institutions.models import Classification, Organisation, Region
 from institutions.selectors import organisations as institution_selectors
 from market.models import Demand
+from market.services import demands as demand_services
 
 SORT_CHOICES = [
     ("", _("Best match")),
@@ -30,7 +31,7 @@ def _with_blank(label, choices) -> list[tuple]:
 
 
 def _model_field(name: str, **overrides) -> forms.Field:
-    return Demand._meta.get_field(name).formfield(**overrides)
+    return model_form_field(Demand, name, **overrides)
 
 
 class DemandFilterForm(forms.Form):
@@ -174,12 +175,28 @@ class DemandForm(SubmissionKeyForm):
             field.initial = enterprises[0].pk
             field.widget = forms.HiddenInput()
 
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # The demand's terms (answer-by date, budget range) with the field checks: every error at once.
+        add_cross_field_errors(
+            self,
+            lambda data: demand_services.demand_check_terms(
+                Demand(**{name: data.get(name) for name in ("deadline", "budget_min", "budget_max")})
+            ),
+            inputs=(),
+        )
+        return cleaned_data
+
     def clean_enterprise(self) -> Organisation:
         return self.enterprises[self.cleaned_data["enterprise"]]
 
     @classmethod
     def initial_for(cls, demand: Demand) -> dict:
-        initial = {name: getattr(demand, name) for name in cls.base_fields if name != "enterprise"}
+        initial = {
+            name: getattr(demand, name)
+            for name in cls.base_fields
+            if name not in ("enterprise", "submission_key")
+        }
         initial["technology_field"] = demand.technology_field_id
         initial["industry"] = demand.industry_id
         initial["region"] = demand.region_id

@@ -11,6 +11,7 @@ after performance, the registrar records the certified technical income (核定�
 import calendar
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from django.utils.translation import pgettext
 
 from achievements.choices import IPKind
 from core import uploads
+from core import validators as core_validators
 from core.permissions import require
 from institutions.choices import OrganisationKind
 from institutions.models import Organisation
@@ -212,6 +214,21 @@ def _recompute_technical_amount(contract: ContractRegistration) -> None:
         ) from error
 
 
+def _validate(contract: ContractRegistration) -> None:
+    """The amounts and the form's other fields together, so every error shows at once."""
+    try:
+        _recompute_technical_amount(contract)
+    except ValidationError as error:
+        # with the amounts wrong, the model's cross-field rules and constraints would only restate
+        # the amount error: only the fields' own checks (a signing date in the future…) join it
+        core_validators.collect_errors(partial(_raise, error), contract.clean_fields)
+    contract.full_clean()
+
+
+def _raise(error: ValidationError) -> None:
+    raise error
+
+
 @transaction.atomic
 def contract_update(*, actor, contract: ContractRegistration, data: dict) -> ContractRegistration:
     """Changes the form while the deal is signed or was refused registration; the technical amount
@@ -222,8 +239,7 @@ def contract_update(*, actor, contract: ContractRegistration, data: dict) -> Con
             setattr(contract, name, data[name])
     if contract.contract_category != ContractCategory.LICENCE:
         contract.licence_scope = ""
-    _recompute_technical_amount(contract)
-    contract.full_clean()
+    _validate(contract)
     contract.save()
     return contract
 

@@ -4,8 +4,10 @@ official, with a reason) closes it. Each step is one atomic, permission-checked 
 the side that now has to act.
 """
 
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core import submissions
+from core import validators as core_validators
 from core.permissions import require
 from core.text import search
 from institutions.models import Organisation
@@ -86,11 +90,16 @@ def demand_problems(demand: Demand) -> dict[str, list[str]]:
     return problems
 
 
-def _validate(demand: Demand) -> None:
+def demand_check_terms(demand: Demand) -> None:
+    """Raises ``demand_problems`` as a ValidationError by field (the demand form runs it too)."""
     problems = demand_problems(demand)
     if problems:
         raise ValidationError(problems)
-    demand.full_clean()
+
+
+def _validate(demand: Demand) -> None:
+    # the terms' problems and the model's checks together: every error at once
+    core_validators.collect_errors(partial(demand_check_terms, demand), demand.full_clean)
 
 
 def demand_refresh_search(*, demand: Demand) -> None:
@@ -126,14 +135,20 @@ def _editable(actor, demand: Demand) -> Demand:
 
 
 @transaction.atomic
-def demand_create(*, actor, enterprise: Organisation, data: dict) -> Demand:
-    """Drafts a demand for an enterprise the actor works for; the region defaults to the enterprise's."""
+def demand_create(
+    *, actor, enterprise: Organisation, data: dict, submission_key: uuid.UUID | None = None
+) -> Demand:
+    """Drafts a demand for an enterprise the actor works for; the region defaults to the enterprise's.
+    A form sent again with the same ``submission_key`` gets the first draft back (``core.submissions``)."""
     require(actor, "market.post_demand_for_organisation", enterprise)
+    if earlier := submissions.submission_claim(key=submission_key, actor=actor, model=Demand):
+        return earlier
     demand = Demand(enterprise=enterprise, created_by=actor, status=DemandStatus.DRAFT)
     _apply(demand, {"region": None, **data})
     _validate(demand)
     demand.save()
     demand_refresh_search(demand=demand)
+    submissions.submission_record(key=submission_key, record=demand)
     return demand
 
 

@@ -217,6 +217,22 @@ def test_impossible_amounts_are_refused_next_to_the_field(contract, seller_user,
     assert reload(contract).technical_amount == Decimal("1000000.00")
 
 
+def test_the_amounts_and_the_dates_are_refused_together(contract, seller_user):
+    # given costs above the amount and a signing date after today
+    data = {"non_technical_amount": Decimal("1300000"), "signed_on": timezone.localdate() + timedelta(days=1)}
+
+    # when the form is saved
+    with pytest.raises(ValidationError) as error:
+        services.contract_update(actor=seller_user, contract=contract, data=data)
+
+    # then both errors come back at once, each once, and nothing changed
+    assert sorted(error.value.message_dict) == ["non_technical_amount", "signed_on"]
+    assert error.value.message_dict["non_technical_amount"] == [
+        "Non-technical costs cannot exceed the contract amount."
+    ]
+    assert reload(contract).technical_amount == Decimal("1000000.00")
+
+
 def test_the_form_cannot_change_once_submitted(submitted, seller_user):
     with pytest.raises(ValidationError) as error:
         services.contract_update(actor=seller_user, contract=submitted, data={"project_name": "改名"})

@@ -291,6 +291,27 @@ def test_the_services_refusals_are_shown_next_to_the_field(poster, chengdu_enter
     assert Demand.objects.count() == 0
 
 
+def test_the_form_shows_the_field_and_the_terms_errors_together(poster, chengdu_enterprise):
+    # given a bad phone, a past answer-by date and a budget upside down
+    data = _form_data(
+        enterprise=chengdu_enterprise.pk,
+        contact_phone="abc",
+        deadline=timezone.localdate().isoformat(),
+        budget_min="500000",
+        budget_max="100000",
+    )
+
+    # when the form is submitted once
+    response = client_for(poster).post("/market/demands/new/", data)
+
+    # then every error shows at once, each once, and nothing is saved
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert sorted(errors) == ["budget_max", "contact_phone", "deadline"]
+    assert errors["budget_max"] == ["The upper end of the budget must not be below the lower."]
+    assert Demand.objects.count() == 0
+
+
 @pytest.mark.parametrize(("who", "expected"), [(None, "login"), ("chengdu_staff", 403), ("outsider", 403)])
 def test_only_enterprise_members_get_the_form(request, who, expected):
     user = request.getfixturevalue(who) if who else None
