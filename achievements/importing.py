@@ -45,7 +45,7 @@ from achievements.choices import (
     PriceType,
     SecrecyStatus,
 )
-from core import uploads
+from core import limits, uploads
 from institutions.identifiers import compact as compact_credit_code
 from institutions.identifiers import is_valid_credit_code
 
@@ -491,7 +491,13 @@ class RowResult:
 class RowChecker:
     """Checks rows one by one and remembers their keys, so a row repeated in the file is reported."""
 
-    TEXT_LIMITS = {"title": 200, "funding_programme": 200, "project_number": 100}
+    TEXT_LIMITS = {
+        "title": 200,
+        "summary": limits.SUMMARY_MAX_LENGTH,
+        "detail": limits.DETAIL_MAX_LENGTH,
+        "funding_programme": 200,
+        "project_number": 100,
+    }
 
     def __init__(self, vocabulary: Vocabulary, *, institution_id: int, keyword_limit: int):
         self.vocabulary = vocabulary

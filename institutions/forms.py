@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
 from institutions.choices import (
     ClassificationScheme,
     DesignationLevel,
@@ -265,7 +266,7 @@ class DesignationStatusForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=2000,
+        max_length=limits.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to warn or revoke; kept in the audit trail."),
     )

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
+
 
 class Notification(models.Model):
     """A message to one person about something that waits on them or concerns them (站内通知).
@@ -21,7 +23,7 @@ class Notification(models.Model):
     )
     verb = models.CharField(_("event"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    body = limits.bounded_text_field(_("message"), max_length=limits.MESSAGE_MAX_LENGTH, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -37,6 +39,7 @@ class Notification(models.Model):
                 fields=["recipient"], name="notifications_unread", condition=Q(read_at__isnull=True)
             ),
         ]
+        constraints = [limits.length_constraint("body", limits.MESSAGE_MAX_LENGTH)]
 
     def __str__(self) -> str:
         return self.title

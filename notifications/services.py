@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
+from core import limits
 from notifications import tasks
 from notifications.models import Notification
 
@@ -41,7 +43,8 @@ def notify_all(messages: Iterable[Message]) -> list[Notification]:
                 recipient=user,
                 verb=message.verb,
                 title=str(message.title),
-                body=str(message.body),
+                # Composed by the platform, perhaps around a person's text: shortened, never refused.
+                body=Truncator(str(message.body)).chars(limits.MESSAGE_MAX_LENGTH),
                 url=message.url,
             )
             for user in unique.values()

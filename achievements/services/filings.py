@@ -3,6 +3,7 @@
 other side and is audited by pghistory's triggers.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +26,7 @@ from achievements.models import (
     FilingSequence,
     IPAsset,
 )
-from core import uploads
+from core import submissions, uploads
 from core.permissions import require
 from core.text import search, segmentation
 from institutions import identifiers
@@ -141,9 +142,13 @@ def achievement_create(
     owners: list[OwnerShare] | None = None,
     contributors: list[Contributor] | None = None,
     import_key: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Achievement:
-    """Starts a filing as a draft. Members of the institution and its linked partner systems may file."""
+    """Starts a filing as a draft. Members of the institution and its linked partner systems may file.
+    A form sent again with the same ``submission_key`` gets the first draft back (``core.submissions``)."""
     require(actor, "achievements.file_for_organisation", institution)
+    if earlier := submissions.submission_claim(key=submission_key, actor=actor, model=Achievement):
+        return earlier
     achievement = Achievement(filing_institution=institution, created_by=actor, import_key=import_key)
     if "region" not in data:
         achievement.region_id = institution.region_id
@@ -155,6 +160,7 @@ def achievement_create(
     if contributors is not None:
         _replace_contributors(achievement, contributors)
     achievement_refresh_search(achievement=achievement)
+    submissions.submission_record(key=submission_key, record=achievement)
     return achievement
 
 

@@ -393,7 +393,10 @@ def achievement_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             achievement = services.achievement_create(
-                actor=request.user, institution=form.cleaned_data["institution"], data=form.service_data()
+                actor=request.user,
+                institution=form.cleaned_data["institution"],
+                data=form.service_data(),
+                submission_key=form.sent_submission_key,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -26,6 +26,12 @@ STOP_WORDS_FILE = DATA_DIR / "stop_words.txt"
 SYNONYMS_FILE = DATA_DIR / "synonyms.txt"
 # Tokens made only of punctuation or whitespace, and single Latin letters, carry no meaning.
 _NOISE = re.compile(r"^[\W_]+$|^[A-Za-z]$")
+# Each text is segmented up to this many characters, whatever its length, so that indexing and matching
+# one record take bounded time (jieba's work grows with the text, and the matching engine's with its
+# words). A record says what it is about in its title, keywords and first paragraphs: the words of a
+# summary's first 5,000 characters (its whole length, core.limits.SUMMARY_MAX_LENGTH) find it as well
+# as those of a 20,000-character detail would, and a query is far shorter.
+SEGMENTED_MAX_CHARACTERS = 5_000
 _lock = threading.Lock()
 
 
@@ -46,14 +52,17 @@ def stop_words() -> frozenset[str]:
 
 
 def tokens(text: str, *, for_search: bool = False) -> list[str]:
-    """The meaningful words of ``text``, lower-cased, without stop words or punctuation.
+    """The meaningful words of ``text`` (its first ``SEGMENTED_MAX_CHARACTERS``), lower-cased, without
+    stop words or punctuation.
 
     ``for_search`` also yields the shorter words inside long ones (锂离子电池 → 锂离子, 电池), which
     helps a document match a short query.
     """
     if not text:
         return []
+    text = text[:SEGMENTED_MAX_CHARACTERS]
     tokenizer = _tokenizer()
+
     cut = tokenizer.cut_for_search(text) if for_search else tokenizer.cut(text)
     ignored = stop_words()
     words = []

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
+from core import limits
+from core.forms import SubmissionKeyForm
 from institutions.choices import MembershipRole
 from market.choices import BrokerRole, ContractCategory, DealStatus, FeeBasis, InquiryStatus, PaymentMethod
 from market.filters.deals import SIDE_CHOICES
@@ -24,10 +26,11 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class InquiryForListingForm(forms.Form):
+class InquiryForListingForm(SubmissionKeyForm):
     buyer = OrganisationChoiceField(queryset=None, label=_("Inquire for"), empty_label=None)
     message = forms.CharField(
         label=_("Message to the seller"),
+        max_length=limits.MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Say what interests you and what you would like to know."),
     )
@@ -37,13 +40,14 @@ class InquiryForListingForm(forms.Form):
         self.fields["buyer"].queryset = organisations
 
 
-class InquiryForDemandForm(forms.Form):
+class InquiryForDemandForm(SubmissionKeyForm):
     seller = OrganisationChoiceField(queryset=None, label=_("Answer for"), empty_label=None)
     offered_listing = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Offer one of your listings (optional)")
     )
     message = forms.CharField(
         label=_("Message to the enterprise"),
+        max_length=limits.MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Describe how your institution can solve the problem."),
     )
@@ -55,7 +59,9 @@ class InquiryForDemandForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Message"), max_length=limits.MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     attachment = forms.FileField(
         label=_("Attachment"),
         required=False,
@@ -64,7 +70,9 @@ class MessageForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=limits.REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DealTermsForm(forms.Form):
@@ -77,7 +85,12 @@ class DealTermsForm(forms.Form):
     )
     amount = forms.DecimalField(label=_("Agreed amount (yuan)"), max_digits=14, decimal_places=2, min_value=0)
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices)
-    terms = forms.CharField(label=_("Main terms"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    terms = forms.CharField(
+        label=_("Main terms"),
+        required=False,
+        max_length=limits.DETAIL_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     disclose_amount = forms.BooleanField(
         label=_("We agree to disclose the amount on the public disclosure board"), required=False
     )
@@ -100,7 +113,10 @@ class BrokerEngageForm(forms.Form):
         label=_("Fixed fee (yuan)"), required=False, max_digits=14, decimal_places=2, min_value=0
     )
     agreement = forms.CharField(
-        label=_("Commission agreement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Commission agreement"),
+        required=False,
+        max_length=limits.DETAIL_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -3,13 +3,15 @@ private thread between the two parties (and the brokers on the listing or the de
 is one atomic, permission-checked function; an open inquiry becomes a deal in ``services.deals``.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import uploads
+from core import submissions, uploads
 from core.permissions import require
 from institutions.models import Organisation
 from institutions.roles import actor_roles
@@ -85,10 +87,15 @@ def _save_inquiry(inquiry: Inquiry, duplicate_field: str) -> None:
 
 
 @transaction.atomic
-def inquiry_open_for_listing(*, actor, listing: Listing, buyer: Organisation, message: str) -> Inquiry:
+def inquiry_open_for_listing(
+    *, actor, listing: Listing, buyer: Organisation, message: str, submission_key: uuid.UUID | None = None
+) -> Inquiry:
     """A buyer (an enterprise's member) expresses interest in a listing in publicity or on the market.
-    Inquiring during publicity is allowed; only signing waits for it to close."""
+    Inquiring during publicity is allowed; only signing waits for it to close. A form sent again with
+    the same ``submission_key`` gets the first inquiry back (``core.submissions``)."""
     require(actor, "market.inquire_listing", listing)
+    if earlier := submissions.submission_claim(key=submission_key, actor=actor, model=Inquiry):
+        return earlier
     if buyer is None or buyer.pk not in actor_roles(actor).member_of:
         raise ValidationError({"buyer": _("Choose an organisation you work for.")})
     if buyer.pk == listing.institution_id:
@@ -122,16 +129,26 @@ def inquiry_open_for_listing(*, actor, listing: Listing, buyer: Organisation, me
             body=_("%(buyer)s is interested and wrote to you.") % {"buyer": buyer.name},
             url=inquiry_url(inquiry),
         )
+    submissions.submission_record(key=submission_key, record=inquiry)
     return inquiry
 
 
 @transaction.atomic
 def inquiry_open_for_demand(
-    *, actor, demand: Demand, seller: Organisation, message: str, listing: Listing | None = None
+    *,
+    actor,
+    demand: Demand,
+    seller: Organisation,
+    message: str,
+    listing: Listing | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Inquiry:
     """An institution answers a published demand before its deadline. An offered listing of the seller
-    is referred to in the first message (an inquiry concerns either a listing or a demand)."""
+    is referred to in the first message (an inquiry concerns either a listing or a demand). A form sent
+    again with the same ``submission_key`` gets the first inquiry back (``core.submissions``)."""
     require(actor, "market.answer_demand", demand)
+    if earlier := submissions.submission_claim(key=submission_key, actor=actor, model=Inquiry):
+        return earlier
     roles = actor_roles(actor)
     if seller is None or seller.pk not in (roles.member_of & roles.institution_of):
         raise ValidationError({"seller": _("Choose an institution you work for.")})
@@ -176,6 +193,7 @@ def inquiry_open_for_demand(
             body=_("%(seller)s answered your demand and wrote to you.") % {"seller": seller.name},
             url=inquiry_url(inquiry),
         )
+    submissions.submission_record(key=submission_key, record=inquiry)
     return inquiry
 
 

@@ -67,6 +67,7 @@ def inquiry_create_for_listing(request, pk: int):
                     listing=listing,
                     buyer=form.cleaned_data["buyer"],
                     message=form.cleaned_data["message"],
+                    submission_key=form.sent_submission_key,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -106,6 +107,7 @@ def inquiry_create_for_demand(request, pk: int):
                     seller=form.cleaned_data["seller"],
                     message=form.cleaned_data["message"],
                     listing=form.cleaned_data["offered_listing"],
+                    submission_key=form.sent_submission_key,
                 )
             except ValidationError as error:
                 add_service_errors(form, error, aliases={"listing": "offered_listing"})

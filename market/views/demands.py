@@ -205,7 +205,10 @@ def demand_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             demand = services.demand_create(
-                actor=request.user, enterprise=form.cleaned_data["enterprise"], data=form.service_data()
+                actor=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                data=form.service_data(),
+                submission_key=form.sent_submission_key,
             )
         except ValidationError as error:
             add_service_errors(form, error)

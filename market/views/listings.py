@@ -203,6 +203,7 @@ def listing_create(request):
                     institution=institution,
                     data=form.service_data(),
                     achievement=achievement,
+                    submission_key=form.sent_submission_key,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

@@ -27,6 +27,7 @@ from achievements.models import (
     IPAsset,
 )
 from achievements.services import filings as services
+from core import limits
 from institutions.choices import ClassificationScheme, MembershipRole
 from institutions.roles import actor_roles
 from notifications.models import Notification
@@ -1140,3 +1141,15 @@ def test_detail_query_count(
         response = client.get(detail_url(achievement))
 
     assert response.status_code == 200
+
+
+def test_a_summary_too_long_is_a_400_on_the_field_and_nothing_is_created(client_as, chengdu_institution):
+    payload = filing_payload(chengdu_institution, summary="长" * (limits.SUMMARY_MAX_LENGTH + 1))
+
+    response = client_as("chengdu_staff").post(URL, payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "summary": [f"Ensure this field has no more than {limits.SUMMARY_MAX_LENGTH} characters."]
+    }
+    assert not Achievement.objects.exists()

@@ -20,6 +20,7 @@ from achievements.models import Achievement, AchievementOwner, ImportBatch, IPAs
 from achievements.selectors import filings as selectors
 from achievements.services import filings as services
 from achievements.services import imports as import_services
+from core import limits
 from institutions.choices import ClassificationScheme
 from tests import factories
 from tests.achievements.data import workbooks
@@ -884,3 +885,24 @@ def test_the_export_link_keeps_the_list_pages_filters(rf):
 
     assert 'href="/achievements/import/export/?status=draft&amp;scope=mine"' in html
     assert 'href="/achievements/import/export/?field=03"' in public
+
+
+def test_a_summary_or_detail_too_long_is_reported_by_its_cell(
+    run_on_commit, chengdu_staff, chengdu_institution
+):
+    rows = [
+        workbooks.good_row(title="成果2", summary="长" * (limits.SUMMARY_MAX_LENGTH + 1)),
+        workbooks.good_row(title="成果3", detail="长" * (limits.DETAIL_MAX_LENGTH + 1)),
+        workbooks.good_row(title="成果4", summary="长" * limits.SUMMARY_MAX_LENGTH),
+    ]
+
+    batch = _checked(run_on_commit, chengdu_staff, chengdu_institution, workbooks.xlsx(rows))
+
+    assert [(e["row"], e["cell"], e["field"], e["code"]) for e in batch.errors] == [
+        (2, "B2", "summary", "too_long"),
+        (3, "C3", "detail", "too_long"),
+    ]
+    assert english(batch.errors[0]) == (
+        f"At most {limits.SUMMARY_MAX_LENGTH} characters are allowed; this cell has {limits.SUMMARY_MAX_LENGTH + 1}."
+    )
+    assert [entry["row"] for entry in batch.rows] == [4]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from achievements.choices import AchievementStatus, CooperationMode, DetailVisibility, IPKind
 from achievements.models import Achievement, Attachment, IPAsset
 from achievements.services import filings as services
+from core import limits
 from institutions.choices import ClassificationScheme, OrganisationKind
 from notifications.models import Notification
 from tests import factories
@@ -1209,3 +1210,64 @@ def test_organisation_suggestions_match_the_typed_name(
     assert f'<option value="{mianyang_institution.name}">' in response.content.decode()
     assert chengdu_institution.name not in response.content.decode()
     assert redirects_to_login(client_for().get("/achievements/organisations/", {"q": "绵阳"}))
+
+
+# --- long texts and a form sent twice ------------------------------------------------------------------
+
+
+def new_filing(institution, **overrides) -> dict:
+    return {
+        "institution": institution.pk,
+        "title": "石墨烯改性锂电池正极材料",
+        "summary": "以石墨烯包覆提升正极材料导电性。",
+        "detail_visibility": DetailVisibility.SIGNED_IN,
+        "action": "save",
+        **overrides,
+    }
+
+
+def test_the_new_filing_form_sent_twice_makes_one_draft(chengdu_staff, chengdu_institution):
+    # given the form as the browser received it, with its submission key
+    client = client_for(chengdu_staff)
+    key = client.get("/achievements/new/").context["form"]["submission_key"].value()
+
+    # when it is sent twice (a double click, a retry after a slow save)
+    first = client.post("/achievements/new/", new_filing(chengdu_institution, submission_key=key))
+    second = client.post("/achievements/new/", new_filing(chengdu_institution, submission_key=key))
+
+    # then one draft exists and both sendings lead to it
+    achievement = Achievement.objects.get()
+    assert first["Location"] == second["Location"] == f"/achievements/{achievement.pk}/edit/1/"
+
+
+def test_two_forms_make_two_drafts(chengdu_staff, chengdu_institution):
+    client = client_for(chengdu_staff)
+    for _attempt in range(2):
+        key = client.get("/achievements/new/").context["form"]["submission_key"].value()
+        client.post("/achievements/new/", new_filing(chengdu_institution, submission_key=key))
+
+    assert Achievement.objects.count() == 2
+
+
+def test_the_long_texts_of_a_filing_have_their_maximum_on_the_page(chengdu_staff):
+    content = client_for(chengdu_staff).get("/achievements/new/").content.decode()
+
+    assert f'maxlength="{limits.SUMMARY_MAX_LENGTH}"' in content
+    assert f'maxlength="{limits.DETAIL_MAX_LENGTH}"' in content
+
+
+def test_a_summary_too_long_is_refused_with_the_form_and_nothing_saved(chengdu_staff, chengdu_institution):
+    too_long = "长" * (limits.SUMMARY_MAX_LENGTH + 1)
+
+    response = client_for(chengdu_staff).post(
+        "/achievements/new/", new_filing(chengdu_institution, summary=too_long)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "summary": [
+            f"Ensure this value has at most {limits.SUMMARY_MAX_LENGTH} characters "
+            f"(it has {limits.SUMMARY_MAX_LENGTH + 1})."
+        ]
+    }
+    assert not Achievement.objects.exists()

@@ -4,7 +4,7 @@ against the database (achievements stand in for any model with a ``search_vector
 import pytest
 
 from achievements.models import Achievement
-from core.text import search
+from core.text import search, segmentation
 from tests import factories
 from tests.achievements.factories import draft
 
@@ -104,3 +104,30 @@ def test_a_searched_list_is_best_match_first_unless_an_ordering_was_chosen(recor
     assert [row.pk for row in best_first] == [whole.pk, partial.pk]
     assert [row.pk for row in by_title] == [partial.pk, whole.pk]
     assert list(LIST.search(rows, q="的", ordering="", default="newest")) == []
+
+
+@pytest.fixture
+def segmented_characters(monkeypatch) -> list[int]:
+    """The length of every text jieba is given to segment (``cut_for_search`` goes through ``cut``)."""
+    tokenizer = segmentation._tokenizer()
+    lengths: list[int] = []
+    real = tokenizer.cut
+
+    def counting(text, *args, **kwargs):
+        lengths.append(len(text))
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(tokenizer, "cut", counting)
+    return lengths
+
+
+def test_a_text_of_any_length_is_segmented_up_to_the_cap(segmented_characters):
+    long_text = "锂离子电池负极材料的循环寿命与安全性。" * 10_000  # 190,000 characters
+
+    terms = segmentation.match_terms(title="硅碳负极", keywords=["锂电池"], texts=(long_text, long_text))
+    segmentation.segmented(long_text)
+
+    assert max(segmented_characters) == segmentation.SEGMENTED_MAX_CHARACTERS
+    assert sum(segmented_characters) <= 3 * segmentation.SEGMENTED_MAX_CHARACTERS + len("硅碳负极 锂电池")
+    # the words the matching engine compares are bounded too: at most a few per character segmented
+    assert len(terms.split()) <= 2 * 2 * segmentation.SEGMENTED_MAX_CHARACTERS

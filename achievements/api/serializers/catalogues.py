@@ -17,6 +17,7 @@ from achievements.choices import (
     CooperationMode,
 )
 from achievements.models import Achievement
+from core import limits
 from core.api.fields import ActionsField
 
 
@@ -115,7 +116,9 @@ class CatalogueInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CatalogueKind.choices)
     title = serializers.CharField(max_length=200)
     edition = serializers.CharField(max_length=50, help_text="For example 2026年第一批.")
-    introduction = serializers.CharField(required=False, allow_blank=True, default="")
+    introduction = serializers.CharField(
+        max_length=limits.SUMMARY_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class CatalogueEntryInputSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from achievements.choices import CooperationMode
+from core import limits
 from core.api.fields import ActionsField
 from institutions.api.serializers import OrganisationReferenceSerializer
 from institutions.models import Organisation
@@ -119,7 +120,9 @@ class InquiryCreateInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text="For a demand: a listing of your institution you offer.",
     )
-    message = serializers.CharField(help_text="The first message of the thread.")
+    message = serializers.CharField(
+        max_length=limits.MESSAGE_MAX_LENGTH, help_text="The first message of the thread."
+    )
 
     def validate(self, attrs):
         if bool(attrs.get("listing")) == bool(attrs.get("demand")):
@@ -132,14 +135,14 @@ class InquiryCreateInputSerializer(serializers.Serializer):
 
 
 class MessageInputSerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=limits.MESSAGE_MAX_LENGTH)
     attachment = serializers.FileField(
         required=False, help_text="PDF, PNG, JPEG or an Office document; the type is read from the content."
     )
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
 
 
 class DealTermsInputSerializer(serializers.Serializer):
@@ -152,7 +155,7 @@ class DealTermsInputSerializer(serializers.Serializer):
     )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
-    terms = serializers.CharField(required=False, allow_blank=True)
+    terms = serializers.CharField(max_length=limits.DETAIL_MAX_LENGTH, required=False, allow_blank=True)
     disclose_amount = serializers.BooleanField(required=False)
 
 
@@ -234,4 +237,6 @@ class BrokerEngageInputSerializer(serializers.Serializer):
     fee_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
-    agreement = serializers.CharField(required=False, allow_blank=True, default="")
+    agreement = serializers.CharField(
+        max_length=limits.DETAIL_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core import limits
 from market.choices import DealStatus, InquiryStatus
 from market.models import DealBroker, Inquiry
 from market.services import deals as services
@@ -368,3 +369,44 @@ def test_the_thread_costs_the_same_queries_for_1_and_5_messages(
         response = client.get(f"/market/inquiries/{inquiry.pk}/")
 
     assert len(response.context["thread"]) == count
+
+
+def test_the_inquiry_form_sent_twice_opens_one_inquiry(active_listing, buyer_enterprise, buyer_user):
+    client = client_for(buyer_user)
+    url = f"/market/listings/{active_listing.pk}/inquire/"
+    key = client.get(url).context["form"]["submission_key"].value()
+    body = {"buyer": buyer_enterprise.pk, "message": "希望了解中试数据", "submission_key": key}
+
+    first = client.post(url, body)
+    second = client.post(url, body)
+
+    inquiry = Inquiry.objects.get()
+    assert first["Location"] == second["Location"] == f"/market/inquiries/{inquiry.pk}/"
+    assert inquiry.messages.count() == 1
+
+
+def test_the_answer_to_a_demand_sent_twice_opens_one_inquiry(
+    buyer_enterprise, buyer_user, chengdu_institution, chengdu_staff
+):
+    demand = market_factories.demand(buyer_enterprise, buyer_user)
+    client = client_for(chengdu_staff)
+    url = f"/market/demands/{demand.pk}/answer/"
+    key = client.get(url).context["form"]["submission_key"].value()
+    body = {"seller": chengdu_institution.pk, "message": "我们有方案", "submission_key": key}
+
+    first = client.post(url, body)
+    second = client.post(url, body)
+
+    inquiry = Inquiry.objects.get()
+    assert first["Location"] == second["Location"] == f"/market/inquiries/{inquiry.pk}/"
+
+
+def test_a_message_too_long_is_refused_by_the_form(active_listing, buyer_enterprise, buyer_user):
+    response = client_for(buyer_user).post(
+        f"/market/listings/{active_listing.pk}/inquire/",
+        {"buyer": buyer_enterprise.pk, "message": "长" * (limits.MESSAGE_MAX_LENGTH + 1)},
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["message"]
+    assert not Inquiry.objects.exists()

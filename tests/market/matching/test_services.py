@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from core import limits
+from core.text import segmentation
 from market.choices import DemandStatus, ListingStatus, MatchSide, MatchVerdict
 from market.models import Match, MatchFeedback, MatchNotice
 from market.selectors import matching as selectors
@@ -484,3 +486,28 @@ def test_a_side_cached_too_long_is_loaded_whole_and_one_mostly_changed_too(
     # changes at that same instant may have come after the load): more than a fifth of the side, so
     # the side is loaded whole.
     assert loaded == [2, 2, 2]
+
+
+def test_a_demand_at_its_longest_is_matched_with_bounded_work(deyang_enterprise, poster, anode_listing):
+    # given a demand whose two texts are at their maximum, every sentence with new words
+    sentences = "".join(f"第{number}项工艺采用硅碳负极材料提升锂电池循环寿命。" for number in range(400))
+    longest = sentences[: limits.SUMMARY_MAX_LENGTH]
+    demand = with_terms(
+        market_factories.demand(
+            deyang_enterprise,
+            poster,
+            title="动力锂电池高容量负极材料技术需求",
+            problem=longest,
+            expected_outcome=longest,
+            keywords=["锂电池", "负极材料"],
+        )
+    )
+
+    # when it is refreshed
+    matched = matching.demand_match(demand_pk=demand.pk)
+
+    # then the engine compared a bounded number of words (at most a few per character segmented), and
+    # the refresh found the listing all the same
+    words = demand.match_terms.split()
+    assert len(words) <= 2 * 2 * segmentation.SEGMENTED_MAX_CHARACTERS + 100
+    assert matched == 1
