@@ -388,7 +388,10 @@ class MarketLoader:
         self._load_deal(spec, rng, inquiry, actors)
 
     def _spread(self, start: datetime, end: datetime, count: int) -> list[datetime]:
-        end = max(end, start + timedelta(minutes=count))
+        """``count`` moments from ``start`` towards ``end``, in order and a minute apart at least, but
+        never later than now (a conversation opened moments ago is squeezed into the time since)."""
+        end = min(max(end, start + timedelta(minutes=count)), timezone.now())
+        start = min(start, end)
         step = (end - start) / max(1, count)
         return [start + step * index for index in range(count)]
 

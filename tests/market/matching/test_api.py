@@ -544,11 +544,21 @@ def test_the_schema_documents_the_matching_endpoints(tmp_path):
         for method, operation in operations.items()
     }
     assert responses == {
-        ("/api/v1/demands/{id}/matches/", "get"): {"200", "400", "401", "403", "404", "429"},
-        ("/api/v1/listings/{id}/matches/", "get"): {"200", "400", "401", "403", "404", "429"},
-        ("/api/v1/matches/", "get"): {"200", "400", "401", "403", "429"},
-        ("/api/v1/matches/{id}/", "get"): {"200", "401", "403", "404", "429"},
-        ("/api/v1/matches/{id}/feedback/", "post"): {"200", "400", "401", "403", "404", "409", "429"},
+        ("/api/v1/demands/{id}/matches/", "get"): {"200", "400", "401", "403", "404", "406", "429"},
+        ("/api/v1/listings/{id}/matches/", "get"): {"200", "400", "401", "403", "404", "406", "429"},
+        ("/api/v1/matches/", "get"): {"200", "400", "401", "403", "406", "429"},
+        ("/api/v1/matches/{id}/", "get"): {"200", "401", "403", "404", "406", "429"},
+        ("/api/v1/matches/{id}/feedback/", "post"): {
+            "200",
+            "400",
+            "401",
+            "403",
+            "404",
+            "406",
+            "409",
+            "415",
+            "429",
+        },
     }
     inbox_parameters = {parameter["name"] for parameter in paths["/api/v1/matches/"]["get"]["parameters"]}
     assert inbox_parameters == {"side", "min_score", "page", "page_size"}
