@@ -190,11 +190,20 @@ def test_the_swagger_page_loads_its_start_up_script_as_a_file():
     assert "SwaggerUIBundle" in script.content.decode()
 
 
-def test_the_redoc_page_loads_nothing_from_other_sites():
-    html = Client().get("/api/redoc/").content.decode()
+def test_the_redoc_page_loads_no_font_from_other_sites_and_may_start_its_search_worker():
+    response = Client().get("/api/redoc/")
+    html = response.content.decode()
 
     assert "fonts.googleapis.com" not in html
     assert inline_code(html, None) == []
+    assert directives(response)["worker-src"] == ["'self'", "blob:"]
+    assert directives(response)["img-src"] == ["'self'", "data:", "https://cdn.redoc.ly"]
+    assert "worker-src" not in directives(Client().get("/api/docs/"))
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_the_api_docs_say_their_language(path):
+    assert '<html lang="en">' in Client().get(path).content.decode()
 
 
 # --- Cache-Control ----------------------------------------------------------------------------
