@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 import pghistory
 from celery.schedules import crontab
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "csp",
     # ours, in the order of DESIGN.md: each may import only those before it
     "core",
     "notifications",
@@ -72,9 +74,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # outside CommonMiddleware, so it sees the final answer to an unknown /api/ address
+    "core.middleware.ApiErrorMiddleware",
+    "core.middleware.PrivateCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +109,7 @@ TEMPLATES = [
                 "institutions.context_processors.roles",
                 "notifications.context_processors.navigation_counts",
                 "core.context_processors.todo_counts",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -273,6 +280,26 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every answer. Scripts come only from our own static files
+# or carry the request's nonce (``{{ CSP_NONCE }}``): no inline script or event handler runs, nor any
+# ``eval``. Styles may be inline: ECharts' SVG renderer and tooltips, Bootstrap's popper and the API
+# docs set style attributes, and a style cannot run code. Pictures from our files or data: URIs
+# (the favicon, Tabler's icons); requests, forms and frames stay on this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF, csp_constants.NONCE],
+        "style-src": [csp_constants.SELF, csp_constants.UNSAFE_INLINE],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF, "data:"],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    }
+}
 
 # --- Audit trail (django-pghistory) --------------------------------------------------------------
 # Event tables are append-only: a database trigger refuses UPDATE and DELETE on them.

@@ -131,6 +131,26 @@
     document.querySelectorAll("[data-chart=network]").forEach(networkChart);
   });
 
+  // Print buttons (a catalogue, a registration certificate).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
+  // A contract's technical amount: the contract amount less its non-technical costs, as typed.
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    var output = form && form.querySelector("[data-technical-amount]");
+    if (!output || !event.target.matches("[data-amount]")) {
+      return;
+    }
+    var contract = form.querySelector("[data-amount=contract]");
+    var costs = form.querySelector("[data-amount=non-technical]");
+    var value = (parseFloat(contract && contract.value) || 0) - (parseFloat(costs && costs.value) || 0);
+    output.textContent = value < 0 ? "—" : value.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  });
+
   // Formsets (owners, contributors): "add a row" clones the empty form, so several rows are saved in
   // one submit. Without JavaScript the page still offers one empty row per save.
   document.addEventListener("DOMContentLoaded", function () {

@@ -6,6 +6,8 @@ installs it (``.ci/run``) and a skipped journey proves nothing.
 Every page a test visits is checked with axe-core (WCAG 2.1 A and AA, the basis of GB/T 37668 for
 government sites): the ``page`` fixture audits each document once it has loaded, before the test acts on
 it, and the test fails at its end listing every violation found (``pytest_runtest_call`` below).
+Every page is also watched for Content-Security-Policy violations (an inline script, an ``eval``, a
+file from another site that the policy blocked): the test fails on any, the same way.
 """
 
 import os
@@ -18,8 +20,9 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--lang=zh-CN"]
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "test-results/screenshots"))
-# vendored for the tests only: no page of the site loads it
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+# vendored for the tests only: no page of the site loads it; the test adds it as a file of the site,
+# since the Content-Security-Policy refuses an inline script
+AXE = "/static/vendor/axe-core/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # the Page methods a test acts through: each first audits a document loaded since the last audit
 AUDITED_METHODS = (
@@ -58,8 +61,24 @@ def audited_page(browser, live_server, *, width: int, height: int):
     page.set_default_timeout(10_000)
     page.base_url = live_server.url
     audit_accessibility(page)
+    watch_content_security_policy(page)
     yield page
     context.close()
+
+
+def watch_content_security_policy(page) -> list[str]:
+    """Collects the page's CSP violations (``page.csp_violations``): Chromium reports each refusal on
+    the console ("… violates the following Content Security Policy directive …")."""
+    violations: list[str] = []
+
+    def console(message) -> None:
+        if "Content Security Policy" in message.text:
+            path = page.url.removeprefix(getattr(page, "base_url", ""))
+            violations.append(f"{path}: {message.text}")
+
+    page.on("console", console)
+    page.csp_violations = violations
+    return violations
 
 
 class AccessibilityAudit:
@@ -93,7 +112,7 @@ class AccessibilityAudit:
             if url.startswith("about:"):
                 return
             if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-                self.page.add_script_tag(path=str(AXE))
+                self.page.add_script_tag(url=AXE)
             result = self.page.evaluate(
                 """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
                    .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -130,17 +149,24 @@ def audit_accessibility(page) -> AccessibilityAudit:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """Fails a browser test whose pages broke WCAG 2.1 A/AA, once the test itself has passed."""
+    """Fails a browser test whose pages broke WCAG 2.1 A/AA or the Content-Security-Policy, once the
+    test itself has passed."""
     result = yield
-    violations = []
+    violations, csp_violations = [], []
     for name in ("page", "phone"):
         audit = getattr(item.funcargs.get(name), "accessibility_audit", None)
         if audit is not None:
             audit.run()  # the last document the test saw
             violations += audit.violations
+        csp_violations += getattr(item.funcargs.get(name), "csp_violations", [])
     if violations:
         pytest.fail(
             f"axe-core found {len(violations)} WCAG 2.1 A/AA violations:\n" + "\n".join(violations),
+            pytrace=False,
+        )
+    if csp_violations:
+        pytest.fail(
+            f"{len(csp_violations)} Content-Security-Policy violations:\n" + "\n".join(csp_violations),
             pytrace=False,
         )
     return result
