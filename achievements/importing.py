@@ -357,7 +357,7 @@ def read_workbook(content: bytes, *, max_rows: int, max_cells: int) -> Sheet:
     if not is_xlsx(content):
         raise WorkbookError("not_xlsx")
     try:
-        with spreadsheets.open_workbook(content) as workbook:
+        with spreadsheets.open_workbook(content, max_cells=max_cells) as workbook:
             worksheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
             columns, header_errors, data = _read_sheet(worksheet, max_rows=max_rows, max_cells=max_cells)
     except ValidationError as refusal:  # uploads.archive_check: it would unpack beyond the limits

@@ -16,9 +16,12 @@ openpyxl's workbook, cells or reader (tests/core/test_spreadsheets.py checks it)
 
 Reading. ``open_workbook`` checks the upload as an archive first (``uploads.archive_check``: a 3 MB
 workbook whose shared strings unpack to 1 GB is refused from its directory, unpacking nothing), then
-opens it read-only, so rows are streamed from the zip; ``sheet_rows`` ignores the sheet's declared
-dimensions (a forged ``A1:XFD1048576`` would pad every row to 16,384 cells) and stops past a number of
-cells.
+opens it read-only, so rows are streamed from the zip. openpyxl reads the whole shared-string table
+when it opens a workbook, keeping every parsed element besides (some 130 bytes a string: 11 MB of
+small numbers took 670 MB); here the table is read letting go of each element and refused past the
+number of cells a sheet may have, since a sheet cannot use more strings than it has cells.
+``sheet_rows`` ignores the sheet's declared dimensions (a forged ``A1:XFD1048576`` would pad every row
+to 16,384 cells) and stops past that number of cells too.
 """
 
 import io
@@ -32,12 +35,16 @@ from typing import IO
 
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from core import uploads
 
@@ -158,19 +165,54 @@ class TooManyCells(Exception):
         self.limit = limit
 
 
+_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+
+
+def _string_table(source: IO[bytes], *, max_strings: int) -> list[str]:
+    """openpyxl's ``read_string_table``, bounded: the same strings, but each parsed element is let go
+    of once read, and more than ``max_strings`` strings raise ``TooManyCells``."""
+    strings: list[str] = []
+    events = iterparse(source, events=("start", "end"))
+    _event, table = next(events)
+    for event, element in events:
+        if event == "end" and element.tag == _STRING_TAG:
+            if len(strings) >= max_strings:
+                raise TooManyCells(max_strings)
+            strings.append(Text.from_tree(element).content.replace("x005F_", ""))
+            table.clear()  # the table's only child is the string just read
+    return strings
+
+
+class _BoundedReader(ExcelReader):
+    """openpyxl's reader (as ``load_workbook`` uses it), reading the shared strings bounded."""
+
+    def __init__(self, stream: IO[bytes], *, max_cells: int):
+        super().__init__(stream, read_only=True, data_only=True)
+        self.max_cells = max_cells
+
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = _string_table(source, max_strings=self.max_cells)
+
+
 @contextmanager
-def open_workbook(content: bytes) -> Iterator[Workbook]:
+def open_workbook(content: bytes, *, max_cells: int) -> Iterator[Workbook]:
     """An uploaded .xlsx opened read-only (values, not formulas) and closed on leaving.
 
     Raises the ``ValidationError`` of ``uploads.archive_check`` for a workbook that would unpack beyond
-    the limits (before anything is unpacked), and ``UnreadableWorkbook`` for one that cannot be opened.
+    the limits (before anything is unpacked), ``TooManyCells`` for one with more shared strings than
+    ``max_cells``, and ``UnreadableWorkbook`` for one that cannot be opened.
     """
     stream = io.BytesIO(content)
     uploads.archive_check(stream)
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        reader = _BoundedReader(stream, max_cells=max_cells)
+        reader.read()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:
         raise UnreadableWorkbook from error
+    workbook = reader.wb
     try:
         yield workbook
     finally:

@@ -8,6 +8,7 @@ compressing them. openpyxl would open it and read the whole table into memory.
 """
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -150,3 +151,25 @@ def with_announced_members(content: bytes, count: int) -> bytes:
     """The zip with its end record announcing ``count`` members, whatever its directory holds."""
     end = content.rindex(b"PK\x05\x06")
     return content[: end + 8] + struct.pack("<HH", count, count) + content[end + 12 :]
+
+
+def shared_strings_workbook(items: list[str]) -> bytes:
+    """An .xlsx as Excel and WPS write them (openpyxl writes inline strings instead): a shared-string
+    table of ``items`` (each the inner XML of an ``<si>``) and one row using each in turn."""
+    table = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "".join(f"<si>{item}</si>" for item in items)
+        + "</sst>"
+    )
+    cells = "".join(f'<c r="{chr(65 + index)}1" t="s"><v>{index}</v></c>' for index in range(len(items)))
+    sheet = re.sub(r"<row .*</row>", f'<row r="1">{cells}</row>', SHEET)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELATIONSHIPS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELATIONSHIPS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", table)
+    return buffer.getvalue()

@@ -135,7 +135,7 @@ def _workbook(rows: list[list], *, dimension: str | None = None) -> bytes:
 def test_rows_are_as_wide_as_their_cells_whatever_the_sheet_declares():
     content = _workbook([["标题", "摘要"], ["甲", "乙"]], dimension="A1:XFD1048576")
 
-    with spreadsheets.open_workbook(content) as workbook:
+    with spreadsheets.open_workbook(content, max_cells=100) as workbook:
         rows = list(spreadsheets.sheet_rows(workbook.worksheets[0], max_cells=100))
 
     assert rows == [("标题", "摘要"), ("甲", "乙")]
@@ -144,7 +144,7 @@ def test_rows_are_as_wide_as_their_cells_whatever_the_sheet_declares():
 def test_reading_stops_past_the_cell_limit():
     content = _workbook([["a", "b", "c"]] * 4)
 
-    with spreadsheets.open_workbook(content) as workbook:
+    with spreadsheets.open_workbook(content, max_cells=10) as workbook:
         rows = spreadsheets.sheet_rows(workbook.worksheets[0], max_cells=10)
         assert [next(rows) for _ in range(3)] == [("a", "b", "c")] * 3
         with pytest.raises(spreadsheets.TooManyCells) as error:
@@ -153,11 +153,38 @@ def test_reading_stops_past_the_cell_limit():
     assert error.value.limit == 10
 
 
+def test_shared_strings_are_read_as_openpyxl_reads_them():
+    content = archives.shared_strings_workbook(
+        [
+            "<t>标题</t>",
+            "<r><rPr><b/></rPr><t>加粗</t></r><r><t>部分</t></r>",
+            '<t xml:space="preserve"> 前后空格 </t><rPh sb="0" eb="1"><t>ピン</t></rPh>',
+            "<t>_x005F_x000D_转义</t>",
+        ]
+    )
+
+    with spreadsheets.open_workbook(content, max_cells=10) as opened:
+        rows = list(spreadsheets.sheet_rows(opened.worksheets[0], max_cells=10))
+    plain = load_workbook(io.BytesIO(content), read_only=True)
+
+    assert rows == [tuple(row) for row in plain.worksheets[0].iter_rows(values_only=True)]
+    assert rows == [("标题", "加粗部分", " 前后空格 ", "_x000D_转义")]
+
+
+def test_a_table_of_more_strings_than_cells_allowed_is_refused_when_opened():
+    content = archives.shared_strings_workbook([f"<t>文字{number}</t>" for number in range(6)])
+
+    with spreadsheets.open_workbook(content, max_cells=6):
+        pass
+    with pytest.raises(spreadsheets.TooManyCells), spreadsheets.open_workbook(content, max_cells=5):
+        pass
+
+
 def test_a_workbook_is_checked_as_an_archive_before_it_is_opened(tmp_path, monkeypatch):
     bomb = archives.compression_bomb(tmp_path / "bomb.xlsx").read_bytes()
-    monkeypatch.setattr(spreadsheets, "load_workbook", None)  # never reached
+    monkeypatch.setattr(spreadsheets, "_BoundedReader", None)  # never reached
 
-    with pytest.raises(ValidationError) as error, spreadsheets.open_workbook(bomb):
+    with pytest.raises(ValidationError) as error, spreadsheets.open_workbook(bomb, max_cells=100):
         pass
 
     assert error.value.code == "archive_compression_ratio"
@@ -169,7 +196,10 @@ def test_a_damaged_workbook_is_unreadable():
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "not xml")
 
-    with pytest.raises(spreadsheets.UnreadableWorkbook), spreadsheets.open_workbook(buffer.getvalue()):
+    with (
+        pytest.raises(spreadsheets.UnreadableWorkbook),
+        spreadsheets.open_workbook(buffer.getvalue(), max_cells=9),
+    ):
         pass
 
 
