@@ -118,13 +118,13 @@ def test_every_module_that_builds_a_spreadsheet_is_covered_here():
     building = set()
     for path in production_modules():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        used = {
-            node.attr
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "spreadsheets"
-        }
+        used = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                if node.value.id == "spreadsheets":
+                    used.add(node.attr)
+            elif isinstance(node, ast.ImportFrom) and node.module == "core.spreadsheets":
+                used |= {alias.name for alias in node.names}
         module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         if used & _BUILDERS and module != "core.spreadsheets":
             building.add(module)
