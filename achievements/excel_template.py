@@ -1,12 +1,10 @@
 """The Excel template of the achievement import: a data sheet with drop-downs, an instructions sheet
 (说明) naming every column, whether it is required, its allowed values and an example, and an options
 sheet (选项) with the codes and names of the taxonomies. Its columns are those of ``importing.COLUMNS``.
+Built with ``core.spreadsheets``, so every text (a classification's name, say) is a text cell.
 """
 
-import io
-
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -24,6 +22,7 @@ from achievements.importing import (
     Column,
     Vocabulary,
 )
+from core import spreadsheets
 
 # -------------------------------------------------------------------------------
 
@@ -67,7 +66,7 @@ def _allowed_text(column: Column, vocabulary: Vocabulary) -> str:
 
 def build_template(vocabulary: Vocabulary, *, keyword_limit: int, max_rows: int) -> bytes:
     """The import template: the 成果 sheet with drop-downs, the 说明 instructions and the 选项 lists."""
-    workbook = Workbook()
+    workbook = spreadsheets.editable_workbook()
     data = workbook.active
     data.title = DATA_SHEET
     instructions = workbook.create_sheet(INSTRUCTIONS_SHEET)
@@ -81,7 +80,7 @@ def build_template(vocabulary: Vocabulary, *, keyword_limit: int, max_rows: int)
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         letters[column.key] = letter
-        cell = data.cell(row=1, column=index, value=column.header)
+        cell = spreadsheets.write(data, row=1, column=index, value=column.header)
         cell.font = Font(bold=True, color="C0392B" if column.required else "1F2D3D")
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -98,9 +97,9 @@ def build_template(vocabulary: Vocabulary, *, keyword_limit: int, max_rows: int)
 
     for position, (header, key, values) in enumerate(_option_lists(vocabulary), start=1):
         letter = get_column_letter(position)
-        options.cell(row=1, column=position, value=header).font = bold
+        spreadsheets.write(options, row=1, column=position, value=header).font = bold
         for offset, value in enumerate(values, start=2):
-            options.cell(row=offset, column=position, value=value)
+            spreadsheets.write(options, row=offset, column=position, value=value)
         options.column_dimensions[letter].width = max(
             12, min(40, max((len(v) for v in values), default=8) * 2)
         )
@@ -125,13 +124,13 @@ def build_template(vocabulary: Vocabulary, *, keyword_limit: int, max_rows: int)
         _("At most %(limit)s rows per file.") % {"limit": max_rows},
     ]  # fmt: skip
     for row, note in enumerate(notes, start=1):
-        instructions.cell(row=row, column=1, value=str(note)).font = Font(
+        spreadsheets.write(instructions, row=row, column=1, value=str(note)).font = Font(
             bold=row == 1, size=14 if row == 1 else 11
         )
     table_start = len(notes) + 2
     headings = (_("Column"), _("Required"), _("What to enter"), _("Allowed values"), _("Example"))
     for position, heading in enumerate(headings, start=1):
-        cell = instructions.cell(row=table_start, column=position, value=str(heading))
+        cell = spreadsheets.write(instructions, row=table_start, column=position, value=str(heading))
         cell.font = bold
         cell.fill = header_fill
     for row, column in enumerate(COLUMNS, start=table_start + 1):
@@ -143,10 +142,8 @@ def build_template(vocabulary: Vocabulary, *, keyword_limit: int, max_rows: int)
             column.example,
         )
         for position, value in enumerate(values, start=1):
-            instructions.cell(row=row, column=position, value=value).alignment = wrap
+            spreadsheets.write(instructions, row=row, column=position, value=value).alignment = wrap
     for letter, width in zip("ABCDE", (28, 10, 50, 44, 36), strict=True):
         instructions.column_dimensions[letter].width = width
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)

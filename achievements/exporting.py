@@ -2,25 +2,22 @@
 
 The rows come from the same selectors as the lists on screen (so the same visibility and filters)
 with the owners, contributors and patents prefetched: a fixed number of queries however many rows.
-openpyxl's write-only mode keeps memory flat; the finished file is streamed from a temporary file.
-Values are written the way the importer reads them, so an exported file can be uploaded again.
+Written through ``core.spreadsheets`` (rows streamed, memory flat; every text a text cell, never a
+formula), the finished file streamed from a temporary file. Values are written the way the importer
+reads them, so an exported file can be uploaded again.
 """
 
-import tempfile
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, QueryDict
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from achievements import importing
 from achievements.choices import PATENT_KINDS
 from achievements.models import Achievement, AchievementOwner, IPAsset
 from achievements.selectors import filings as selectors
+from core import spreadsheets
 
 # As in the list API: blank (or "public") for the public database, "mine", "review".
 SCOPES = ("", "public", "mine", "review")
@@ -120,48 +117,26 @@ def row_values(achievement: Achievement, *, may_read_detail: bool) -> list:
     ]
 
 
-def write_workbook(achievements, *, actor, stream) -> int:
-    """Writes the achievements to ``stream`` as an xlsx; returns the number of rows written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(importing.DATA_SHEET)
-    widths = [column.width for column in importing.COLUMNS] + [14, 18, 28, 12]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="E8F0FB")
-    header = []
-    for title in _HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill = header_font, header_fill
-        header.append(cell)
-    sheet.append(header)
+def write_workbook(achievements, *, actor, workbook: spreadsheets.ExportWorkbook) -> int:
+    """Writes the achievements as the 成果 sheet of ``workbook``; returns the number of rows written."""
+    sheet = workbook.add_sheet(
+        importing.DATA_SHEET,
+        headers=_HEADERS,
+        widths=[*(column.width for column in importing.COLUMNS), 14, 18, 28, 12],
+    )
     count = 0
     for achievement in achievements.iterator(chunk_size=FETCH_CHUNK_ROWS):
         may_read_detail = actor.has_perm("achievements.view_achievement_detail", achievement)
-        row = []
-        for value in row_values(achievement, may_read_detail=may_read_detail):
-            if value == "":
-                value = None
-            elif hasattr(value, "isoformat"):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                value = cell
-            row.append(value)
-        sheet.append(row)
+        sheet.append(row_values(achievement, may_read_detail=may_read_detail))
         count += 1
-    workbook.save(stream)
     return count
 
 
 def export_response(achievements, *, actor, scope: str) -> FileResponse:
-    """The xlsx of the list, streamed from a temporary file (deleted once the response is closed)."""
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response streams it, then closes it)
-    write_workbook(achievements, actor=actor, stream=handle)
-    handle.seek(0)
-    filename = f"achievements-{scope or 'public'}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=importing.XLSX_CONTENT_TYPE
-    )
+    """The xlsx of the list, as a download."""
+    workbook = spreadsheets.ExportWorkbook()
+    write_workbook(achievements, actor=actor, workbook=workbook)
+    return workbook.response(filename=f"achievements-{scope or 'public'}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def has_review_queue(actor) -> bool:

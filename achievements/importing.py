@@ -15,7 +15,6 @@ no spaces>``.
 """
 
 import hashlib
-import io
 import re
 import unicodedata
 import zipfile
@@ -25,12 +24,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from achievements import identifiers, policies
 from achievements.choices import (
@@ -45,7 +43,7 @@ from achievements.choices import (
     PriceType,
     SecrecyStatus,
 )
-from core import limits, uploads
+from core import limits, spreadsheets, uploads
 from institutions.identifiers import compact as compact_credit_code
 from institutions.identifiers import is_valid_credit_code
 
@@ -212,6 +210,8 @@ MESSAGES: dict[str, Promise] = {
     "unreadable": _("The workbook could not be read; it may be damaged. Open it in Excel or WPS, save it as .xlsx and upload it again."),
     "missing_columns": _("The header row lacks the column(s) %(columns)s. Do not change the template's header row."),
     "too_many_rows": _("The file has more than %(limit)s rows of achievements; split it into files of at most %(limit)s rows."),
+    "too_many_cells": _("The sheet has more than %(limit)s cells; split it into smaller files, and leave the cells right of the template's columns empty."),
+    **uploads.ARCHIVE_MESSAGES,
     "no_rows": _("The sheet 成果 has no achievements below its header row."),
 }  # fmt: skip
 
@@ -348,53 +348,64 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_workbook(content: bytes, *, max_rows: int) -> Sheet:
-    """Reads the 成果 sheet (or the first sheet) of an xlsx; raises WorkbookError for unusable files."""
+def read_workbook(content: bytes, *, max_rows: int, max_cells: int) -> Sheet:
+    """Reads the 成果 sheet (or the first sheet) of an xlsx; raises WorkbookError for unusable files.
+
+    The workbook is checked as an archive before anything is unpacked (``uploads.archive_check``),
+    then its rows are streamed; reading stops past ``max_rows`` achievements or ``max_cells`` cells.
+    """
     if not is_xlsx(content):
         raise WorkbookError("not_xlsx")
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        with spreadsheets.open_workbook(content, max_cells=max_cells) as workbook:
+            worksheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+            columns, header_errors, data = _read_sheet(worksheet, max_rows=max_rows, max_cells=max_cells)
+    except ValidationError as refusal:  # uploads.archive_check: it would unpack beyond the limits
+        raise WorkbookError(refusal.code, **refusal.params) from refusal
+    except spreadsheets.TooManyCells as error:
+        raise WorkbookError("too_many_cells", limit=error.limit) from error
+    except (spreadsheets.UnreadableWorkbook, KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
         raise WorkbookError("unreadable") from error
-    try:
-        worksheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = worksheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        columns: dict[str, tuple[int, str]] = {}
-        header_errors = []
-        for index, title in enumerate(header):
-            if _blank(title):
-                continue
-            core = _header_core(str(title))
-            key = _HEADER_KEYS.get(core)
-            if key is not None and key not in columns:
-                columns[key] = (index, str(title).strip())
-            elif core not in _IGNORED_HEADERS:
-                header_errors.append(
-                    _error(1, str(title).strip(), get_column_letter(index + 1) + "1", "", "unknown_column",
-                           {"value": str(title).strip()})
-                )  # fmt: skip
-        missing = [column.header for column in COLUMNS if column.required and column.key not in columns]
-        if missing:
-            raise WorkbookError("missing_columns", columns="、".join(missing))
-        data, blanks = [], 0
-        for number, values in enumerate(rows, start=2):
-            if all(_blank(value) for value in values):
-                blanks += 1
-                if blanks >= BLANK_ROWS_ENDING_DATA:
-                    break
-                continue
-            blanks = 0
-            data.append((number, tuple(values)))
-            if len(data) > max_rows:
-                raise WorkbookError("too_many_rows", limit=max_rows)
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
-        raise WorkbookError("unreadable") from error
-    finally:
-        workbook.close()
     if not data:
         raise WorkbookError("no_rows")
     return Sheet(columns=columns, rows=data, header_errors=header_errors)
+
+
+def _read_sheet(worksheet, *, max_rows: int, max_cells: int):
+    rows = spreadsheets.sheet_rows(worksheet, max_cells=max_cells)
+    header = next(rows, None) or ()
+    columns: dict[str, tuple[int, str]] = {}
+    header_errors = []
+    for index, title in enumerate(header):
+        if _blank(title):
+            continue
+        core = _header_core(str(title))
+        key = _HEADER_KEYS.get(core)
+        if key is not None and key not in columns:
+            columns[key] = (index, str(title).strip())
+        elif core not in _IGNORED_HEADERS:
+            header_errors.append(
+                _error(1, str(title).strip(), get_column_letter(index + 1) + "1", "", "unknown_column",
+                       {"value": str(title).strip()})
+            )  # fmt: skip
+    missing = [column.header for column in COLUMNS if column.required and column.key not in columns]
+    if missing:
+        raise WorkbookError("missing_columns", columns="、".join(missing))
+    # Only the recognised columns are kept: a row's cells right of them take no memory.
+    width = max(index for index, _header in columns.values()) + 1
+    data, blanks = [], 0
+    for number, values in enumerate(rows, start=2):
+        values = values[:width]
+        if all(_blank(value) for value in values):
+            blanks += 1
+            if blanks >= BLANK_ROWS_ENDING_DATA:
+                break
+            continue
+        blanks = 0
+        data.append((number, values))
+        if len(data) > max_rows:
+            raise WorkbookError("too_many_rows", limit=max_rows)
+    return columns, header_errors, data
 
 
 def is_xlsx(content: bytes) -> bool:

@@ -155,6 +155,28 @@ def _matching_eval_section(section: Section, results: dict) -> list[str]:
     return lines
 
 
+def _archive_bomb_section(section: Section, results: dict) -> list[str]:
+    bomb = results["bomb"]
+    lines = [
+        f"## {section.title}",
+        "",
+        f"`bench/{section.name}.py`, generated {results['generated_at']}: a {bomb['file_mb']} MB .xlsx whose "
+        f"shared strings unpack to {bomb['unpacks_to_mb']:,} MB, and workbooks inside the archive limits; "
+        "each case in a fresh process.",
+        "",
+        "| Case | Wall time | CPU time | Peak memory growth | Outcome |",
+        "|---|---|---|---|---|",
+    ]
+    for case, figures in results["cases"].items():
+        lines.append(
+            f"| {case} | {figures['seconds']} s | {figures['cpu_seconds']} s | "
+            f"{figures['peak_memory_growth_mb']} MB | {figures['outcome']} |"
+        )
+    limits = ", ".join(f"{name}={value:,}" for name, value in results["limits"].items())
+    lines += ["", f"Limits: {limits}.", "", section.note, ""]
+    return lines
+
+
 def _goal(goals: dict, start: str) -> bool:
     """The goal whose name starts with ``start`` (the names gained detail over time)."""
     return next(passed for name, passed in goals.items() if name.startswith(start))
@@ -240,6 +262,22 @@ SECTIONS = (
             "chosen on this same set, so the margin is optimistic."
         ),
         render=_matching_eval_section,
+    ),
+    Section(
+        name="archive_bomb",
+        title="Compression bombs and bounded imports",
+        unit="cases",
+        note=(
+            "The bomb is refused from the zip's central directory (`core.uploads.archive_check`), nothing\n"
+            "unpacked, on upload and again when the stored file is checked. Without the guard openpyxl reads\n"
+            "the whole shared-string table when it opens a workbook, read-only or not (the unguarded row, on a\n"
+            "bomb ten times smaller). A workbook inside the archive limits still costs what its string table\n"
+            "holds: `core.spreadsheets` reads it letting go of each parsed element and refuses more strings\n"
+            "than `IMPORT_MAX_CELLS`, so the most an accepted upload takes is that many strings filling\n"
+            "`UPLOAD_MAX_UNPACKED_BYTES` (the long strings row: about twice the unpacked size, as Python keeps\n"
+            "Chinese text at two bytes a character). Wall times are on a shared machine; CPU time is the work."
+        ),
+        render=_archive_bomb_section,
     ),
 )
 

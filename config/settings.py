@@ -404,7 +404,15 @@ if CELERY_TASK_ALWAYS_EAGER:
 # --- Achievements (科技成果汇交) ----------------------------------------------------------------
 ACHIEVEMENT_MAX_KEYWORDS = env.int("ACHIEVEMENT_MAX_KEYWORDS", default=5)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+# Zip-based uploads (.docx, .xlsx, .pptx) are refused, from their directory alone, when they would unpack
+# to more than this in all, when a member unpacks to more than this many times its packed size (a
+# compression bomb; ordinary office files stay well under 100) or when they hold more members than this.
+UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_MB", default=100) * 1024 * 1024
+UPLOAD_MAX_COMPRESSION_RATIO = env.int("UPLOAD_MAX_COMPRESSION_RATIO", default=100)
+UPLOAD_MAX_ARCHIVE_MEMBERS = env.int("UPLOAD_MAX_ARCHIVE_MEMBERS", default=5000)
+# An import workbook is read row by row and refused past this many achievement rows or cells read.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=250_000)
 # Titles at least this similar (0–1, after removing spaces and punctuation) are shown as possible duplicates.
 DUPLICATE_TITLE_SIMILARITY = env.float("DUPLICATE_TITLE_SIMILARITY", default=0.85)
 

@@ -1,36 +1,24 @@
 """Excel export of the audit log (审计日志导出): the entries the reader filtered, as on the page.
 
-openpyxl's write-only mode keeps memory flat; entries are built a page at a time (a fixed number of
-queries per page), and the finished file is streamed from a temporary file. Every text cell that a
-spreadsheet would read as a formula (``= + - @``, a tab or a carriage return first) is written with
-a leading apostrophe, so a changed value can never run as a formula on an official's computer.
+Written through ``core.spreadsheets`` (rows streamed, memory flat; every text a text cell, so a changed
+value such as ``=HYPERLINK(…)`` can never run as a formula on an official's computer). Entries are built
+a page at a time (a fixed number of queries per page), and the finished file is streamed from a
+temporary file.
 """
-
-import tempfile
 
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from core import spreadsheets
 from institutions.selectors import audit
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
 # Entries built per round of queries.
 CHUNK_ENTRIES = 200
 # An export is for reading, not a backup: beyond this many entries, narrow the filters.
 MAX_ENTRIES = 20000
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A value for a cell: text that would start a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+_WIDTHS = (18, 16, 16, 8, 16, 30, 28, 60)
 
 
 def _headers() -> list[str]:
@@ -59,7 +47,7 @@ def _changes_text(entry: audit.AuditEntry) -> str:
 def entry_values(entry: audit.AuditEntry) -> list:
     who = entry.user.display_name if entry.user is not None else _("System")
     return [
-        entry.at.replace(tzinfo=None),
+        entry.at,
         who,
         entry.ip or "",
         entry.action_label,
@@ -70,42 +58,21 @@ def entry_values(entry: audit.AuditEntry) -> list:
     ]
 
 
-def write_workbook(events, *, stream) -> int:
-    """Writes the entries of ``events`` (``audit.audit_log``) to ``stream``; returns how many."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Audit log"))
-    for index, width in enumerate((18, 16, 16, 8, 16, 30, 28, 60), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="E8F0FB")
-    header = []
-    for title in _headers():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill = header_font, header_fill
-        header.append(cell)
-    sheet.append(header)
+def write_workbook(events, *, workbook: spreadsheets.ExportWorkbook) -> int:
+    """Writes the entries of ``events`` (``audit.audit_log``) as a sheet of ``workbook``; returns how
+    many."""
+    sheet = workbook.add_sheet(_("Audit log"), headers=_headers(), widths=_WIDTHS)
     groups = list(audit.audit_entry_groups(events)[:MAX_ENTRIES])
     count = 0
     for start in range(0, len(groups), CHUNK_ENTRIES):
         for entry in audit.audit_entries(events=events, groups=groups[start : start + CHUNK_ENTRIES]):
-            row = []
-            for value in entry_values(entry):
-                if hasattr(value, "isoformat"):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                    row.append(cell)
-                else:
-                    row.append(safe_cell(value) if value != "" else None)
-            sheet.append(row)
+            sheet.append(entry_values(entry))
             count += 1
-    workbook.save(stream)
     return count
 
 
 def export_response(events) -> FileResponse:
-    """The xlsx of the filtered log, streamed from a temporary file (deleted once the response closes)."""
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response streams it, then closes it)
-    write_workbook(events, stream=handle)
-    handle.seek(0)
-    filename = f"audit-log-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    """The xlsx of the filtered log, as a download."""
+    workbook = spreadsheets.ExportWorkbook()
+    write_workbook(events, workbook=workbook)
+    return workbook.response(filename=f"audit-log-{timezone.localdate():%Y%m%d}.xlsx")

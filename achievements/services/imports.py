@@ -156,7 +156,9 @@ def _check_rows(batch_pk: int) -> tuple[list[dict], list[dict]]:
     checking = ImportBatch.objects.filter(pk=batch_pk, status=ImportStatus.VALIDATING)
     with batch.file.open("rb") as stored:
         content = stored.read()
-    sheet = importing.read_workbook(content, max_rows=settings.IMPORT_MAX_ROWS)
+    sheet = importing.read_workbook(
+        content, max_rows=settings.IMPORT_MAX_ROWS, max_cells=settings.IMPORT_MAX_CELLS
+    )
     total = len(sheet.rows)
     checking.update(total_rows=total)
     checker = importing.RowChecker(

@@ -25,6 +25,7 @@ from institutions.choices import ClassificationScheme
 from tests import factories
 from tests.achievements.data import workbooks
 from tests.achievements.factories import classification, draft, published
+from tests.core import archives
 
 pytestmark = pytest.mark.django_db
 
@@ -402,6 +403,66 @@ def test_more_rows_than_the_limit_fail_the_check_clearly(
         "The file has more than 3 rows of achievements; split it into files of at most 3 rows."
     )
     assert batch.rows == []
+
+
+def test_a_workbook_that_unpacks_to_a_gigabyte_is_refused_on_upload(
+    api_client, tmp_path, chengdu_staff, chengdu_institution
+):
+    bomb = archives.compression_bomb(tmp_path / "bomb.xlsx").read_bytes()
+    api_client.force_authenticate(chengdu_staff)
+
+    response = api_client.post(
+        IMPORTS_URL,
+        {"institution": chengdu_institution.pk, "file": workbooks.upload(bomb)},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "file": [
+            "Part of this file unpacks to 339 times its packed size; at most 100 times is accepted. "
+            "Save the file again in Office or WPS and upload it."
+        ]
+    }
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_stored_workbook_is_checked_as_an_archive_again_before_it_is_read(tmp_path, settings):
+    settings.UPLOAD_MAX_COMPRESSION_RATIO = 1000
+    bomb = archives.compression_bomb(tmp_path / "bomb.xlsx").read_bytes()
+
+    with pytest.raises(importing.WorkbookError) as error:
+        importing.read_workbook(bomb, max_rows=5000, max_cells=250_000)
+
+    assert error.value.code == "archive_unpacked_size"
+    with override("en"):
+        assert error.value.message == "This file unpacks to 1024 MB; files may unpack to at most 100 MB."
+
+
+def test_more_cells_than_the_limit_fail_the_check_clearly(
+    run_on_commit, settings, chengdu_staff, chengdu_institution
+):
+    settings.IMPORT_MAX_CELLS = 100
+    settings.LANGUAGE_CODE = "en"
+    rows = [workbooks.good_row(title=f"成果{number}") for number in range(4)]  # 5 rows of 24 cells
+
+    batch = _checked(run_on_commit, chengdu_staff, chengdu_institution, workbooks.xlsx(rows))
+
+    assert batch.status == ImportStatus.FAILED
+    assert batch.failure == (
+        "The sheet has more than 100 cells; split it into smaller files, and leave the cells right of the "
+        "template's columns empty."
+    )
+
+
+def test_cells_right_of_the_templates_columns_are_not_kept():
+    workbook = load_workbook(io.BytesIO(workbooks.xlsx([workbooks.good_row()])))
+    workbook.active["XFD2"] = "右边很远的单元格"
+
+    sheet = importing.read_workbook(workbooks.to_bytes(workbook), max_rows=10, max_cells=100_000)
+
+    assert [(number, len(values)) for number, values in sheet.rows] == [(2, len(workbooks.HEADERS))]
 
 
 def test_a_header_row_without_the_required_columns_fails_the_check(

@@ -2,14 +2,17 @@
 
 import io
 import zipfile
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from openpyxl import Workbook
 
 from core import uploads
+from tests.core import archives
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
@@ -138,3 +141,114 @@ def test_a_download_without_a_name_or_type_takes_the_stored_files():
 
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'attachment; filename="scan.png"'
+
+
+# --- archives: compression bombs and their kin ---------------------------------------------------
+
+
+def _unpacking_fails(*args, **kwargs):
+    raise AssertionError("a member was unpacked")
+
+
+def test_a_workbook_whose_shared_strings_unpack_to_a_gigabyte_is_refused_on_upload(tmp_path, monkeypatch):
+    # given a 3 MB .xlsx whose xl/sharedStrings.xml unpacks to 1 GB
+    bomb = archives.compression_bomb(tmp_path / "bomb.xlsx")
+    assert bomb.stat().st_size < 4 * 1024 * 1024
+    monkeypatch.setattr(zipfile.ZipFile, "open", _unpacking_fails)
+
+    # when it is uploaded as an import workbook
+    with bomb.open("rb") as handle, pytest.raises(ValidationError) as error:
+        upload = SimpleUploadedFile("成果.xlsx", handle.read())
+        uploads.upload_check(upload, field="file", accepted={uploads.XLSX}, refusal="An .xlsx.")
+
+    # then it is refused from its directory, before anything is unpacked
+    assert error.value.message_dict == {
+        "file": [
+            "Part of this file unpacks to 339 times its packed size; at most 100 times is accepted. "
+            "Save the file again in Office or WPS and upload it."
+        ]
+    }
+    assert error.value.error_dict["file"][0].code == "archive_compression_ratio"
+
+
+def test_a_bomb_under_the_ratio_is_refused_for_its_unpacked_size(tmp_path, settings):
+    settings.UPLOAD_MAX_COMPRESSION_RATIO = 1000
+    bomb = archives.compression_bomb(tmp_path / "bomb.xlsx")
+
+    with bomb.open("rb") as handle, pytest.raises(ValidationError) as error:
+        uploads.archive_check(handle)
+
+    assert (error.value.code, error.value.messages) == (
+        "archive_unpacked_size",
+        ["This file unpacks to 1024 MB; files may unpack to at most 100 MB."],
+    )
+
+
+def test_an_attached_document_is_checked_the_same_way(settings):
+    settings.UPLOAD_MAX_UNPACKED_BYTES = 1024 * 1024
+    docx = archives.office_zip("word/document.xml", members=3, filler=b"<p/>" * 100_000)
+
+    with pytest.raises(ValidationError) as error:
+        uploads.document_check(SimpleUploadedFile("报告.docx", docx), field="attachment")
+
+    assert error.value.message_dict == {
+        "attachment": ["This file unpacks to 1.1 MB; files may unpack to at most 1 MB."]
+    }
+
+
+def test_ordinary_office_files_pass_the_archive_check():
+    workbook = Workbook()
+    workbook.active.append(["标题*", "摘要*"])
+    workbook.active.append(["=1+1", "空白" * 1000])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    for content in (buffer.getvalue(), archives.office_zip("word/document.xml", members=20), PDF):
+        upload = SimpleUploadedFile("file", content)
+        uploads.archive_check(upload)
+        assert upload.tell() == 0
+
+
+def test_a_small_part_may_compress_far_without_being_refused():
+    docx = archives.office_zip("word/document.xml", members=1, filler=b" " * (1024 * 1024))
+
+    uploads.archive_check(io.BytesIO(docx))
+
+    assert uploads.content_type_of(docx) == uploads.DOCX
+
+
+def test_an_archive_with_more_parts_than_the_limit_is_refused(settings):
+    settings.UPLOAD_MAX_ARCHIVE_MEMBERS = 10
+    docx = archives.office_zip("word/document.xml", members=9)
+
+    with pytest.raises(ValidationError) as error:
+        uploads.document_check(SimpleUploadedFile("a.docx", docx), field="attachment")
+
+    assert error.value.message_dict == {"attachment": ["This file holds 11 parts; at most 10 are accepted."]}
+    # Sniffing such a file never opens it: it has no known type.
+    assert uploads.content_type_of(docx) is None
+
+
+def test_a_directory_larger_than_its_end_record_announces_is_refused_before_it_is_read(settings, monkeypatch):
+    settings.UPLOAD_MAX_ARCHIVE_MEMBERS = 2
+    # 60 entries of about 70 bytes: a directory over 2 × 1 KiB, announced as holding one member
+    forged = archives.with_announced_members(archives.office_zip("word/document.xml", members=58), 1)
+    monkeypatch.setattr(zipfile, "ZipFile", _unpacking_fails)
+
+    with pytest.raises(ValidationError) as error:
+        uploads.archive_check(io.BytesIO(forged))
+
+    assert error.value.code == "archive_members"
+
+
+def test_a_member_cannot_unpack_to_more_than_its_directory_declares(tmp_path):
+    """What archive_check relies on: zipfile stops at the declared size and then fails the checksum."""
+    data = b"A" * (1024 * 1024)
+    deflated = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = deflated.compress(data) + deflated.flush()
+    path = archives.write_zip(tmp_path / "liar.zip", [("xl/sharedStrings.xml", raw, zlib.crc32(data), 1000)])
+
+    with zipfile.ZipFile(path) as archive, archive.open("xl/sharedStrings.xml") as member:
+        with pytest.raises(zipfile.BadZipFile):
+            member.read()
+        assert member.tell() <= 1000
