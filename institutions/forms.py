@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
+from core.validators import validate_year_not_in_future
+from institutions import policies
 from institutions.choices import (
     ClassificationScheme,
     DesignationLevel,
@@ -231,7 +233,10 @@ class DesignationGrantForm(forms.Form):
 
     level = forms.ChoiceField(label=_("Level"), choices=DesignationLevel.choices)
     year_granted = forms.IntegerField(
-        label=_("Year granted"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year
+        label=_("Year granted"),
+        min_value=policies.DESIGNATION_FIRST_YEAR,
+        validators=[validate_year_not_in_future],
+        initial=lambda: timezone.localdate().year,
     )
     document_number = forms.CharField(
         label=_("Document number"),
@@ -249,6 +254,8 @@ class DesignationGrantForm(forms.Form):
 
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
+        # The browser's own check: no year after this one (the validator says so on the server).
+        self.fields["year_granted"].widget.attrs["max"] = timezone.localdate().year
         self.fields["level"].choices = [
             (value, label) for value, label in DesignationLevel.choices if value in levels
         ]

@@ -9,14 +9,14 @@ import pghistory.models
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
-from core.validators import validate_phone
+from core.validators import validate_phone, validate_year_not_in_future
 from institutions import identifiers, policies
 from institutions.choices import (
     ClassificationScheme,
@@ -387,7 +387,8 @@ class Designation(models.Model):
         _("status"), max_length=10, choices=DesignationStatus.choices, default=DesignationStatus.ACTIVE
     )
     year_granted = models.PositiveSmallIntegerField(
-        _("year granted"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year granted"),
+        validators=[MinValueValidator(policies.DESIGNATION_FIRST_YEAR), validate_year_not_in_future],
     )
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     decided_by = models.CharField(

@@ -13,8 +13,8 @@ from rest_framework import serializers
 
 from core import limits
 from core.api.fields import ActionsField
-from core.validators import validate_phone
-from institutions import identifiers
+from core.validators import validate_phone, validate_year_not_in_future
+from institutions import identifiers, policies
 from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import (
     ClassificationScheme,
@@ -134,7 +134,11 @@ class DesignationGrantInputSerializer(serializers.Serializer):
             "is a 403 with code `designation_level_not_permitted`."
         ),
     )
-    year_granted = serializers.IntegerField()
+    year_granted = serializers.IntegerField(
+        min_value=policies.DESIGNATION_FIRST_YEAR,
+        validators=[validate_year_not_in_future],
+        help_text=f"From {policies.DESIGNATION_FIRST_YEAR} to the current year.",
+    )
     document_number = serializers.CharField(
         max_length=100,
         required=False,
