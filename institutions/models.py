@@ -29,7 +29,12 @@ from institutions.choices import (
     TransferKind,
     TransferLevel,
 )
-from institutions.querysets import MembershipQuerySet, OrganisationQuerySet, RegionQuerySet
+from institutions.querysets import (
+    AuditEventQuerySet,
+    MembershipQuerySet,
+    OrganisationQuerySet,
+    RegionQuerySet,
+)
 
 
 class Region(models.Model):
@@ -468,6 +473,8 @@ class AuditEvent(pghistory.models.Events):
     ip = pghistory.ProxyField("pgh_context__ip", models.TextField(null=True))
     request_id = pghistory.ProxyField("pgh_context__request_id", models.TextField(null=True))
     url = pghistory.ProxyField("pgh_context__url", models.TextField(null=True))
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         proxy = True
