@@ -188,6 +188,11 @@ class OrganisationForm(forms.ModelForm):
         # An inactive parent stays selectable for the institution that already has it.
         self.fields["parent"].queryset = parents.filter(Q(is_active=True) | Q(pk=self.instance.parent_id))
         self.fields["parent"].empty_label = _("None")
+        # The same choice for the office transferring this organisation's results.
+        self.fields["transfer_office"].queryset = parents.filter(
+            Q(is_active=True) | Q(pk=self.instance.transfer_office_id)
+        )
+        self.fields["transfer_office"].empty_label = _("None")
 
         classifications = Classification.objects.filter(is_current=True).order_by("position", "code")
         self.fields["entity_type"].queryset = classifications.filter(scheme=ClassificationScheme.ENTITY_TYPE)
