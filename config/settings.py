@@ -181,6 +181,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 3 * 3600},
     },
+    # Submission keys of create forms past their retention (core.submissions), nightly.
+    "core-purge-submission-keys": {
+        "task": "core.tasks.submission_purge_task",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 3 * 3600},
+    },
     # Strong matches found by the recompute's chunks, one message per record (refreshes send their own).
     "market-send-match-notices": {
         "task": "market.tasks.matching.match_notices_send_task",
@@ -400,6 +406,11 @@ LOGGING = {
 if CELERY_TASK_ALWAYS_EAGER:
     # In-process tasks would log a line per task into the web server's (or seed_demo's) output.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+
+# --- Forms sent once (core.submissions) -------------------------------------------------------------
+# Days a create form's submission key is kept: the same form sent again within them gets its first
+# record back; the nightly purge deletes older keys.
+SUBMISSION_KEY_RETENTION_DAYS = env.int("SUBMISSION_KEY_RETENTION_DAYS", default=2)
 
 # --- Achievements (科技成果汇交) ----------------------------------------------------------------
 ACHIEVEMENT_MAX_KEYWORDS = env.int("ACHIEVEMENT_MAX_KEYWORDS", default=5)

@@ -6,15 +6,20 @@ what it made (``submission_record``). A second sending of the same form — a do
 a slow save, the browser's resend — finds the key claimed and gets the first record back. Two sendings
 at once are serialised by the key's primary key: the second waits for the first to commit, then gets its
 record; if the first fails, its claim is rolled back with it and the second creates the record.
+Keys are kept ``SUBMISSION_KEY_RETENTION_DAYS``; the nightly ``core.tasks.submission_purge_task``
+deletes older ones (``submission_purge``).
 """
 
 import uuid
+from datetime import datetime, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Submission
@@ -52,3 +57,12 @@ def submission_record(*, key: uuid.UUID | None, record: Model) -> None:
     """Records what the sending of ``key`` created (after ``submission_claim`` returned None)."""
     if key is not None:
         Submission.objects.filter(key=key).update(object_id=record.pk)
+
+
+def submission_purge(*, now: datetime | None = None) -> int:
+    """Deletes the keys claimed more than ``SUBMISSION_KEY_RETENTION_DAYS`` ago and returns how many.
+    A form sent again after that creates anew, as a form without a key does; running it twice deletes
+    nothing the second time."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SUBMISSION_KEY_RETENTION_DAYS)
+    deleted, _by_model = Submission.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

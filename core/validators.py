@@ -1,5 +1,5 @@
-"""Validators every app's models, forms and serializers share: Chinese phone numbers and dates that
-cannot lie in the future; and ``collect_errors``, which runs several checks and reports all their
+"""Validators every app's models, forms and serializers share: Chinese phone numbers, and dates and
+years that cannot lie in the future; and ``collect_errors``, which runs several checks and reports all their
 errors at once."""
 
 import re
@@ -49,6 +49,20 @@ def validate_not_in_future(value) -> None:
         raise ValidationError(
             _("This date cannot be in the future (today is %(today)s).") % {"today": today.isoformat()},
             code="date_in_future",
+        )
+
+
+def validate_year_not_in_future(value) -> None:
+    """Refuses a year after the current one (local time): a title granted, a prize won, is a year that
+    has come. A function, not ``MaxValueValidator(<this year>)``, so the limit moves with the clock and a
+    migration names the function instead of freezing the year it was written in."""
+    if value is None:
+        return
+    year = timezone.localdate().year
+    if value > year:
+        raise ValidationError(
+            _("This year cannot be in the future (it is %(year)s now).") % {"year": year},
+            code="year_in_future",
         )
 
 

@@ -50,7 +50,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_transfer_institution", "transfer_level", "transfer_kind", "is_active")
     search_fields = ("name", "short_name", "name_en", "credit_code")
     list_select_related = ("region",)
-    raw_id_fields = ("region", "parent", "entity_type")
+    raw_id_fields = ("region", "parent", "transfer_office", "entity_type")
     inlines = [MembershipInline, DesignationInline]
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
+from core.validators import validate_year_not_in_future
+from institutions import policies
 from institutions.choices import (
     ClassificationScheme,
     DesignationLevel,
@@ -186,6 +188,11 @@ class OrganisationForm(forms.ModelForm):
         # An inactive parent stays selectable for the institution that already has it.
         self.fields["parent"].queryset = parents.filter(Q(is_active=True) | Q(pk=self.instance.parent_id))
         self.fields["parent"].empty_label = _("None")
+        # The same choice for the office transferring this organisation's results.
+        self.fields["transfer_office"].queryset = parents.filter(
+            Q(is_active=True) | Q(pk=self.instance.transfer_office_id)
+        )
+        self.fields["transfer_office"].empty_label = _("None")
 
         classifications = Classification.objects.filter(is_current=True).order_by("position", "code")
         self.fields["entity_type"].queryset = classifications.filter(scheme=ClassificationScheme.ENTITY_TYPE)
@@ -231,7 +238,10 @@ class DesignationGrantForm(forms.Form):
 
     level = forms.ChoiceField(label=_("Level"), choices=DesignationLevel.choices)
     year_granted = forms.IntegerField(
-        label=_("Year granted"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year
+        label=_("Year granted"),
+        min_value=policies.DESIGNATION_FIRST_YEAR,
+        validators=[validate_year_not_in_future],
+        initial=lambda: timezone.localdate().year,
     )
     document_number = forms.CharField(
         label=_("Document number"),
@@ -249,6 +259,8 @@ class DesignationGrantForm(forms.Form):
 
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
+        # The browser's own check: no year after this one (the validator says so on the server).
+        self.fields["year_granted"].widget.attrs["max"] = timezone.localdate().year
         self.fields["level"].choices = [
             (value, label) for value, label in DesignationLevel.choices if value in levels
         ]

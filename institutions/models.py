@@ -9,14 +9,14 @@ import pghistory.models
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
-from core.validators import validate_phone
+from core.validators import validate_phone, validate_year_not_in_future
 from institutions import identifiers, policies
 from institutions.choices import (
     ClassificationScheme,
@@ -29,7 +29,12 @@ from institutions.choices import (
     TransferKind,
     TransferLevel,
 )
-from institutions.querysets import MembershipQuerySet, OrganisationQuerySet, RegionQuerySet
+from institutions.querysets import (
+    AuditEventQuerySet,
+    MembershipQuerySet,
+    OrganisationQuerySet,
+    RegionQuerySet,
+)
 
 
 class Region(models.Model):
@@ -160,7 +165,9 @@ class Organisation(models.Model):
 
     Technology-transfer institutions (技术转移机构) also carry their level in the 省、市、县 network,
     their kind, the institution above them (``parent``, the 上下联动 link), the fields they serve and
-    the GB/T 34670 services they offer.
+    the GB/T 34670 services they offer. A university or institute names the transfer institution that
+    transfers its results (``transfer_office``, e.g. 四川大学 → 四川大学技术转移中心); the office's page
+    names the organisations it serves (依托单位).
     """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -212,6 +219,18 @@ class Organisation(models.Model):
         related_name="children",
         verbose_name=_("parent institution"),
     )
+    transfer_office = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="served_organisations",
+        verbose_name=_("technology-transfer office"),
+        help_text=_(
+            "The technology-transfer institution that transfers this organisation's results, "
+            "e.g. 四川大学技术转移中心 for 四川大学."
+        ),
+    )
     service_fields = models.ManyToManyField(
         Classification,
         through="OrganisationServiceField",
@@ -261,6 +280,10 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="%(app_label)s_%(class)s_not_own_parent"
             ),
+            models.CheckConstraint(
+                condition=~Q(transfer_office=models.F("pk")),
+                name="%(app_label)s_%(class)s_not_own_transfer_office",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -291,6 +314,15 @@ class Organisation(models.Model):
             elif self.pk and self.pk in self.parent.ancestor_ids():
                 errors.setdefault("parent", []).append(
                     _("This parent would make a loop in the institution network.")
+                )
+        if self.transfer_office_id is not None:
+            if self.pk and self.transfer_office_id == self.pk:
+                errors.setdefault("transfer_office", []).append(
+                    _("An organisation cannot be its own technology-transfer office.")
+                )
+            elif not self.transfer_office.is_transfer_institution:
+                errors.setdefault("transfer_office", []).append(
+                    _("The technology-transfer office must be a technology-transfer institution.")
                 )
         if errors:
             raise ValidationError(errors)
@@ -387,7 +419,8 @@ class Designation(models.Model):
         _("status"), max_length=10, choices=DesignationStatus.choices, default=DesignationStatus.ACTIVE
     )
     year_granted = models.PositiveSmallIntegerField(
-        _("year granted"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year granted"),
+        validators=[MinValueValidator(policies.DESIGNATION_FIRST_YEAR), validate_year_not_in_future],
     )
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     decided_by = models.CharField(
@@ -467,6 +500,8 @@ class AuditEvent(pghistory.models.Events):
     ip = pghistory.ProxyField("pgh_context__ip", models.TextField(null=True))
     request_id = pghistory.ProxyField("pgh_context__request_id", models.TextField(null=True))
     url = pghistory.ProxyField("pgh_context__url", models.TextField(null=True))
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         proxy = True

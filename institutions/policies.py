@@ -17,6 +17,11 @@ DESIGNATION_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.REVOKED: frozenset(),
 }
 
+# The earliest year a demonstration title can carry: before the first national titles (2008) and every
+# provincial or city programme; an earlier year is a typo. The latest is the current year
+# (``core.validators.validate_year_not_in_future``).
+DESIGNATION_FIRST_YEAR = 2000
+
 # Changes that need a written reason (kept in the audit trail and shown on the institution page).
 REASON_REQUIRED = frozenset({Status.WARNED, Status.REVOKED})
 

@@ -33,6 +33,7 @@ ORGANISATION_EDITABLE_FIELDS = (
     "transfer_level",
     "transfer_kind",
     "parent",
+    "transfer_office",
     "services",
     "is_active",
 )

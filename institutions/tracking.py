@@ -6,6 +6,10 @@ A field is shown to readers when a person could edit it: not the primary key, no
 M2M's through model belong to the object declaring the field; other child rows that a save rewrites
 (an achievement's owners and contributors) are registered by their app with ``child_register`` in
 ``AppConfig.ready()``, so this lower app names no model of a higher one.
+
+Officials read the trail of their jurisdiction's organisations: the events of rows that reference one
+(``organisation_columns``) and of the rows of objects that do, found through their parent
+(``parent_columns``: an achievement's contributors and IP assets, a listing's objections).
 """
 
 import functools
@@ -119,3 +123,38 @@ def event_models(object_type: str) -> list[type[models.Model]]:
     tracked = tracked_models()
     labels = [object_type, *(child for child, parent in parents().items() if parent.model == object_type)]
     return [event_model for label in labels for event_model in tracked.get(label, [])]
+
+
+ORGANISATION_MODEL = "institutions.Organisation"
+
+
+@functools.cache
+def organisation_columns(event_model: type[models.Model]) -> tuple[str, ...]:
+    """The columns of an event table that hold an organisation's id (its own ``pgh_obj_id`` for an
+    organisation's events, ``organisation_id``, ``seller_id``…)."""
+    return tuple(
+        field.column
+        for field in event_model._meta.fields
+        if field.is_relation
+        and field.related_model is not None
+        and field.related_model._meta.label == ORGANISATION_MODEL
+    )
+
+
+@functools.cache
+def parent_columns(event_model: type[models.Model]) -> tuple[tuple[str, type[models.Model]], ...]:
+    """The columns of an event table that point to a tracked object whose own events name an
+    organisation, each with that object's event table: an achievement contributor's ``achievement_id``
+    with the achievements' events. One level: every child row in the project hangs off such a parent."""
+    tracked = tracked_models()
+    result = []
+    for field in event_model._meta.fields:
+        if not field.is_relation or field.name.startswith("pgh_") or field.related_model is None:
+            continue
+        label = field.related_model._meta.label
+        if label == ORGANISATION_MODEL:
+            continue
+        for parent_event_model in tracked.get(label, []):
+            if organisation_columns(parent_event_model):
+                result.append((field.column, parent_event_model))
+    return tuple(result)

@@ -52,6 +52,9 @@ COUNT_LABELS: dict[str, Callable[[int], str]] = {
     "partner keys issued": lambda n: ngettext(
         "%(count)d partner key issued", "%(count)d partner keys issued", n
     ),
+    "transfer offices linked": lambda n: ngettext(
+        "%(count)d transfer office linked", "%(count)d transfer offices linked", n
+    ),
     "users created": lambda n: ngettext("%(count)d user created", "%(count)d users created", n),
 }
 
@@ -85,6 +88,19 @@ class DemoLoader:
                 organisation = self._create_organisation(spec, entity_types, fields)
                 self.counts["organisations created"] += 1
             self.organisations[spec.key] = organisation
+        self._link_transfer_offices(specs)
+
+    def _link_transfer_offices(self, specs) -> None:
+        """A demo loaded before universities and institutes named their transfer offices gets the links
+        (new ones are created with it). Only a missing link is made: one a person changed stays."""
+        for spec in specs:
+            organisation = self.organisations[spec.key]
+            if not spec.transfer_office or organisation.transfer_office_id is not None:
+                continue
+            organisation.transfer_office = self.organisations[spec.transfer_office]
+            organisation.full_clean()
+            organisation.save()
+            self.counts["transfer offices linked"] += 1
 
     def _create_organisation(self, spec, entity_types, fields) -> Organisation:
         parent = self.organisations[spec.parent] if spec.parent else None
@@ -103,6 +119,7 @@ class DemoLoader:
             transfer_level=spec.transfer_level,
             transfer_kind=spec.transfer_kind,
             parent=parent,
+            transfer_office=self.organisations[spec.transfer_office] if spec.transfer_office else None,
             services=list(spec.services),
         )
         organisation.full_clean()

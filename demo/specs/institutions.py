@@ -41,7 +41,8 @@ UNIVERSITY_OFFICE = (ServiceType.TRANSFER, ServiceType.DEVELOPMENT, ServiceType.
 
 @dataclass(frozen=True)
 class OrganisationSpec:
-    """One demo organisation. ``key`` names it for parents, designations and memberships."""
+    """One demo organisation. ``key`` names it for parents, transfer offices, designations and
+    memberships."""
 
     key: str
     name: str
@@ -58,6 +59,8 @@ class OrganisationSpec:
     transfer_level: str = ""
     transfer_kind: str = ""
     parent: str = ""
+    # The key of the transfer institution that transfers its results (四川大学 → 四川大学技术转移中心).
+    transfer_office: str = ""
     fields: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
 
@@ -487,11 +490,14 @@ def _academy_specs(academy: Academy) -> list[OrganisationSpec]:
             address=academy.address,
             website=academy.website,
             introduction=academy.introduction,
+            transfer_office=f"{academy.key}_office" if academy.office else "",
             fields=academy.fields,
         )
     ]
     if academy.office:
-        specs.append(
+        # The office first, so that the academy is created naming it.
+        specs.insert(
+            0,
             OrganisationSpec(
                 key=f"{academy.key}_office",
                 name=academy.office,
@@ -507,7 +513,7 @@ def _academy_specs(academy: Academy) -> list[OrganisationSpec]:
                 parent="sc_centre",
                 fields=academy.fields,
                 services=UNIVERSITY_OFFICE,
-            )
+            ),
         )
     return specs
 

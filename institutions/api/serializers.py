@@ -13,8 +13,8 @@ from rest_framework import serializers
 
 from core import limits
 from core.api.fields import ActionsField
-from core.validators import validate_phone
-from institutions import identifiers
+from core.validators import validate_phone, validate_year_not_in_future
+from institutions import identifiers, policies
 from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import (
     ClassificationScheme,
@@ -134,7 +134,11 @@ class DesignationGrantInputSerializer(serializers.Serializer):
             "is a 403 with code `designation_level_not_permitted`."
         ),
     )
-    year_granted = serializers.IntegerField()
+    year_granted = serializers.IntegerField(
+        min_value=policies.DESIGNATION_FIRST_YEAR,
+        validators=[validate_year_not_in_future],
+        help_text=f"From {policies.DESIGNATION_FIRST_YEAR} to the current year.",
+    )
     document_number = serializers.CharField(
         max_length=100,
         required=False,
@@ -199,6 +203,11 @@ class OrganisationSerializer(serializers.Serializer):
     parent = OrganisationReferenceSerializer(
         read_only=True, allow_null=True, help_text="The institution above this one in the network."
     )
+    transfer_office = OrganisationReferenceSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The technology-transfer institution that transfers this organisation's results.",
+    )
     service_fields = ClassificationReferenceSerializer(many=True, read_only=True)
     services = serializers.SerializerMethodField()
     designations = serializers.SerializerMethodField(help_text="Live (active or warned) designations.")
@@ -238,9 +247,16 @@ class OrganisationChildSerializer(OrganisationReferenceSerializer):
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
-    """One organisation, with the active institutions directly under it in the network."""
+    """One organisation, with the active institutions directly under it in the network and, for a
+    transfer institution, the organisations it serves."""
 
     children = OrganisationChildSerializer(source="active_children", many=True, read_only=True)
+    served_organisations = OrganisationChildSerializer(
+        source="active_served_organisations",
+        many=True,
+        read_only=True,
+        help_text="For a transfer institution: the active organisations whose results it transfers (依托单位).",
+    )
 
 
 class OrganisationInputSerializer(serializers.Serializer):
@@ -283,6 +299,13 @@ class OrganisationInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="Id of the institution above this one in the network.",
+        error_messages={"does_not_exist": _("There is no active organisation with the id {pk_value}.")},
+    )
+    transfer_office = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.active(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the technology-transfer institution that transfers this organisation's results.",
         error_messages={"does_not_exist": _("There is no active organisation with the id {pk_value}.")},
     )
     service_fields = serializers.SlugRelatedField(

@@ -1,7 +1,9 @@
 """Reading the audit trail: what changed, when, by whom, from where (DESIGN.md, Audit).
 
 Platform admins read everything; officials read the history of organisations in their
-jurisdiction (and of the memberships and designations that reference them).
+jurisdiction, of the rows that reference them (memberships, designations, achievements, listings,
+deals…) and of those objects' child rows (contributors, IP assets, objections…:
+``AuditEventQuerySet.concerning``).
 
 ``audit_log`` gives the raw events (pghistory rows); ``audit_entry_groups`` and ``audit_entries`` turn
 them into what a person reads: one entry per user action (the events of one request and one object,
@@ -39,11 +41,12 @@ HIDDEN_DIFF_FIELDS = frozenset({"updated_at", "password_changed_at", "hashed_key
 
 
 def organisation_history(*, actor, organisation: Organisation) -> QuerySet[AuditEvent]:
-    """Events of the organisation itself and of rows referencing it (members, designations, fields)."""
+    """Events of the organisation itself, of rows referencing it (members, designations, fields,
+    achievements…) and of their child rows."""
     if not actor.has_perm("institutions.view_history", organisation):
         raise PermissionDenied
     return (
-        AuditEvent.objects.references(organisation)
+        AuditEvent.objects.concerning([organisation])
         .exclude(_no_visible_change())
         .select_related("user")
         .order_by("-pgh_created_at", "-pgh_id")
@@ -79,7 +82,7 @@ def audit_log(*, actor, filters: dict | None = None) -> QuerySet[AuditEvent]:
     if organisations == []:
         return AuditEvent.objects.none()
     if organisations is not None:
-        filterset.queryset = filterset.queryset.references(organisations)
+        filterset.queryset = filterset.queryset.concerning(organisations)
     return (
         filterset.qs.exclude(_no_visible_change())
         .select_related("user")

@@ -52,7 +52,9 @@ def organisation_list(
         if not roles.is_platform_admin:
             queryset = queryset.in_regions(roles.jurisdiction_prefixes)
     queryset = apply_filterset(queryset, OrganisationFilterSet, filters)
-    queryset = queryset.select_related("region__parent", "entity_type", "parent").prefetch_related(
+    queryset = queryset.select_related(
+        "region__parent", "entity_type", "parent", "transfer_office"
+    ).prefetch_related(
         "service_fields",
         Prefetch(
             "designations",
@@ -64,11 +66,12 @@ def organisation_list(
 
 
 def organisation_get(*, pk: int, actor) -> Organisation:
-    """One organisation with its network links and designations, or 404 when not visible."""
+    """One organisation with its network links (parent, children, transfer office and the organisations
+    it serves) and designations, or 404 when not visible."""
     try:
         return (
             organisation_visible_queryset(actor=actor)
-            .select_related("region__parent", "entity_type", "parent__region")
+            .select_related("region__parent", "entity_type", "parent__region", "transfer_office__region")
             .prefetch_related(
                 "service_fields",
                 Prefetch(
@@ -84,6 +87,14 @@ def organisation_get(*, pk: int, actor) -> Organisation:
                     .select_related("region")
                     .order_by("region_id", "name"),
                     to_attr="active_children",
+                ),
+                # The universities and institutes whose results it transfers (依托单位), for an office.
+                Prefetch(
+                    "served_organisations",
+                    queryset=Organisation.objects.active()
+                    .select_related("region")
+                    .order_by("region_id", "name"),
+                    to_attr="active_served_organisations",
                 ),
             )
             .get(pk=pk)

@@ -2,12 +2,20 @@
 (achievements stand in for any record a create service makes)."""
 
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from celery.schedules import crontab
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 
 from achievements.models import Achievement
 from achievements.services import filings as services
+from core import tasks
 from core.forms import SubmissionKeyForm
 from core.models import Submission
 from tests import factories
@@ -86,3 +94,58 @@ def test_the_form_renders_a_fresh_hidden_key_and_keeps_it_out_of_the_data():
 
     assert form.is_valid()
     assert (form.cleaned_data, form.sent_submission_key) == ({}, uuid.UUID(key))
+
+
+# --- the nightly purge of old keys ---------------------------------------------------------------
+
+NOON = datetime(2026, 6, 10, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def claim_at(moment: datetime, actor) -> uuid.UUID:
+    key = uuid.uuid4()
+    with time_machine.travel(moment, tick=False):
+        Submission.objects.create(
+            key=key, actor=actor, content_type=ContentType.objects.get_for_model(Achievement)
+        )
+    return key
+
+
+@override_settings(SUBMISSION_KEY_RETENTION_DAYS=2)
+def test_the_purge_deletes_keys_past_their_retention_and_nothing_twice(filer):
+    old = claim_at(NOON - timedelta(days=2, seconds=1), filer)
+    kept_at_the_limit = claim_at(NOON - timedelta(days=2), filer)
+    recent = claim_at(NOON - timedelta(hours=1), filer)
+
+    with time_machine.travel(NOON, tick=False):
+        first = tasks.submission_purge_task()
+        second = tasks.submission_purge_task.delay().get()
+
+    assert (first, second) == (1, 0)
+    assert set(Submission.objects.values_list("key", flat=True)) == {kept_at_the_limit, recent}
+    assert not Submission.objects.filter(key=old).exists()
+
+
+@override_settings(SUBMISSION_KEY_RETENTION_DAYS=2)
+def test_a_form_sent_again_after_the_purge_creates_anew(filer, institution):
+    key = uuid.uuid4()
+    with time_machine.travel(NOON - timedelta(days=3), tick=False):
+        first = create(filer, institution, key)
+
+    with time_machine.travel(NOON, tick=False):
+        tasks.submission_purge_task()
+        again = create(filer, institution, key)
+
+    assert again != first
+    assert Achievement.objects.count() == 2
+
+
+def test_the_beat_entry_runs_the_purge_nightly_and_expires():
+    entry = settings.CELERY_BEAT_SCHEDULE["core-purge-submission-keys"]
+
+    assert entry == {
+        "task": "core.tasks.submission_purge_task",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 3 * 3600},
+    }
+    assert tasks.submission_purge_task.name == entry["task"]
+    assert settings.SUBMISSION_KEY_RETENTION_DAYS >= 1

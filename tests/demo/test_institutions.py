@@ -140,6 +140,37 @@ def test_universities_and_institutes_have_their_transfer_offices_in_their_own_ci
     assert org("成都市技术合同认定登记站").region_id == "510100"
 
 
+def test_universities_and_institutes_name_their_transfer_offices_and_the_offices_whom_they_serve():
+    seed()
+
+    linked = {
+        organisation.name: organisation.transfer_office.name
+        for organisation in Organisation.objects.filter(transfer_office__isnull=False).select_related(
+            "transfer_office"
+        )
+    }
+    offices = [academy for academy in institution_specs.ACADEMIES if academy.office]
+    assert linked == {academy.name: academy.office for academy in offices}
+    assert linked["四川大学"] == "四川大学技术转移中心"
+    assert org("西南财经大学").transfer_office is None  # it has no office of its own
+    assert list(org("四川大学技术转移中心").served_organisations.all()) == [org("四川大学")]
+    assert {
+        office.transfer_kind for office in Organisation.objects.filter(served_organisations__isnull=False)
+    } == {TransferKind.UNIVERSITY_OFFICE}
+
+
+def test_a_demo_loaded_before_offices_were_linked_gets_them_without_undoing_a_change():
+    seed()
+    Organisation.objects.filter(name="四川大学").update(transfer_office=None)
+    Organisation.objects.filter(name="电子科技大学").update(transfer_office=org("四川大学技术转移中心"))
+
+    output = seed()
+
+    assert "Demo data: 1 transfer office linked." in output
+    assert org("四川大学").transfer_office == org("四川大学技术转移中心")
+    assert org("电子科技大学").transfer_office == org("四川大学技术转移中心")
+
+
 def test_every_credit_code_is_valid_and_derived_the_same_way_every_time():
     seed()
 

@@ -2,9 +2,12 @@
 the certificate, the registrar's queue and the public disclosure board, with permissions and query
 counts that do not grow with the rows."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -228,6 +231,31 @@ def test_the_queue_shows_deadlines_and_late_applications(page_as, seller, buyer,
     assert "28 days left" in page
     assert page.count("data-late") == 1
     assert response.context["tabs"][:2] == [("waiting", "Waiting", 2), ("overdue", "Overdue", 1)]
+
+
+@time_machine.travel(datetime(2026, 9, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_the_queue_and_the_contract_page_count_down_in_the_sites_one_wording(
+    page_as, seller, buyer, seller_user, chengdu_body
+):
+    due_today = submitted_contract(
+        market_factories.deal(seller, buyer, seller_user), chengdu_body, days_ago=30
+    )
+    due_tomorrow = submitted_contract(
+        market_factories.deal(seller, buyer, seller_user, title="明日到期"), chengdu_body, days_ago=29
+    )
+    client = page_as("registrar")
+
+    queue = client.get("/market/registration/").content.decode()
+    detail = client.get(f"/market/contracts/{due_today.pk}/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese_queue = client.get("/market/registration/").content.decode()
+
+    assert (due_today.due_on, due_tomorrow.due_on) == (date(2026, 9, 30), date(2026, 10, 1))
+    assert "0 days left" not in queue + detail
+    assert '<span class="badge bg-blue-lt" data-days-left>Ends today</span>' in queue
+    assert '<span class="badge bg-blue-lt" data-days-left>1 day left</span>' in queue
+    assert '<span class="badge bg-blue-lt">Ends today</span>' in detail
+    assert "今日截止" in chinese_queue and "剩余 1 天" in chinese_queue
 
 
 def test_the_queue_filters_by_tab_and_city(page_as, submitted, registrar):
