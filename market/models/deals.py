@@ -232,10 +232,7 @@ class Deal(models.Model):
             # Only a signed deal that has not ended holds a listing, and only its own.
             models.CheckConstraint(
                 condition=Q(exclusive_listing__isnull=True)
-                | (
-                    Q(exclusive_listing=models.F("listing"))
-                    & ~Q(status__in=("negotiating", "cancelled"))
-                ),
+                | (Q(exclusive_listing=models.F("listing")) & ~Q(status__in=("negotiating", "cancelled"))),
                 name="%(app_label)s_%(class)s_exclusive_listing_signed",
             ),
         ]

@@ -147,7 +147,9 @@ def deal_list(*, actor, filters: dict | None = None, ordering: str = "") -> Quer
     queryset = _filtered(deal_visible_queryset(actor=actor), DealFilterSet, actor=actor, filters=filters)
     return (
         queryset.select_related("seller", "buyer", "listing", "demand", "contract")
-        .annotate(listing_open_objections=_open_objections(), listing_held_by_another=_listing_held_by_another())
+        .annotate(
+            listing_open_objections=_open_objections(), listing_held_by_another=_listing_held_by_another()
+        )
         .prefetch_related(_engagements())
         .order_by(*DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["updated"]))
     )

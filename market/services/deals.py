@@ -161,8 +161,10 @@ def deal_update_terms(*, actor, deal: Deal, terms: dict) -> Deal:
             recipients=inquiries.other_side_members(actor, deal),
             verb="deal.terms_changed",
             title=_("Deal terms changed: %(title)s") % {"title": deal.title},
-            body=_("The terms were changed (%(changes)s); any confirmation is cleared: check them and "
-                   "confirm again.")
+            body=_(
+                "The terms were changed (%(changes)s); any confirmation is cleared: check them and "
+                "confirm again."
+            )
             % {"changes": versions.describe(changes)},
             url=_deal_url(deal),
         )
@@ -210,7 +212,9 @@ def _claim_listing(deal: Deal) -> None:
     if not deal.listing_id or not policies.takes_one_deal(deal.listing.transaction_mode):
         return
     if _listing_holder(deal) is not None:
-        raise ValidationError(policies.listing_taken_message(deal.listing.transaction_mode), code="listing_taken")
+        raise ValidationError(
+            policies.listing_taken_message(deal.listing.transaction_mode), code="listing_taken"
+        )
     deal.exclusive_listing_id = deal.listing_id
 
 

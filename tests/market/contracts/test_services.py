@@ -430,7 +430,9 @@ def test_submitting_twice_is_an_illegal_transition(submitted, seller_user):
 def test_register_assigns_a_16_digit_number_and_opens_the_disclosure(
     submitted, registrar, seller_user, buyer_user
 ):
-    registered = services.contract_register(actor=registrar, contract=submitted, version=submitted.version, note="材料齐全")
+    registered = services.contract_register(
+        actor=registrar, contract=submitted, version=submitted.version, note="材料齐全"
+    )
 
     today = timezone.localdate()
     registered = reload(registered)
@@ -455,7 +457,11 @@ def test_numbers_are_unique_and_sequential_per_body_and_year(
     for _ in range(3):
         deal = market_factories.deal(seller, buyer, seller_user)
         contract = submitted_contract(deal, chengdu_body)
-        numbers.append(services.contract_register(actor=registrar, contract=contract, version=contract.version).registration_number)
+        numbers.append(
+            services.contract_register(
+                actor=registrar, contract=contract, version=contract.version
+            ).registration_number
+        )
 
     year = timezone.localdate().year
     assert numbers == [f"{year}510100000001", f"{year}510100000002", f"{year}510100000003"]
@@ -486,7 +492,9 @@ def test_the_registrar_correction_is_stored_beside_the_declaration(submitted, re
 
 
 def test_the_registrar_may_set_the_technical_amount_directly(submitted, registrar):
-    services.contract_register(actor=registrar, contract=submitted, version=submitted.version, technical_amount=Decimal("900000"))
+    services.contract_register(
+        actor=registrar, contract=submitted, version=submitted.version, technical_amount=Decimal("900000")
+    )
 
     assert reload(submitted).technical_amount == Decimal("900000.00")
 
@@ -494,7 +502,9 @@ def test_the_registrar_may_set_the_technical_amount_directly(submitted, registra
 @pytest.mark.parametrize("amount", [Decimal("-1"), Decimal("1200000.01")])
 def test_a_technical_amount_outside_zero_to_the_contract_amount_is_refused(submitted, registrar, amount):
     with pytest.raises(ValidationError) as error:
-        services.contract_register(actor=registrar, contract=submitted, version=submitted.version, technical_amount=amount)
+        services.contract_register(
+            actor=registrar, contract=submitted, version=submitted.version, technical_amount=amount
+        )
 
     assert error.value.message_dict == {
         "technical_amount": [
@@ -585,7 +595,12 @@ def test_the_seller_corrects_and_submits_again_after_a_refusal(submitted, regist
     assert contract.deal.status == DealStatus.SUBMITTED
     assert (contract.rejected_at, contract.rejection_reason, contract.rejection_note) == (None, "", "")
     assert contract.project_name == "硅碳负极材料专利权转让合同"
-    assert services.contract_register(actor=registrar, contract=contract, version=contract.version).registration_number is not None
+    assert (
+        services.contract_register(
+            actor=registrar, contract=contract, version=contract.version
+        ).registration_number
+        is not None
+    )
 
 
 # --- Certified technical income -------------------------------------------------------------------

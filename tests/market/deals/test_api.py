@@ -343,7 +343,9 @@ def test_an_engaged_broker_sees_the_deal_but_cannot_confirm(
     client = api_for(broker)
 
     shown = client.get(f"/api/v1/deals/{negotiating_deal.pk}/")
-    confirmed = client.post(f"/api/v1/deals/{negotiating_deal.pk}/confirm/", {"terms_version": 1}, format="json")
+    confirmed = client.post(
+        f"/api/v1/deals/{negotiating_deal.pk}/confirm/", {"terms_version": 1}, format="json"
+    )
     listed = client.get("/api/v1/deals/", {"side": "brokering"})
 
     assert (shown.status_code, confirmed.status_code) == (200, 403)
@@ -381,7 +383,9 @@ def test_outsiders_do_not_see_a_negotiation(who, request, negotiating_deal, othe
 def test_an_official_over_a_party_reads_a_signed_deal_but_cannot_act(
     negotiating_deal, chengdu_staff, chengdu_official
 ):
-    services.deal_confirm(actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version)
+    services.deal_confirm(
+        actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+    )
     client = api_for(chengdu_official)
 
     shown = client.get(f"/api/v1/deals/{negotiating_deal.pk}/")
