@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -62,7 +61,7 @@ def _shown(record, model_field: models.Field) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, Decimal):
-        return number_format(value, decimal_pos=2, force_grouping=True)
+        return f"{value:,.2f}"  # grouped with commas in both languages, as the pages show amounts
     if model_field.is_relation:
         related = getattr(record, model_field.name, None)
         return str(related) if related is not None else str(value)
