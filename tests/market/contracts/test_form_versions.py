@@ -5,6 +5,7 @@ the registrar reviewed, and a form changed since is not registered — 409 with 
 from decimal import Decimal
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from core.versions import StaleVersion
 from market.choices import DealStatus
@@ -140,8 +141,6 @@ def test_the_register_form_carries_the_version_and_a_stale_one_is_a_409_page(
 
 
 def test_the_schema_documents_the_409_of_registering():
-    from drf_spectacular.generators import SchemaGenerator
-
     schema = SchemaGenerator().get_schema(request=None, public=True)
     operation = schema["paths"]["/api/v1/contracts/{id}/register/"]["post"]
 

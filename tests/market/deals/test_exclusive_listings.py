@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from achievements.choices import CooperationMode
@@ -16,6 +17,7 @@ from institutions.models import Classification
 from institutions.roles import forget_roles
 from market.choices import DealStatus, ListingStatus
 from market.models import Deal
+from market.selectors import contracts as contract_selectors
 from market.selectors import deals as selectors
 from market.services import contracts as contract_services
 from market.services import deals as services
@@ -222,11 +224,12 @@ def test_a_deal_given_up_after_a_refused_registration_frees_the_listing(
     first.refresh_from_db()
     assert (first.status, first.exclusive_listing_id) == (DealStatus.CANCELLED, None)
     assert (second.status, second.exclusive_listing_id) == (DealStatus.AGREED, active_listing.pk)
+    # the registrar still finds the refusal among the refused ones
+    refused = contract_selectors.registration_queue(actor=registrar, tab="refused")
+    assert [item.pk for item in refused] == [contract.pk]
 
 
 def pdf():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(
         "signed.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", content_type="application/pdf"
     )

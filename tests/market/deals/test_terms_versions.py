@@ -6,6 +6,7 @@ by the service, the API and the page alike."""
 from decimal import Decimal
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from core.versions import Change, StaleVersion
 from market.choices import DealStatus
@@ -159,8 +160,6 @@ def test_a_stale_confirmation_through_the_api_is_a_409_with_what_changed(
 
 
 def test_the_schema_documents_the_409_of_confirming():
-    from drf_spectacular.generators import SchemaGenerator
-
     schema = SchemaGenerator().get_schema(request=None, public=True)
     operation = schema["paths"]["/api/v1/deals/{id}/confirm/"]["post"]
 
