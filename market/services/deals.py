@@ -139,8 +139,9 @@ def _require_negotiating(deal: Deal) -> None:
 
 @transaction.atomic
 def deal_update_terms(*, actor, deal: Deal, terms: dict) -> Deal:
-    """Changes the terms under negotiation: both confirmations are cleared and the editor's side
-    confirms the new terms."""
+    """Changes the terms under negotiation: the version of the terms is bumped, both confirmations are
+    cleared, the editor's side confirms the new terms and the other side is told what changed. The
+    same terms again change nothing."""
     require(actor, "market.negotiate_deal", deal)
     deal = _lock_deal(deal)
     _require_negotiating(deal)
@@ -171,25 +172,9 @@ def deal_update_terms(*, actor, deal: Deal, terms: dict) -> Deal:
     return deal
 
 
-def _listing_holder(deal: Deal) -> Deal | None:
-    """The signed deal that holds the deal's listing alone, if another one does."""
-    return (
-        Deal.objects.filter(exclusive_listing_id=deal.listing_id)
-        .exclude(pk=deal.pk)
-        .select_related("buyer")
-        .first()
-    )
-
-
-def deal_signing_blocker(*, deal: Deal) -> str | None:
-    """Why the deal cannot be signed now (the listing's publicity, an open objection, or another
-    signed deal holding the listing alone), or None."""
-    if not deal.listing_id:
-        return None
-    blocker = listing_services.listing_signing_blocker(listing=deal.listing)
-    if blocker is None and policies.takes_one_deal(deal.listing.transaction_mode) and _listing_holder(deal):
-        return policies.listing_taken_message(deal.listing.transaction_mode)
-    return blocker
+def _listing_held_by_another(deal: Deal) -> bool:
+    """Whether another signed deal holds the deal's listing alone (``Deal.exclusive_listing``)."""
+    return Deal.objects.filter(exclusive_listing_id=deal.listing_id).exclude(pk=deal.pk).exists()
 
 
 def _stale_terms(deal: Deal, seen_version: int) -> versions.StaleVersion:
@@ -211,7 +196,7 @@ def _claim_listing(deal: Deal) -> None:
     unique ``exclusive_listing`` column is the database's own guarantee."""
     if not deal.listing_id or not policies.takes_one_deal(deal.listing.transaction_mode):
         return
-    if _listing_holder(deal) is not None:
+    if _listing_held_by_another(deal):
         raise ValidationError(
             policies.listing_taken_message(deal.listing.transaction_mode), code="listing_taken"
         )

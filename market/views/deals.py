@@ -293,13 +293,16 @@ def deal_update_terms(request, pk: int):
     form = forms.DealTermsForm(request.POST)
     if form.is_valid():
         try:
-            services.deal_update_terms(actor=request.user, deal=deal, terms=form.terms_data())
+            updated = services.deal_update_terms(actor=request.user, deal=deal, terms=form.terms_data())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request, _("The terms have been changed; the other party must confirm them again.")
-            )
+            if updated.terms_version == deal.terms_version:
+                messages.info(request, _("The terms are the same as before; nothing changed."))
+            else:
+                messages.success(
+                    request, _("The terms have been changed; the other party must confirm them again.")
+                )
             return redirect("market:deal-detail", pk=deal.pk)
     return _deal_page(request, deal, status=400, terms_form=form)
 

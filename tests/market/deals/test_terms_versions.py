@@ -210,3 +210,28 @@ def test_a_confirmation_without_a_version_from_the_page_records_nothing(negotiat
     ]
     negotiating_deal.refresh_from_db()
     assert (negotiating_deal.status, negotiating_deal.seller_confirmed_at) == (DealStatus.NEGOTIATING, None)
+
+
+def test_saving_the_same_terms_from_the_page_says_nothing_changed(
+    negotiating_deal, buyer_user, chengdu_staff
+):
+    response = client_for(buyer_user).post(
+        f"/market/deals/{negotiating_deal.pk}/terms/",
+        {
+            "title": negotiating_deal.title,
+            "transaction_mode": negotiating_deal.transaction_mode,
+            "contract_category": negotiating_deal.contract_category,
+            "amount": "1000000.00",
+            "payment_method": negotiating_deal.payment_method,
+            "terms": negotiating_deal.terms,
+            "disclose_amount": "on",
+        },
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "The terms are the same as before; nothing changed."
+    ]
+    negotiating_deal.refresh_from_db()
+    assert negotiating_deal.terms_version == 1
+    assert not Notification.objects.filter(recipient=chengdu_staff, verb="deal.terms_changed").exists()
