@@ -1,7 +1,9 @@
 """One error shape for the whole API: ``{"code", "detail", "fields"}``.
 
 ``detail`` is a sentence a person understands, in Chinese or English by ``Accept-Language``;
-``fields`` maps each invalid input field to its messages. Django's own ``ValidationError`` (raised by
+``fields`` maps each invalid input field to its messages. A request that acted on a version of a record
+that is no longer current (``core.versions.StaleVersion``) is a 409 that adds ``changes`` (what changed
+since, old → new) and ``current_version``. Django's own ``ValidationError`` (raised by
 ``full_clean()`` in services) and ``PermissionDenied`` become 400 and 403 instead of a 500; a service's
 coded refusal of a workflow step keeps its code (``illegal_transition``, ``not_editable`` …). A missing
 permission (``core.permissions.require``) gets the standard 403 body wherever it was checked, in the view
@@ -18,6 +20,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.permissions import PermissionRefused
+from core.versions import StaleVersion
 
 
 class StateError(exceptions.APIException):
@@ -49,7 +52,23 @@ def _is_rule_refusal(error: DjangoValidationError) -> bool:
     return not hasattr(error, "error_dict") and bool(getattr(error, "code", None)) and error.code != "invalid"
 
 
+def _stale_version_response(exc: StaleVersion) -> Response:
+    """409: what the request acted on changed since its author saw it; the body says what changed."""
+    return Response(
+        {
+            "code": exc.code,
+            "detail": exc.messages[0],
+            "fields": {},
+            "changes": [change.as_dict() for change in exc.changes],
+            "current_version": exc.current_version,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, StaleVersion):
+        return _stale_version_response(exc)
     if isinstance(exc, DjangoValidationError) and _is_rule_refusal(exc):
         exc = StateError(exc.messages[0], code=exc.code)
     elif isinstance(exc, DjangoValidationError):

@@ -14,6 +14,25 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field's name.")
+    label = serializers.CharField(help_text="The field's label, in the request's language.")
+    old = serializers.CharField(help_text="The value in the version you acted on, as shown.")
+    new = serializers.CharField(help_text="The current value, as shown.")
+
+
+class StaleVersionSerializer(ErrorSerializer):
+    """A 409 for acting on a version that is no longer current (``core.versions.StaleVersion``)."""
+
+    changes = ChangeSerializer(many=True, help_text="What changed since the version you acted on.")
+    current_version = serializers.IntegerField(help_text="The version to review now.")
+
+
+def stale_version_response(description: str) -> OpenApiResponse:
+    """The 409 of an operation that names the version of what its author reviewed."""
+    return OpenApiResponse(StaleVersionSerializer, description=description)
+
+
 _ERROR_DESCRIPTIONS = {
     400: "Invalid input or an illegal state transition.",
     401: "Not signed in, or the partner key is missing or revoked.",

@@ -434,7 +434,9 @@ class MarketLoader:
             "updated_at": proposed_at,
         }
         if spec.signed_on is not None:
-            deal = deal_services.deal_confirm(actor=actors[other], deal=deal)
+            deal = deal_services.deal_confirm(
+                actor=actors[other], deal=deal, terms_version=deal.terms_version
+            )
             signed_at = _moment(spec.signed_on, rng)
             deal_dates.update(
                 {f"{other}_confirmed_at": signed_at, "signed_on": spec.signed_on, "updated_at": signed_at}
@@ -506,6 +508,7 @@ class MarketLoader:
             contract = contract_services.contract_register(
                 actor=registrar,
                 contract=contract,
+                version=contract.version,
                 non_technical_amount=spec.corrected_non_technical,
                 note=pools.REGISTRAR_NOTES[0] if corrected else "",
             )

@@ -24,6 +24,7 @@ from demo import dates
 from demo.pools import market as pools
 from demo.specs import achievements as achievement_specs
 from demo.specs import institutions as institution_specs
+from market import policies
 from market.choices import BrokerRole, FeeBasis, PaymentMethod, PricingMethod, RejectionReason
 from market.services import listings as listing_services
 
@@ -635,6 +636,10 @@ def _reference_specs(disclosure_days: int, listing_max_days: int) -> MarketSpecs
                 )
             elif outcome in ("agreed", "submitted", "rejected"):
                 state = "in_deal"
+            elif chain.cancelled_after_signing and policies.takes_one_deal(mode):
+                # It held the listing alone from its signing to its cancellation: no later inquiry's
+                # deal may be signed in between, and the demo gives the listing no other deal at all.
+                state = "held"
             listing_state[listing_title] = state
 
     specs = MarketSpecs()

@@ -58,8 +58,10 @@ class ContractForm(forms.ModelForm):
 
 
 class RegisterForm(forms.Form):
-    """The registrar registers the contract, correcting the classification or the amounts if needed."""
+    """The registrar registers the contract, correcting the classification or the amounts if needed; the
+    form carries the version of the registration form the registrar reviewed."""
 
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     contract_category = forms.ChoiceField(label=_("Contract category"), choices=ContractCategory.choices)
     sub_type = forms.ChoiceField(label=_("Sub-type"), choices=ContractSubType.choices)
     non_technical_amount = forms.DecimalField(
@@ -86,6 +88,7 @@ class RegisterForm(forms.Form):
     @classmethod
     def for_contract(cls, contract: ContractRegistration, data=None):
         initial = {
+            "version": contract.version,
             "contract_category": contract.contract_category,
             "sub_type": contract.sub_type,
             "non_technical_amount": contract.non_technical_amount,
@@ -94,7 +97,7 @@ class RegisterForm(forms.Form):
 
     def service_arguments(self, contract: ContractRegistration) -> dict:
         data = self.cleaned_data
-        arguments = {"note": data["note"]}
+        arguments = {"version": data["version"], "note": data["note"]}
         if data["contract_category"] != contract.contract_category:
             arguments["contract_category"] = data["contract_category"]
         if data["sub_type"] != contract.sub_type:

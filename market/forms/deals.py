@@ -102,6 +102,12 @@ class DealTermsForm(forms.Form):
         return data
 
 
+class DealConfirmForm(forms.Form):
+    """The confirm button: it carries the version of the terms the page showed (``Deal.terms_version``)."""
+
+    terms_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
 class BrokerEngageForm(forms.Form):
     broker = forms.ModelChoiceField(queryset=None, label=_("Broker"))
     role = forms.ChoiceField(label=_("Role"), choices=BrokerRole.choices)

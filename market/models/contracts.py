@@ -160,6 +160,9 @@ class ContractRegistration(models.Model):
     buyer_region_code = models.CharField(_("buyer region code"), max_length=6)
     contract_file = models.FileField(_("signed contract"), upload_to=contract_upload_to, blank=True)
     contract_file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    # Bumped by every change the applicant makes to the form: the registrar's decision names the version
+    # the registrar reviewed, so a form changed after it was opened is never registered unseen.
+    version = models.PositiveIntegerField(_("version of the form"), default=1, editable=False)
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     due_on = models.DateField(_("decision due"), null=True, blank=True)

@@ -177,6 +177,9 @@ class Deal(models.Model):
         default=False,
         help_text=_("The amount appears on the public disclosure board only with both parties' consent."),
     )
+    # Bumped by every change of the terms: a confirmation names the version it saw, so terms changed
+    # after a party looked at them are never signed on that party's behalf.
+    terms_version = models.PositiveIntegerField(_("version of the terms"), default=1, editable=False)
     seller_confirmed_at = models.DateTimeField(_("seller confirmed at"), null=True, blank=True)
     buyer_confirmed_at = models.DateTimeField(_("buyer confirmed at"), null=True, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=[validate_not_in_future])
@@ -185,6 +188,19 @@ class Deal(models.Model):
     )
     cancelled_reason = limits.bounded_text_field(
         _("why it was cancelled"), max_length=limits.REASON_MAX_LENGTH, blank=True
+    )
+    # The listing this deal holds alone: set when a deal on a listing whose transaction mode allows one
+    # deal (policies.takes_one_deal: 转让, 独占许可, 排他许可, 作价投资) is signed, cleared when the signed
+    # deal ends (cancelled). The listing's mode cannot be part of a constraint on this table, so the
+    # claim is a column of its own, unique: the database itself refuses a second sale.
+    exclusive_listing = models.ForeignKey(
+        Listing,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("listing held alone"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -208,6 +224,16 @@ class Deal(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(seller=models.F("buyer")), name="%(app_label)s_%(class)s_two_parties"
+            ),
+            # One signed deal per listing whose mode sells or licenses the technology to one party.
+            models.UniqueConstraint(
+                fields=["exclusive_listing"], name="%(app_label)s_%(class)s_one_signed_per_exclusive_listing"
+            ),
+            # Only a signed deal that has not ended holds a listing, and only its own.
+            models.CheckConstraint(
+                condition=Q(exclusive_listing__isnull=True)
+                | (Q(exclusive_listing=models.F("listing")) & ~Q(status__in=("negotiating", "cancelled"))),
+                name="%(app_label)s_%(class)s_exclusive_listing_signed",
             ),
         ]
 

@@ -44,7 +44,8 @@ DEAL_TRANSITIONS: dict[str, frozenset[str]] = {
     DealStatus.NEGOTIATING: frozenset({DealStatus.AGREED, DealStatus.CANCELLED}),
     DealStatus.AGREED: frozenset({DealStatus.SUBMITTED, DealStatus.CANCELLED}),
     DealStatus.SUBMITTED: frozenset({DealStatus.REGISTERED, DealStatus.REJECTED}),
-    DealStatus.REJECTED: frozenset({DealStatus.SUBMITTED}),
+    # refused registration (未予登记): corrected and submitted again, or given up by the parties
+    DealStatus.REJECTED: frozenset({DealStatus.SUBMITTED, DealStatus.CANCELLED}),
     DealStatus.REGISTERED: frozenset({DealStatus.PERFORMED}),
     DealStatus.PERFORMED: frozenset(),
     DealStatus.CANCELLED: frozenset(),
@@ -57,6 +58,36 @@ DEAL_BROKER_CHANGE_STATUSES = frozenset(
 )
 # The parties (and the brokers) write in an open thread, and go on writing once it became a deal.
 INQUIRY_MESSAGE_STATUSES = frozenset({InquiryStatus.OPEN, InquiryStatus.CONVERTED})
+
+
+# How many deals a listing takes (DOMAIN §2.2) ----------------------------------------------------------
+
+# The modes that give the technology to one party: a transfer (转让) and investment in kind (作价投资)
+# hand it over; an exclusive licence (独占许可) leaves one user; a sole licence (排他许可) one licensee per
+# territory and field of use — the platform records neither on a listing or a deal, so one in all.
+# Ordinary licences (普通许可), development, services and consulting may be signed with many.
+SINGLE_DEAL_MODES = frozenset(
+    {
+        CooperationMode.TRANSFER,
+        CooperationMode.LICENCE_EXCLUSIVE,
+        CooperationMode.LICENCE_SOLE,
+        CooperationMode.INVESTMENT,
+    }
+)
+
+
+def takes_one_deal(transaction_mode: str) -> bool:
+    """Whether a listing in this mode may have only one signed deal at a time (a signed deal that ends
+    — cancelled, or given up after a refused registration — frees it)."""
+    return transaction_mode in SINGLE_DEAL_MODES
+
+
+def listing_taken_message(transaction_mode: str) -> str:
+    """Why a deal cannot be signed on a listing another signed deal holds alone."""
+    return _(
+        "This listing (%(mode)s) has already been signed with another buyer, and a listing in this "
+        "transaction mode takes only one deal; this deal can be signed only if that one ends."
+    ) % {"mode": CooperationMode(transaction_mode).label}
 
 
 def can_move(transitions: Mapping[str, frozenset[str]], current: str, target: str) -> bool:

@@ -169,7 +169,8 @@ def _tab_condition(tab: str, today: date) -> Q:
     if tab == "registered":
         return Q(deal__status__in=(DealStatus.REGISTERED, DealStatus.PERFORMED))
     if tab == "refused":
-        return Q(deal__status=DealStatus.REJECTED)
+        # refused (未予登记), whether corrected later or given up by the parties (the deal cancelled)
+        return Q(deal__status__in=(DealStatus.REJECTED, DealStatus.CANCELLED), rejected_at__isnull=False)
     return Q(deal__status=DealStatus.SUBMITTED)
 
 

@@ -120,17 +120,26 @@ def deal_visible_queryset(*, actor) -> QuerySet[Deal]:
     return Deal.objects.visible_to(actor)
 
 
+def _listing_held_by_another():
+    """Whether another signed deal holds the deal's listing alone (``Deal.exclusive_listing``)."""
+    return Exists(Deal.objects.filter(exclusive_listing_id=OuterRef("listing_id")).exclude(pk=OuterRef("pk")))
+
+
 def deal_signing_blocker(deal: Deal) -> str | None:
-    """Why a deal under negotiation cannot be signed now, from the listing joined by the selectors and
-    their count of its open objections (the same rule ``listing_signing_blocker`` applies)."""
+    """Why a deal under negotiation cannot be signed now, from the listing joined by the selectors,
+    their count of its open objections and whether another signed deal holds the listing alone (the
+    rules ``deal_confirm`` applies)."""
     if deal.status != DealStatus.NEGOTIATING or deal.listing_id is None:
         return None
-    return policies.signing_blocker(
+    blocker = policies.signing_blocker(
         listing_status=deal.listing.status,
         publicity_ends_at=deal.listing.publicity_ends_at,
         open_objections=getattr(deal, "listing_open_objections", 0),
         now=timezone.now(),
     )
+    if blocker is None and getattr(deal, "listing_held_by_another", False):
+        return policies.listing_taken_message(deal.listing.transaction_mode)
+    return blocker
 
 
 def deal_list(*, actor, filters: dict | None = None, ordering: str = "") -> QuerySet[Deal]:
@@ -138,7 +147,9 @@ def deal_list(*, actor, filters: dict | None = None, ordering: str = "") -> Quer
     queryset = _filtered(deal_visible_queryset(actor=actor), DealFilterSet, actor=actor, filters=filters)
     return (
         queryset.select_related("seller", "buyer", "listing", "demand", "contract")
-        .annotate(listing_open_objections=_open_objections())
+        .annotate(
+            listing_open_objections=_open_objections(), listing_held_by_another=_listing_held_by_another()
+        )
         .prefetch_related(_engagements())
         .order_by(*DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["updated"]))
     )
@@ -157,7 +168,9 @@ def deal_get(*, pk: int, actor) -> Deal:
                 "contract",
                 "created_by",
             )
-            .annotate(listing_open_objections=_open_objections())
+            .annotate(
+                listing_open_objections=_open_objections(), listing_held_by_another=_listing_held_by_another()
+            )
             .prefetch_related(_engagements())
             .get(pk=pk)
         )

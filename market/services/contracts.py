@@ -9,6 +9,7 @@ after performance, the registrar records the certified technical income (核定�
 """
 
 import calendar
+import copy
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from achievements.choices import IPKind
-from core import uploads
+from core import uploads, versions
 from core import validators as core_validators
 from core.permissions import require
 from institutions.choices import OrganisationKind
@@ -58,6 +59,8 @@ CONTRACT_FIELDS = (
     "expected_investment",
     "expected_output",
 )
+# What a registrar reviews: the form as the seller filled it in, and the signed contract attached.
+REVIEWED_FIELDS = (*CONTRACT_FIELDS, "contract_file_name")
 VALIDITY_YEARS = 2
 
 
@@ -234,12 +237,15 @@ def contract_update(*, actor, contract: ContractRegistration, data: dict) -> Con
     """Changes the form while the deal is signed or was refused registration; the technical amount
     follows (contract amount − non-technical costs)."""
     contract = _editable(actor, contract)
+    before = copy.copy(contract)
     for name in CONTRACT_FIELDS:
         if name in data:
             setattr(contract, name, data[name])
     if contract.contract_category != ContractCategory.LICENCE:
         contract.licence_scope = ""
     _validate(contract)
+    if versions.changes_between(before, contract, CONTRACT_FIELDS):
+        contract.version += 1
     contract.save()
     return contract
 
@@ -258,6 +264,7 @@ def contract_attach_file(*, actor, contract: ContractRegistration, uploaded_file
         contract.contract_file.delete(save=False)
     contract.contract_file = uploaded_file
     contract.contract_file_name = uploaded_file.name[:200]
+    contract.version += 1
     contract.full_clean()
     contract.save()
     return contract
@@ -374,18 +381,32 @@ def _party_recipients(deal: Deal) -> list:
     return recipients
 
 
+def _stale_form(contract: ContractRegistration, seen_version: int) -> versions.StaleVersion:
+    seen = versions.snapshot(contract, field="version", version=seen_version)
+    changes = versions.changes_between(seen, contract, REVIEWED_FIELDS) if seen is not None else []
+    message = _("The applicant changed the registration form after you opened it; nothing was decided.")
+    if changes:
+        message += " " + _("What changed: %(changes)s.") % {"changes": versions.describe(changes)}
+    message += " " + _("Review the current form and decide again.")
+    return versions.StaleVersion(
+        message, code="form_changed", changes=changes, current_version=contract.version
+    )
+
+
 @transaction.atomic
 def contract_register(
     *,
     actor,
     contract: ContractRegistration,
+    version: int,
     contract_category: str | None = None,
     sub_type: str | None = None,
     technical_amount: Decimal | None = None,
     non_technical_amount: Decimal | None = None,
     note: str = "",
 ) -> ContractRegistration:
-    """Registers a submitted contract (认定登记): the registrar of its body may correct the category and
+    """Registers a submitted contract (认定登记) as the registrar reviewed it (``version``; a form changed
+    since is refused with what changed, 409): the registrar of its body may correct the category and
     the amounts; the contract gets its 16-digit number and its disclosure period begins."""
     require(actor, "market.register_contract", contract)
     if contract.deal.listing_id:
@@ -394,6 +415,8 @@ def contract_register(
     deal = lock_objects.deal_for_update(contract.deal_id)
     contract = lock_objects.contract_for_update(contract.pk)
     common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.REGISTERED, noun=pgettext("market", "deal"))
+    if version != contract.version:
+        raise _stale_form(contract, version)
     _apply_corrections(
         contract,
         contract_category=contract_category,

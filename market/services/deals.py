@@ -1,11 +1,14 @@
 """Writes on deals (交易) and the brokers engaged on them.
 
 Either party turns an open inquiry into a deal with terms; the deal is signed when both sides have
-confirmed the same terms — never while the listing's publicity runs or an objection to it is open.
-Each state change is one atomic, permission-checked function.
+confirmed the same terms — never while the listing's publicity runs or an objection to it is open, and
+never twice on a listing whose transaction mode gives the technology to one party. Every change of the
+terms bumps ``terms_version``; a confirmation names the version its author saw and is refused (409, with
+what changed) when the terms changed since. Each state change is one atomic, permission-checked function.
 """
 
 import contextlib
+import copy
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import versions
 from core.permissions import require
 from institutions.choices import MembershipRole
 from institutions.models import Membership
@@ -135,44 +139,81 @@ def _require_negotiating(deal: Deal) -> None:
 
 @transaction.atomic
 def deal_update_terms(*, actor, deal: Deal, terms: dict) -> Deal:
-    """Changes the terms under negotiation: both confirmations are cleared and the editor's side
-    confirms the new terms."""
+    """Changes the terms under negotiation: the version of the terms is bumped, both confirmations are
+    cleared, the editor's side confirms the new terms and the other side is told what changed. The
+    same terms again change nothing."""
     require(actor, "market.negotiate_deal", deal)
     deal = _lock_deal(deal)
     _require_negotiating(deal)
+    before = copy.copy(deal)
     _apply_terms(deal, dict(terms))
     _check_terms(deal)
+    deal.full_clean()
+    changes = versions.changes_between(before, deal, DEAL_TERM_FIELDS)
+    if not changes:
+        return deal  # the same terms again: nothing to confirm anew
+    deal.terms_version += 1
     deal.seller_confirmed_at = None
     deal.buyer_confirmed_at = None
     _confirm_side(deal, inquiries.side_of(actor, deal), timezone.now())
-    deal.full_clean()
     deal.save()
     with common.platform_language():
         common.notify(
             recipients=inquiries.other_side_members(actor, deal),
             verb="deal.terms_changed",
             title=_("Deal terms changed: %(title)s") % {"title": deal.title},
-            body=_("The terms were changed; check them and confirm again."),
+            body=_(
+                "The terms were changed (%(changes)s); any confirmation is cleared: check them and "
+                "confirm again."
+            )
+            % {"changes": versions.describe(changes)},
             url=_deal_url(deal),
         )
     return deal
 
 
-def deal_signing_blocker(*, deal: Deal) -> str | None:
-    """Why the deal cannot be signed now (the listing's publicity or an open objection), or None."""
-    if not deal.listing_id:
-        return None
-    return listing_services.listing_signing_blocker(listing=deal.listing)
+def _listing_held_by_another(deal: Deal) -> bool:
+    """Whether another signed deal holds the deal's listing alone (``Deal.exclusive_listing``)."""
+    return Deal.objects.filter(exclusive_listing_id=deal.listing_id).exclude(pk=deal.pk).exists()
+
+
+def _stale_terms(deal: Deal, seen_version: int) -> versions.StaleVersion:
+    seen = versions.snapshot(deal, field="terms_version", version=seen_version)
+    changes = versions.changes_between(seen, deal, DEAL_TERM_FIELDS) if seen is not None else []
+    message = _("The terms changed after you opened them, so your confirmation was not recorded.")
+    if changes:
+        message += " " + _("What changed: %(changes)s.") % {"changes": versions.describe(changes)}
+    message += " " + _("Check the current terms and confirm again.")
+    return versions.StaleVersion(
+        message, code="terms_changed", changes=changes, current_version=deal.terms_version
+    )
+
+
+def _claim_listing(deal: Deal) -> None:
+    """A deal on a listing that takes one deal is being signed: it holds the listing alone, or — if
+    another signed deal already does — it is refused with a message the buyer understands. Runs under
+    the listing's row lock (``_lock_deal``), so two confirmations on two deals cannot both pass; the
+    unique ``exclusive_listing`` column is the database's own guarantee."""
+    if not deal.listing_id or not policies.takes_one_deal(deal.listing.transaction_mode):
+        return
+    if _listing_held_by_another(deal):
+        raise ValidationError(
+            policies.listing_taken_message(deal.listing.transaction_mode), code="listing_taken"
+        )
+    deal.exclusive_listing_id = deal.listing_id
 
 
 @transaction.atomic
-def deal_confirm(*, actor, deal: Deal) -> Deal:
-    """Records the actor's side's confirmation of the terms; with both sides confirmed the deal is
-    signed (negotiating → agreed), unless the listing's publicity runs or an objection is open — then
-    nothing changes and the reason is given."""
+def deal_confirm(*, actor, deal: Deal, terms_version: int) -> Deal:
+    """Records the actor's side's confirmation of the terms at ``terms_version`` (the version they saw);
+    with both sides confirmed the deal is signed (negotiating → agreed), unless the listing's publicity
+    runs, an objection is open or another signed deal holds the listing alone — then nothing changes and
+    the reason is given. Terms changed since ``terms_version`` are refused with what changed (409)."""
     require(actor, "market.negotiate_deal", deal)
     deal = _lock_deal(deal)
     _require_negotiating(deal)
+    if terms_version != deal.terms_version:
+        raise _stale_terms(deal, terms_version)
     side = inquiries.side_of(actor, deal)
     if side is None:
         raise ValidationError(
@@ -182,9 +223,10 @@ def deal_confirm(*, actor, deal: Deal) -> Deal:
         raise ValidationError(_("Your side has already confirmed these terms."), code="already_confirmed")
     other_confirmed = (deal.buyer_confirmed_at if side == SELLER else deal.seller_confirmed_at) is not None
     if other_confirmed:
-        blocker = deal_signing_blocker(deal=deal)
+        blocker = listing_services.listing_signing_blocker(listing=deal.listing) if deal.listing_id else None
         if blocker:
             raise ValidationError(blocker, code="signing_blocked")
+        _claim_listing(deal)
     now = timezone.now()
     _confirm_side(deal, side, now)
     if not other_confirmed:
@@ -226,16 +268,17 @@ def deal_confirm(*, actor, deal: Deal) -> Deal:
 
 @transaction.atomic
 def deal_cancel(*, actor, deal: Deal, reason: str) -> Deal:
-    """Either party cancels a deal under negotiation or signed but not yet submitted; a signed deal
-    releases its listing."""
+    """Either party cancels a deal under negotiation, signed but not yet submitted, or refused
+    registration (未予登记) and given up; a signed deal that ends frees its listing."""
     require(actor, "market.negotiate_deal", deal)
     deal = _lock_deal(deal)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the deal is cancelled.")})
-    was_signed = deal.status == DealStatus.AGREED
+    was_signed = deal.status in (DealStatus.AGREED, DealStatus.REJECTED)
     common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.CANCELLED, noun=_("deal"))
     deal.cancelled_reason = reason
+    deal.exclusive_listing = None
     deal.full_clean()
     deal.save()
     if was_signed and deal.listing_id:

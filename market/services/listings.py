@@ -51,14 +51,11 @@ LISTING_FIELDS = (
     "contact_email",
 )
 ACHIEVEMENT_DEFAULTS = ("title", "summary", "keywords", "technology_field", "trl", "region")
-SOLD_ONCE_MODES = frozenset(
-    {CooperationMode.TRANSFER, CooperationMode.LICENCE_EXCLUSIVE, CooperationMode.INVESTMENT}
-)
-"""Modes after which the technology cannot be offered again; the others (ordinary and sole licences,
-technical services and consulting) go back on the market when their deal is registered."""
+# Modes whose listing goes back on the market when a deal on it is registered (ordinary licences,
+# technical services and consulting); after the others the technology cannot be offered again. A sole
+# licence (排他许可) is not among them: a listing takes one (policies.SINGLE_DEAL_MODES).
 RESELLABLE_MODES = frozenset(
     {
-        CooperationMode.LICENCE_SOLE,
         CooperationMode.LICENCE_ORDINARY,
         CooperationMode.TECHNICAL_SERVICE,
         CooperationMode.TECHNICAL_CONSULTING,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from core import uploads
+from core import uploads, versions
 from core.forms import add_service_errors
 from market import actions, policies
 from market.filters.contracts import DisclosureFilterSet, RegistrationQueueFilterSet
@@ -121,7 +121,9 @@ def _labelled(problems: dict[str, list[str]]) -> list[tuple[str, str]]:
 # --- A contract's page and the registrar's decisions -----------------------------------------------
 
 
-def _detail_page(request, contract, *, register_form=None, reject_form=None, certify_form=None, status=200):
+def _detail_page(
+    request, contract, *, register_form=None, reject_form=None, certify_form=None, status=200, stale=None
+):
     # the form's actions (the API's ``actions``); the certificate is a download, not an action
     can = {
         **actions.CONTRACT_ACTIONS.may(request.user, contract),
@@ -131,6 +133,7 @@ def _detail_page(request, contract, *, register_form=None, reject_form=None, cer
         "contract": contract,
         "can": can,
         "deadline": selectors.contract_deadline(contract),
+        "stale": stale,  # a decision on a version of the form the applicant changed since
         "register_form": register_form or forms.RegisterForm.for_contract(contract),
         "reject_form": reject_form or forms.RejectForm(),
         "certify_form": certify_form
@@ -189,6 +192,9 @@ def contract_register(request, pk: int):
             contract = services.contract_register(
                 actor=request.user, contract=contract, **form.service_arguments(contract)
             )
+        except versions.StaleVersion as error:
+            # 409: the page shows the current form, what changed, and a register form for it
+            return _detail_page(request, contract, status=409, stale=error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

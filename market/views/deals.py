@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import uploads
+from core import uploads, versions
 from core.forms import add_service_errors
 from core.permissions import require
 from institutions.models import Organisation
@@ -245,7 +245,7 @@ def my_deals(request):
     return render(request, "market/deals/list.html", context)
 
 
-def _deal_page(request, deal: Deal, *, status: int = 200, **forms_given):
+def _deal_page(request, deal: Deal, *, status: int = 200, stale=None, **forms_given):
     for engagement in deal.broker_engagements.all():  # each engagement's buttons (the API's ``actions``)
         engagement.actions = actions.DEAL_BROKER_ACTIONS.may(request.user, engagement)
     engagements = [
@@ -257,6 +257,7 @@ def _deal_page(request, deal: Deal, *, status: int = 200, **forms_given):
         # the deal's actions (the API's ``actions``) and the side the user speaks for
         "can": {**actions.DEAL_ACTIONS.may(request.user, deal), "side": rules.party_side(request.user, deal)},
         "signing_blocker": selectors.deal_signing_blocker(deal),
+        "stale": stale,  # a confirmation of terms that changed since (core.versions.StaleVersion)
         "engagements": engagements,
         "contract": selectors.deal_contract(deal),
         "terms_form": forms_given.get("terms_form")
@@ -292,13 +293,16 @@ def deal_update_terms(request, pk: int):
     form = forms.DealTermsForm(request.POST)
     if form.is_valid():
         try:
-            services.deal_update_terms(actor=request.user, deal=deal, terms=form.terms_data())
+            updated = services.deal_update_terms(actor=request.user, deal=deal, terms=form.terms_data())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request, _("The terms have been changed; the other party must confirm them again.")
-            )
+            if updated.terms_version == deal.terms_version:
+                messages.info(request, _("The terms are the same as before; nothing changed."))
+            else:
+                messages.success(
+                    request, _("The terms have been changed; the other party must confirm them again.")
+                )
             return redirect("market:deal-detail", pk=deal.pk)
     return _deal_page(request, deal, status=400, terms_form=form)
 
@@ -308,8 +312,17 @@ def deal_update_terms(request, pk: int):
 def deal_confirm(request, pk: int):
     deal = selectors.deal_get(pk=pk, actor=request.user)
     require(request.user, "market.negotiate_deal", deal)
+    form = forms.DealConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and confirm the terms it shows."))
+        return redirect("market:deal-detail", pk=pk)
     try:
-        deal = services.deal_confirm(actor=request.user, deal=deal)
+        deal = services.deal_confirm(
+            actor=request.user, deal=deal, terms_version=form.cleaned_data["terms_version"]
+        )
+    except versions.StaleVersion as error:
+        # 409: the page shows the current terms, what changed, and the button to confirm them
+        return _deal_page(request, deal, status=409, stale=error)
     except ValidationError as error:
         messages.error(request, _service_message(error))
     else:

@@ -14,6 +14,7 @@ from dataclasses import fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.conf import settings
@@ -157,6 +158,24 @@ def test_amounts_and_dates_are_consistent():
     assert min(chain.amount for chain in REGISTERED) < Decimal(100_000)
 
 
+def test_no_listing_that_takes_one_deal_is_sold_twice():
+    """A listing in 转让, 独占许可, 排他许可 or 作价投资 has one signed deal at a time: the periods its deals
+    held it (signed until cancelled, or for good) never overlap."""
+    modes = {listing.title: listing.mode for listing in SPECS.listings}
+    held: dict[str, list[tuple[date, date]]] = {}
+    for chain in SPECS.chains:
+        if chain.listing and chain.signed_on and policies.takes_one_deal(modes[chain.listing]):
+            end = chain.cancelled_on if chain.outcome == "cancelled" else date.max
+            held.setdefault(chain.listing, []).append((chain.signed_on, end))
+    overlapping = []
+    for title, periods in held.items():
+        periods.sort()
+        overlapping += [title for (_, end), (start, _) in pairwise(periods) if start < end]
+
+    assert overlapping == []
+    assert len(held) >= 20  # the rule is exercised: many such listings have a deal signed
+
+
 # --- the command ----------------------------------------------------------------------------------------
 
 
@@ -246,6 +265,20 @@ def test_the_market_has_the_specified_records_in_every_state(db, seeded):
         "commission_agent",
         "agent",
     }
+
+
+def test_each_listing_that_takes_one_deal_has_at_most_one_signed_deal_holding_it(db, seeded):
+    signed = Counter(
+        Deal.objects.signed()
+        .filter(listing__transaction_mode__in=policies.SINGLE_DEAL_MODES)
+        .values_list("listing_id", flat=True)
+    )
+    holders = Counter(
+        Deal.objects.filter(exclusive_listing__isnull=False).values_list("exclusive_listing_id", flat=True)
+    )
+
+    assert signed and max(signed.values()) == 1
+    assert holders == signed
 
 
 def test_registered_contracts_spread_over_cities_and_years_with_16_digit_numbers(db, seeded):

@@ -83,6 +83,9 @@ class ContractSerializer(serializers.Serializer):
     buyer = serializers.SerializerMethodField()
     has_contract_file = serializers.SerializerMethodField()
     contract_file_name = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(
+        read_only=True, help_text="Bumped by every change the applicant makes; a registration names it."
+    )
     submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     due_on = serializers.DateField(read_only=True, allow_null=True)
     is_late_application = serializers.SerializerMethodField()
@@ -153,6 +156,9 @@ class ContractFileInputSerializer(serializers.Serializer):
 
 
 class ContractRegisterInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The form's `version` as you reviewed it; a form changed since gets 409."
+    )
     contract_category = serializers.ChoiceField(
         choices=ContractCategory.choices, required=False, help_text="Only to correct the declared category."
     )

@@ -159,6 +159,14 @@ class DealTermsInputSerializer(serializers.Serializer):
     disclose_amount = serializers.BooleanField(required=False)
 
 
+class DealConfirmInputSerializer(serializers.Serializer):
+    terms_version = serializers.IntegerField(
+        min_value=1,
+        help_text="The `terms_version` of the terms you confirm, as you read them on the deal. When the "
+        "terms changed since, nothing is recorded: 409 with what changed.",
+    )
+
+
 # --- deals -----------------------------------------------------------------------------------------
 
 
@@ -201,10 +209,14 @@ class DealSerializer(serializers.Serializer):
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, read_only=True)
     terms = serializers.CharField(read_only=True)
     disclose_amount = serializers.BooleanField(read_only=True)
+    terms_version = serializers.IntegerField(
+        read_only=True, help_text="Bumped by every change of the terms; a confirmation names it."
+    )
     seller_confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     buyer_confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     signing_blocker = serializers.SerializerMethodField(
-        help_text="Why the deal cannot be signed now (the listing's publicity or an open objection), or null."
+        help_text="Why the deal cannot be signed now (the listing's publicity, an open objection or another "
+        "signed deal holding the listing alone), or null."
     )
     signed_on = serializers.DateField(read_only=True, allow_null=True)
     cancelled_reason = serializers.CharField(read_only=True)

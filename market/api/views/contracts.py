@@ -18,7 +18,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.filters import NamedOrderingFilter
-from core.api.schema import ErrorSerializer
+from core.api.schema import ErrorSerializer, stale_version_response
 from core.permissions import require
 from market.api.serializers import contracts as serializers
 from market.filters.contracts import ContractFilterSet, DisclosureFilterSet
@@ -44,12 +44,15 @@ _TAB_PARAMETER = OpenApiParameter(
 )
 
 
-def _action_schema(summary: str, description: str, request=None):
+def _action_schema(summary: str, description: str, request=None, conflict: str = ""):
+    responses = {200: serializers.ContractSerializer, 404: _NOT_FOUND}
+    if conflict:
+        responses[409] = stale_version_response(conflict)
     return extend_schema(
         summary=summary,
         description=description,
         request=request,
-        responses={200: serializers.ContractSerializer, 404: _NOT_FOUND},
+        responses=responses,
         tags=_TAGS,
     )
 
@@ -172,8 +175,11 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "Register the contract",
         "For registrars of the body it was submitted to. Optionally corrects the category, the sub-type, "
         "the non-technical costs or the technical amount; assigns the 16-digit number and starts the "
-        "disclosure period.",
+        "disclosure period. `version` is the form's `version` you reviewed: if the applicant changed the "
+        "form since, nothing is registered (409 `form_changed`, with what changed).",
         request=serializers.ContractRegisterInputSerializer,
+        conflict="The applicant changed the form since the version you reviewed (`form_changed`); "
+        "`changes` lists what changed. Nothing was registered.",
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def register(self, request, pk=None):

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from core import uploads
 from core.api.filters import NamedOrderingFilter
-from core.api.schema import ErrorSerializer
+from core.api.schema import ErrorSerializer, stale_version_response
 from core.permissions import require
 from market.api.serializers import deals as serializers
 from market.filters.deals import DealFilterSet, InquiryFilterSet
@@ -277,7 +277,8 @@ class DealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @_deal_schema(
         "Change the terms under negotiation",
-        "Only the fields sent change. Both confirmations are cleared and your side confirms the new terms.",
+        "Only the fields sent change. When a term changes, `terms_version` is bumped, both confirmations "
+        "are cleared (the other side is notified of what changed) and your side confirms the new terms.",
         request=serializers.DealTermsInputSerializer,
     )
     def partial_update(self, request, pk=None):
@@ -288,21 +289,42 @@ class DealViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         services.deal_update_terms(actor=request.user, deal=deal, terms=serializer.validated_data)
         return self._detail_response(deal.pk)
 
-    @_deal_schema(
-        "Confirm the terms",
-        "Records your side's confirmation. When both sides have confirmed, the deal is signed — unless "
-        "the listing's publicity runs or an objection is open (400 `signing_blocked`, nothing changes).",
+    @extend_schema(
+        summary="Confirm the terms",
+        description=(
+            "Records your side's confirmation of the terms at `terms_version` (the version you read). When "
+            "both sides have confirmed, the deal is signed — unless the listing's publicity runs or an "
+            "objection is open (400 `signing_blocked`), or the listing's transaction mode (转让, 独占许可, "
+            "排他许可, 作价投资) takes one deal and another signed deal holds it (400 `listing_taken`); "
+            "nothing changes then. Terms changed since `terms_version`: 409 `terms_changed` with what "
+            "changed, nothing recorded."
+        ),
+        request=serializers.DealConfirmInputSerializer,
+        responses={
+            200: serializers.DealSerializer,
+            404: _NOT_FOUND,
+            409: stale_version_response(
+                "The terms changed since the version you confirmed (`terms_changed`); `changes` lists "
+                "what changed. Nothing was recorded."
+            ),
+        },
+        tags=["deals"],
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def confirm(self, request, pk=None):
         deal = self._deal(pk)
         require(request.user, "market.negotiate_deal", deal)
-        services.deal_confirm(actor=request.user, deal=deal)
+        serializer = serializers.DealConfirmInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.deal_confirm(
+            actor=request.user, deal=deal, terms_version=serializer.validated_data["terms_version"]
+        )
         return self._detail_response(deal.pk)
 
     @_deal_schema(
         "Cancel a deal",
-        "Under negotiation or signed but not yet submitted for registration; the reason is required.",
+        "Under negotiation, signed but not yet submitted for registration, or refused registration "
+        "(未予登记) and given up; the reason is required. A signed deal that ends frees its listing.",
         request=serializers.ReasonInputSerializer,
     )
     @action(detail=True, methods=["post"], filter_backends=[])

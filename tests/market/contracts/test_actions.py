@@ -87,7 +87,9 @@ def test_a_submitted_form_carries_the_callers_actions(client_as, name, expected,
 def test_the_answer_to_an_action_carries_the_actions_that_follow(client_as, submitted):
     office = client_as("registrar")
 
-    registered = office.post(f"{URL}{submitted.pk}/register/", {"note": "核定"}, format="json")
+    registered = office.post(
+        f"{URL}{submitted.pk}/register/", {"version": submitted.version, "note": "核定"}, format="json"
+    )
 
     assert registered.status_code == 200
     assert registered.json()["actions"] == ["certify"]

@@ -159,9 +159,12 @@ def test_the_whole_decision_through_the_api(client_as, contract, registrar):
     seller = client_as("seller_user")
     office = client_as("registrar")
 
-    assert seller.post(url(contract, "submit/")).json()["deal_status"] == "submitted"
+    submitted = seller.post(url(contract, "submit/")).json()
+    assert submitted["deal_status"] == "submitted"
     registered = office.post(
-        url(contract, "register/"), {"technical_amount": "900000.00", "note": "核定"}, format="json"
+        url(contract, "register/"),
+        {"version": submitted["version"], "technical_amount": "900000.00", "note": "核定"},
+        format="json",
     ).json()
     certified = office.post(
         url(contract, "certify-income/"),
@@ -199,7 +202,7 @@ def test_reject_with_a_reason(client_as, submitted):
 
 
 def test_an_illegal_transition_is_a_clear_400(client_as, submitted, registrar):
-    services.contract_register(actor=registrar, contract=submitted)
+    services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
 
     response = client_as("registrar").post(url(submitted, "reject/"), {"reason": "void"}, format="json")
 
@@ -220,7 +223,9 @@ def test_an_illegal_transition_is_a_clear_400(client_as, submitted, registrar):
 )
 @pytest.mark.parametrize("action", ["register/", "reject/"])
 def test_only_a_registrar_of_the_body_decides(client_as, submitted, who, status_code, action):
-    response = client_as(who).post(url(submitted, action), {"reason": "void"}, format="json")
+    response = client_as(who).post(
+        url(submitted, action), {"version": submitted.version, "reason": "void"}, format="json"
+    )
 
     assert response.status_code == status_code
     contract = reload(submitted)
@@ -303,7 +308,8 @@ def test_the_contract_list_query_count_does_not_grow(
 
 
 def registered_contract(deal_record, body, registrar_user):
-    return services.contract_register(actor=registrar_user, contract=submitted_contract(deal_record, body))
+    submitted = submitted_contract(deal_record, body)
+    return services.contract_register(actor=registrar_user, contract=submitted, version=submitted.version)
 
 
 def test_the_disclosure_board_is_public_and_hides_amounts_without_consent(

@@ -34,7 +34,7 @@ def test_the_certificate_and_the_pages_name_the_parties_as_the_category_does(
         declared_category=category,
         licence_scope="ordinary" if category == "licence" else "",
     )
-    services.contract_register(actor=registrar, contract=contract)
+    services.contract_register(actor=registrar, contract=contract, version=contract.version)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     client.force_login(seller_user)
 

@@ -430,7 +430,9 @@ def test_submitting_twice_is_an_illegal_transition(submitted, seller_user):
 def test_register_assigns_a_16_digit_number_and_opens_the_disclosure(
     submitted, registrar, seller_user, buyer_user
 ):
-    registered = services.contract_register(actor=registrar, contract=submitted, note="材料齐全")
+    registered = services.contract_register(
+        actor=registrar, contract=submitted, version=submitted.version, note="材料齐全"
+    )
 
     today = timezone.localdate()
     registered = reload(registered)
@@ -455,7 +457,11 @@ def test_numbers_are_unique_and_sequential_per_body_and_year(
     for _ in range(3):
         deal = market_factories.deal(seller, buyer, seller_user)
         contract = submitted_contract(deal, chengdu_body)
-        numbers.append(services.contract_register(actor=registrar, contract=contract).registration_number)
+        numbers.append(
+            services.contract_register(
+                actor=registrar, contract=contract, version=contract.version
+            ).registration_number
+        )
 
     year = timezone.localdate().year
     assert numbers == [f"{year}510100000001", f"{year}510100000002", f"{year}510100000003"]
@@ -466,6 +472,7 @@ def test_the_registrar_correction_is_stored_beside_the_declaration(submitted, re
     services.contract_register(
         actor=registrar,
         contract=submitted,
+        version=submitted.version,
         contract_category=ContractCategory.LICENCE,
         sub_type=ContractSubType.PATENT_LICENCE,
         non_technical_amount=Decimal("400000"),
@@ -485,7 +492,9 @@ def test_the_registrar_correction_is_stored_beside_the_declaration(submitted, re
 
 
 def test_the_registrar_may_set_the_technical_amount_directly(submitted, registrar):
-    services.contract_register(actor=registrar, contract=submitted, technical_amount=Decimal("900000"))
+    services.contract_register(
+        actor=registrar, contract=submitted, version=submitted.version, technical_amount=Decimal("900000")
+    )
 
     assert reload(submitted).technical_amount == Decimal("900000.00")
 
@@ -493,7 +502,9 @@ def test_the_registrar_may_set_the_technical_amount_directly(submitted, registra
 @pytest.mark.parametrize("amount", [Decimal("-1"), Decimal("1200000.01")])
 def test_a_technical_amount_outside_zero_to_the_contract_amount_is_refused(submitted, registrar, amount):
     with pytest.raises(ValidationError) as error:
-        services.contract_register(actor=registrar, contract=submitted, technical_amount=amount)
+        services.contract_register(
+            actor=registrar, contract=submitted, version=submitted.version, technical_amount=amount
+        )
 
     assert error.value.message_dict == {
         "technical_amount": [
@@ -508,7 +519,10 @@ def test_a_technical_amount_outside_zero_to_the_contract_amount_is_refused(submi
 def test_a_mismatched_correction_is_refused(submitted, registrar):
     with pytest.raises(ValidationError) as error:
         services.contract_register(
-            actor=registrar, contract=submitted, contract_category=ContractCategory.SERVICE
+            actor=registrar,
+            contract=submitted,
+            version=submitted.version,
+            contract_category=ContractCategory.SERVICE,
         )
 
     assert error.value.message_dict == {
@@ -521,7 +535,7 @@ def test_registering_a_contract_that_was_not_submitted_is_illegal(contract, regi
     contract.save()
 
     with pytest.raises(ValidationError) as error:
-        services.contract_register(actor=registrar, contract=contract)
+        services.contract_register(actor=registrar, contract=contract, version=contract.version)
 
     assert error.value.messages == ["The deal is Agreed and signed and cannot become Registered."]
     assert reload(contract).registration_number is None
@@ -532,7 +546,7 @@ def test_registering_sells_a_transferred_listing(seller, buyer, seller_user, che
     deal = market_factories.deal(seller, buyer, seller_user, listing_record=listing)
     contract = submitted_contract(deal, chengdu_body)
 
-    services.contract_register(actor=registrar, contract=contract)
+    services.contract_register(actor=registrar, contract=contract, version=contract.version)
 
     listing.refresh_from_db()
     assert listing.status == ListingStatus.SOLD
@@ -581,14 +595,19 @@ def test_the_seller_corrects_and_submits_again_after_a_refusal(submitted, regist
     assert contract.deal.status == DealStatus.SUBMITTED
     assert (contract.rejected_at, contract.rejection_reason, contract.rejection_note) == (None, "", "")
     assert contract.project_name == "硅碳负极材料专利权转让合同"
-    assert services.contract_register(actor=registrar, contract=contract).registration_number is not None
+    assert (
+        services.contract_register(
+            actor=registrar, contract=contract, version=contract.version
+        ).registration_number
+        is not None
+    )
 
 
 # --- Certified technical income -------------------------------------------------------------------
 
 
 def test_certified_income_closes_the_deal(submitted, registrar):
-    services.contract_register(actor=registrar, contract=submitted)
+    services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
     today = timezone.localdate()
 
     services.contract_certify_income(
@@ -602,7 +621,7 @@ def test_certified_income_closes_the_deal(submitted, registrar):
 
 
 def test_income_above_the_contract_amount_is_refused(submitted, registrar):
-    services.contract_register(actor=registrar, contract=submitted)
+    services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
 
     with pytest.raises(ValidationError) as error:
         services.contract_certify_income(
@@ -682,7 +701,7 @@ def test_only_the_seller_submits(request, who, contract):
 def test_only_a_registrar_of_the_body_registers_or_refuses(request, who, submitted):
     actor = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
-        services.contract_register(actor=actor, contract=submitted)
+        services.contract_register(actor=actor, contract=submitted, version=submitted.version)
     with pytest.raises(PermissionDenied):
         services.contract_reject(actor=actor, contract=submitted, reason=RejectionReason.VOID)
 
@@ -694,7 +713,7 @@ def test_only_a_registrar_of_the_body_registers_or_refuses(request, who, submitt
 
 @pytest.mark.parametrize("who", REGISTRAR_ACTION_DENIED)
 def test_only_a_registrar_of_the_body_certifies_income(request, who, submitted, registrar):
-    services.contract_register(actor=registrar, contract=submitted)
+    services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
 
     with pytest.raises(PermissionDenied):
         services.contract_certify_income(
@@ -708,7 +727,7 @@ def test_only_a_registrar_of_the_body_certifies_income(request, who, submitted, 
 
 
 def test_a_platform_admin_may_register(submitted, platform_admin):
-    services.contract_register(actor=platform_admin, contract=submitted)
+    services.contract_register(actor=platform_admin, contract=submitted, version=submitted.version)
 
     assert Deal.objects.get(pk=submitted.deal_id).status == DealStatus.REGISTERED
 
@@ -718,4 +737,4 @@ def test_the_registrar_of_another_body_is_refused_even_with_a_staff_account(subm
     factories.staff_of(factories.OrganisationFactory(name="无关企业"), username="two-hats")
 
     with pytest.raises(PermissionDenied):
-        services.contract_register(actor=both, contract=submitted)
+        services.contract_register(actor=both, contract=submitted, version=submitted.version)

@@ -131,6 +131,7 @@ def test_the_registrar_registers_with_a_correction_shown_as_declared_to_register
     response = client.post(
         f"/market/contracts/{submitted.pk}/register/",
         {
+            "version": submitted.version,
             "contract_category": "licence",
             "sub_type": "patent_licence",
             "non_technical_amount": "200000",
@@ -182,7 +183,7 @@ def test_only_the_registrar_of_the_body_decides_on_the_page(page_as, submitted, 
 def test_the_certificate_exists_only_after_registration(page_as, submitted, registrar):
     assert page_as("seller_user").get(f"/market/contracts/{submitted.pk}/certificate/").status_code == 404
 
-    contract = services.contract_register(actor=registrar, contract=submitted)
+    contract = services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
     response = page_as("seller_user").get(f"/market/contracts/{submitted.pk}/certificate/")
 
     assert response.status_code == 200
@@ -204,7 +205,7 @@ def test_the_certificate_exists_only_after_registration(page_as, submitted, regi
     ],
 )
 def test_who_sees_the_certificate(page_as, submitted, registrar, who, status_code):
-    services.contract_register(actor=registrar, contract=submitted)
+    services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
 
     assert page_as(who).get(f"/market/contracts/{submitted.pk}/certificate/").status_code == status_code
 
@@ -259,7 +260,7 @@ def test_the_queue_and_the_contract_page_count_down_in_the_sites_one_wording(
 
 
 def test_the_queue_filters_by_tab_and_city(page_as, submitted, registrar):
-    services.contract_register(actor=registrar, contract=submitted)
+    services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
     client = page_as("registrar")
 
     assert client.get("/market/registration/").context["page_obj"].paginator.count == 0
@@ -304,7 +305,8 @@ DISCLOSURE_PAGE_QUERIES = 3
 
 def registered(seller, buyer, seller_user, body, registrar_user, **deal_fields):
     deal = market_factories.deal(seller, buyer, seller_user, **deal_fields)
-    return services.contract_register(actor=registrar_user, contract=submitted_contract(deal, body))
+    submitted = submitted_contract(deal, body)
+    return services.contract_register(actor=registrar_user, contract=submitted, version=submitted.version)
 
 
 def test_a_visitor_sees_the_board_with_amounts_only_by_consent(

@@ -254,7 +254,9 @@ def test_a_deal_in_publicity_shows_its_signing_blocker_and_confirming_is_a_400(
     message = f"The listing is still in its publicity period; the deal can be signed after {end}."
 
     shown = api_for(chengdu_staff).get(f"/api/v1/deals/{deal.pk}/")
-    confirmed = api_for(chengdu_staff).post(f"/api/v1/deals/{deal.pk}/confirm/")
+    confirmed = api_for(chengdu_staff).post(
+        f"/api/v1/deals/{deal.pk}/confirm/", {"terms_version": deal.terms_version}, format="json"
+    )
 
     assert shown.json()["signing_blocker"] == message
     assert (confirmed.status_code, confirmed.json()["code"], confirmed.json()["detail"]) == (
@@ -267,7 +269,9 @@ def test_a_deal_in_publicity_shows_its_signing_blocker_and_confirming_is_a_400(
 
 
 def test_confirming_signs_the_deal(negotiating_deal, chengdu_staff):
-    response = api_for(chengdu_staff).post(f"/api/v1/deals/{negotiating_deal.pk}/confirm/")
+    response = api_for(chengdu_staff).post(
+        f"/api/v1/deals/{negotiating_deal.pk}/confirm/", {"terms_version": 1}, format="json"
+    )
 
     assert (response.status_code, response.json()["status"]) == (200, "agreed")
     assert response.json()["signed_on"] is not None
@@ -339,7 +343,9 @@ def test_an_engaged_broker_sees_the_deal_but_cannot_confirm(
     client = api_for(broker)
 
     shown = client.get(f"/api/v1/deals/{negotiating_deal.pk}/")
-    confirmed = client.post(f"/api/v1/deals/{negotiating_deal.pk}/confirm/")
+    confirmed = client.post(
+        f"/api/v1/deals/{negotiating_deal.pk}/confirm/", {"terms_version": 1}, format="json"
+    )
     listed = client.get("/api/v1/deals/", {"side": "brokering"})
 
     assert (shown.status_code, confirmed.status_code) == (200, 403)
@@ -377,7 +383,9 @@ def test_outsiders_do_not_see_a_negotiation(who, request, negotiating_deal, othe
 def test_an_official_over_a_party_reads_a_signed_deal_but_cannot_act(
     negotiating_deal, chengdu_staff, chengdu_official
 ):
-    services.deal_confirm(actor=chengdu_staff, deal=negotiating_deal)
+    services.deal_confirm(
+        actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+    )
     client = api_for(chengdu_official)
 
     shown = client.get(f"/api/v1/deals/{negotiating_deal.pk}/")

@@ -370,7 +370,9 @@ def test_both_confirmations_sign_the_deal_and_mark_the_listing_in_deal(
 ):
     engage(negotiating_deal, broker, broker_agency, chengdu_institution)
 
-    deal = services.deal_confirm(actor=chengdu_staff, deal=negotiating_deal)
+    deal = services.deal_confirm(
+        actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+    )
 
     deal.refresh_from_db()
     deal.listing.refresh_from_db()
@@ -387,7 +389,9 @@ def test_both_confirmations_sign_the_deal_and_mark_the_listing_in_deal(
 
 def test_confirming_again_on_the_same_side_is_refused(negotiating_deal, buyer_user):
     with pytest.raises(ValidationError) as raised:
-        services.deal_confirm(actor=buyer_user, deal=negotiating_deal)
+        services.deal_confirm(
+            actor=buyer_user, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+        )
 
     assert raised.value.messages == ["Your side has already confirmed these terms."]
     negotiating_deal.refresh_from_db()
@@ -408,7 +412,7 @@ def test_signing_is_refused_while_publicity_runs_and_nothing_changes(
     notifications_before = Notification.objects.count()
 
     with pytest.raises(ValidationError) as raised:
-        services.deal_confirm(actor=chengdu_staff, deal=deal)
+        services.deal_confirm(actor=chengdu_staff, deal=deal, terms_version=deal.terms_version)
 
     end = timezone.localtime(publicity_listing.publicity_ends_at).strftime("%Y-%m-%d %H:%M")
     assert raised.value.messages == [
@@ -434,7 +438,9 @@ def test_signing_is_refused_while_an_objection_is_open_and_nothing_changes(
     )
 
     with pytest.raises(ValidationError) as raised:
-        services.deal_confirm(actor=chengdu_staff, deal=negotiating_deal)
+        services.deal_confirm(
+            actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+        )
 
     assert raised.value.messages == [
         "An objection to the listing is still open; the deal can be signed once officials resolve it."
@@ -460,7 +466,9 @@ def test_a_dismissed_objection_no_longer_blocks_signing(negotiating_deal, chengd
         status=ObjectionStatus.DISMISSED,
     )
 
-    deal = services.deal_confirm(actor=chengdu_staff, deal=negotiating_deal)
+    deal = services.deal_confirm(
+        actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+    )
 
     assert deal.status == DealStatus.AGREED
 
@@ -487,7 +495,7 @@ def test_a_deal_answering_a_demand_has_no_publicity_to_wait_for(
         terms={"amount": Decimal("800000"), "payment_method": "lump_sum"},
     )
 
-    deal = services.deal_confirm(actor=buyer_user, deal=deal)
+    deal = services.deal_confirm(actor=buyer_user, deal=deal, terms_version=deal.terms_version)
 
     assert (deal.status, deal.title, deal.transaction_mode, deal.contract_category, deal.demand_id) == (
         DealStatus.AGREED,
@@ -499,10 +507,14 @@ def test_a_deal_answering_a_demand_has_no_publicity_to_wait_for(
 
 
 def test_confirming_a_signed_deal_is_an_illegal_transition(negotiating_deal, chengdu_staff):
-    services.deal_confirm(actor=chengdu_staff, deal=negotiating_deal)
+    services.deal_confirm(
+        actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+    )
 
     with pytest.raises(ValidationError) as raised:
-        services.deal_confirm(actor=chengdu_staff, deal=negotiating_deal)
+        services.deal_confirm(
+            actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+        )
 
     assert raised.value.code == "illegal_transition"
     assert raised.value.messages == [
@@ -561,7 +573,9 @@ def test_cancelling_a_negotiation(negotiating_deal, chengdu_staff, buyer_user):
 
 
 def test_cancelling_a_signed_deal_releases_the_listing(negotiating_deal, chengdu_staff, buyer_user):
-    services.deal_confirm(actor=chengdu_staff, deal=negotiating_deal)
+    services.deal_confirm(
+        actor=chengdu_staff, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+    )
 
     services.deal_cancel(actor=buyer_user, deal=negotiating_deal, reason="资金未到位")
 
@@ -673,7 +687,9 @@ def test_a_party_releases_a_broker(negotiating_deal, buyer_user, broker, broker_
 # --- the permission matrix of the deal actions ------------------------------------------------------
 
 DEAL_ACTIONS = {
-    "confirm": lambda actor, deal, **_: services.deal_confirm(actor=actor, deal=deal),
+    "confirm": lambda actor, deal, **_: services.deal_confirm(
+        actor=actor, deal=deal, terms_version=deal.terms_version
+    ),
     "update_terms": lambda actor, deal, **_: services.deal_update_terms(
         actor=actor, deal=deal, terms={"amount": Decimal("1")}
     ),
@@ -707,7 +723,9 @@ def test_outsiders_cannot_act_on_a_deal_and_nothing_changes(
 
 def test_the_platform_admin_may_cancel_but_not_confirm_for_a_side(negotiating_deal, platform_admin):
     with pytest.raises(ValidationError) as raised:
-        services.deal_confirm(actor=platform_admin, deal=negotiating_deal)
+        services.deal_confirm(
+            actor=platform_admin, deal=negotiating_deal, terms_version=negotiating_deal.terms_version
+        )
 
     assert raised.value.code == "no_side"
     deal = services.deal_cancel(actor=platform_admin, deal=negotiating_deal, reason="违规")

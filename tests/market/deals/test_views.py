@@ -176,7 +176,7 @@ def test_the_deal_page_warns_while_publicity_runs_and_refuses_to_sign(
     blocker = f"The listing is still in its publicity period; the deal can be signed after {end}."
 
     page = client.get(f"/market/deals/{deal.pk}/")
-    confirmed = client.post(f"/market/deals/{deal.pk}/confirm/", follow=True)
+    confirmed = client.post(f"/market/deals/{deal.pk}/confirm/", {"terms_version": 1}, follow=True)
 
     assert page.context["signing_blocker"] == blocker
     assert "signing-blocker" in page.content.decode()
@@ -190,7 +190,7 @@ def test_confirming_from_the_page_signs_and_links_the_seller_to_the_registration
 ):
     client = client_for(chengdu_staff)
 
-    response = client.post(f"/market/deals/{negotiating_deal.pk}/confirm/", follow=True)
+    response = client.post(f"/market/deals/{negotiating_deal.pk}/confirm/", {"terms_version": 1}, follow=True)
 
     assert [str(message) for message in response.context["messages"]] == [
         "Both parties have confirmed: the deal is signed."
@@ -270,7 +270,7 @@ def test_an_engaged_broker_reads_the_deal_but_has_no_buttons(
     client = client_for(broker)
 
     page = client.get(f"/market/deals/{negotiating_deal.pk}/")
-    confirmed = client.post(f"/market/deals/{negotiating_deal.pk}/confirm/")
+    confirmed = client.post(f"/market/deals/{negotiating_deal.pk}/confirm/", {"terms_version": 1})
 
     assert page.status_code == 200
     assert page.context["can"] == {

@@ -492,7 +492,7 @@ def test_mark_in_deal_is_idempotent_and_refuses_a_listing_in_publicity(
         (CooperationMode.LICENCE_EXCLUSIVE, ListingStatus.SOLD),
         (CooperationMode.INVESTMENT, ListingStatus.SOLD),
         (CooperationMode.LICENCE_ORDINARY, ListingStatus.ACTIVE),
-        (CooperationMode.LICENCE_SOLE, ListingStatus.ACTIVE),
+        (CooperationMode.LICENCE_SOLE, ListingStatus.SOLD),  # one licensee: no territory or field recorded
         (CooperationMode.TECHNICAL_SERVICE, ListingStatus.ACTIVE),
         (CooperationMode.TECHNICAL_CONSULTING, ListingStatus.ACTIVE),
     ],
