@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
+from core import limits
+
 
 @pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
@@ -17,7 +19,7 @@ class User(AbstractUser):
     ``is_superuser`` marks the platform administrator.
     """
 
-    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    full_name = limits.single_line_field(_("full name"), max_length=100, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
 
     class Meta:

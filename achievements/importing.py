@@ -43,7 +43,7 @@ from achievements.choices import (
     PriceType,
     SecrecyStatus,
 )
-from core import limits, spreadsheets, uploads
+from core import limits, spreadsheets, uploads, validators
 from institutions.identifiers import compact as compact_credit_code
 from institutions.identifiers import is_valid_credit_code
 
@@ -213,6 +213,7 @@ MESSAGES: dict[str, Promise] = {
     "too_many_cells": _("The sheet has more than %(limit)s cells; split it into smaller files, and leave the cells right of the template's columns empty."),
     **uploads.ARCHIVE_MESSAGES,
     "no_rows": _("The sheet 成果 has no achievements below its header row."),
+    **validators.TEXT_MESSAGES,
 }  # fmt: skip
 
 
@@ -499,6 +500,15 @@ class RowResult:
     errors: list[dict] = field(default_factory=list)
 
 
+def _check_characters(text: str, *, single_line: bool) -> None:
+    """Refuses a cell whose text holds a line break (where one line is expected), a control character
+    or a direction override, as the model's validators would (``core.validators``)."""
+    problem = validators.text_problem(text, single_line=single_line)
+    if problem is not None:
+        code, character = problem
+        raise _Problem(code, character=character)
+
+
 class RowChecker:
     """Checks rows one by one and remembers their keys, so a row repeated in the file is reported."""
 
@@ -509,6 +519,8 @@ class RowChecker:
         "funding_programme": 200,
         "project_number": 100,
     }
+    # The texts of several lines; every other text is one line (core.validators).
+    MULTI_LINE = frozenset({"summary", "detail"})
 
     def __init__(self, vocabulary: Vocabulary, *, institution_id: int, keyword_limit: int):
         self.vocabulary = vocabulary
@@ -582,6 +594,7 @@ class RowChecker:
         limit = self.TEXT_LIMITS.get(key)
         if limit and len(text) > limit:
             raise _Problem("too_long", limit=limit, length=len(text))
+        _check_characters(text, single_line=key not in self.MULTI_LINE)
         return text
 
     def _parse_keywords(self, key: str, value) -> list[str]:
@@ -591,6 +604,7 @@ class RowChecker:
         for word in words:
             if len(word) > 30:
                 raise _Problem("keyword_too_long", value=word, limit=30)
+            _check_characters(word, single_line=True)
         return words
 
     def _classification(self, key: str, value) -> int | None:
@@ -738,6 +752,7 @@ class RowChecker:
             return None
         owners, seen, total = [], set(), Decimal(0)
         for item in items:
+            _check_characters(item, single_line=True)
             name, share_text = _owner_parts(item)
             if share_text is None and len(items) > 1:
                 raise _Problem("owner_share", value=item)
@@ -779,6 +794,7 @@ class RowChecker:
         people = []
         for item in _split(_text(value)):
             name, share_text = _owner_parts(item)
+            _check_characters(name, single_line=True)
             if len(name) > 50:
                 raise _Problem("too_long", limit=50, length=len(name))
             people.append(

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from achievements import identifiers
@@ -34,7 +35,7 @@ from achievements.choices import (
     SecrecyStatus,
 )
 from achievements.querysets import AchievementQuerySet
-from core import limits
+from core import limits, uploads
 from core.validators import validate_not_in_future
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Organisation, Region, validate_credit_code
@@ -68,7 +69,7 @@ class Achievement(models.Model):
         help_text=_("Assigned on publication: region code (6) + year (4) + serial (5)."),
     )
 
-    title = models.CharField(_("title"), max_length=200)
+    title = limits.single_line_field(_("title"), max_length=200)
     summary = limits.bounded_text_field(
         _("summary"),
         max_length=limits.SUMMARY_MAX_LENGTH,
@@ -82,7 +83,7 @@ class Achievement(models.Model):
         default=DetailVisibility.SIGNED_IN,
     )
     keywords = ArrayField(
-        models.CharField(max_length=30), default=list, blank=True, verbose_name=_("keywords")
+        limits.single_line_field(max_length=30), default=list, blank=True, verbose_name=_("keywords")
     )
 
     technology_field = models.ForeignKey(
@@ -124,8 +125,8 @@ class Achievement(models.Model):
         _("achievement type"), max_length=12, choices=AchievementType.choices, default=AchievementType.APPLIED
     )
 
-    funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
-    project_number = models.CharField(_("project number"), max_length=100, blank=True)
+    funding_programme = limits.single_line_field(_("funding programme"), max_length=200, blank=True)
+    project_number = limits.single_line_field(_("project number"), max_length=100, blank=True)
     funding_amount = models.DecimalField(
         _("funding amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -269,7 +270,7 @@ class AchievementOwner(models.Model):
         blank=True,
         verbose_name=_("owner"),
     )
-    name = models.CharField(
+    name = limits.single_line_field(
         _("owner's name"),
         max_length=200,
         blank=True,
@@ -367,8 +368,8 @@ class AchievementContributor(models.Model):
     """A person who made the achievement (完成人), with their contribution share."""
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="contributors")
-    name = models.CharField(_("name"), max_length=50)
-    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    name = limits.single_line_field(_("name"), max_length=50)
+    affiliation = limits.single_line_field(_("affiliation"), max_length=200, blank=True)
     share_percent = models.DecimalField(
         _("contribution (%)"),
         max_digits=5,
@@ -431,13 +432,13 @@ class IPAsset(models.Model):
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="ip_assets")
     kind = models.CharField(_("kind"), max_length=20, choices=IPKind.choices)
-    number = models.CharField(
+    number = limits.single_line_field(
         _("number"),
         max_length=40,
         blank=True,
         help_text=_("Patent application number such as ZL202310123456.6, or the registration number."),
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = limits.single_line_field(_("title"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=IPStatus.choices, default=IPStatus.GRANTED)
     granted_on = models.DateField(_("granted on"), null=True, blank=True, validators=[validate_not_in_future])
 
@@ -464,13 +465,22 @@ class IPAsset(models.Model):
             self.number = validate_ip_number(self.kind, self.number)
 
 
+def attachment_upload_to(instance, filename: str) -> str:
+    """``achievements/2027/03/<generated name>``: never the name the uploader gave (``original_name``)."""
+    return f"achievements/{timezone.now():%Y/%m}/{uploads.generated_file_name(filename)}"
+
+
+def import_upload_to(instance, filename: str) -> str:
+    return f"imports/{timezone.now():%Y/%m}/{uploads.generated_file_name(filename)}"
+
+
 @pghistory.track()
 class Attachment(models.Model):
     """A file attached to an achievement: PDF, image or office document, checked by its content."""
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="achievements/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to)
+    original_name = limits.single_line_field(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -490,8 +500,8 @@ class DualUseCatalogue(models.Model):
     """A dated edition of one of the two dual-use catalogues, gathered by officials (plan （十二）)."""
 
     kind = models.CharField(_("catalogue"), max_length=20, choices=CatalogueKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    edition = models.CharField(_("edition"), max_length=50, help_text=_("For example 2026年第一批."))
+    title = limits.single_line_field(_("title"), max_length=200)
+    edition = limits.single_line_field(_("edition"), max_length=50, help_text=_("For example 2026年第一批."))
     introduction = limits.bounded_text_field(
         _("introduction"), max_length=limits.SUMMARY_MAX_LENGTH, blank=True
     )
@@ -529,7 +539,7 @@ class CatalogueEntry(models.Model):
     catalogue = models.ForeignKey(DualUseCatalogue, on_delete=models.CASCADE, related_name="entries")
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="catalogue_entries")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = limits.single_line_field(_("note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["catalogue_id", "position", "pk"]
@@ -566,8 +576,8 @@ class ImportBatch(models.Model):
 
     institution = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=import_upload_to)
+    original_name = limits.single_line_field(_("file name"), max_length=200)
     file_sha256 = models.CharField(max_length=64)
     status = models.CharField(
         _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED

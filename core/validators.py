@@ -1,8 +1,10 @@
-"""Validators every app's models, forms and serializers share: Chinese phone numbers, and dates and
-years that cannot lie in the future; and ``collect_errors``, which runs several checks and reports all their
-errors at once."""
+"""Validators every app's models, forms and serializers share: Chinese phone numbers, dates and years
+that cannot lie in the future, what characters a typed text may hold (``validate_single_line``,
+``validate_text``); and ``collect_errors``, which runs several checks and reports all their errors at
+once."""
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -19,7 +21,7 @@ PHONE_PATTERN = re.compile(
     r"1[3-9]\d(?:[ -]?\d{4}){2}"
     r"|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?"
     r"|[48]00-?\d{3}-?\d{4}"
-    r")$"
+    r")\Z"
 )
 
 
@@ -83,3 +85,95 @@ def collect_errors(*checks: Callable[[], object]) -> None:
                 for name, messages in errors.items()
             }
         )
+
+
+# --- What a typed text may hold ---------------------------------------------------------------------
+#
+# A one-line text (a title, a name, an address) holds no line break and no control character: a title
+# with a line break made the notification e-mail fail (``BadHeaderError``), and a tab or an escape
+# character is never meant. No text holds a character that overrides or isolates the direction of the
+# text around it (U+202A–U+202E, U+2066–U+2069): shown in a list, a message or a file name, it makes
+# text read other than it is stored ("invoice‮fdp.exe"). The direction marks LRM, RLM and ALM (U+200E,
+# U+200F, U+061C) are allowed: they set the direction of one neutral character, as mixed Chinese,
+# English and Arabic text legitimately needs. Lone surrogates (which a JSON body can carry) cannot be
+# stored as UTF-8, so no text holds one either.
+
+DIRECTION_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Line breaks other than the control characters: NEL is a control (Cc); these two are not.
+_LINE_SEPARATORS = frozenset("\u2028\u2029")
+# The control characters a multi-line text may hold.
+_TEXT_CONTROLS = frozenset("\t\n\r")
+
+TEXT_MESSAGES = {
+    "not_single_line": _(
+        "Write this on one line: it holds a line break, a tab or another control character (%(character)s)."
+    ),
+    "control_character": _("This text holds an invisible control character (%(character)s); remove it."),
+    "direction_override": _(
+        "This text holds an invisible character that changes the direction of the text around it "
+        "(%(character)s); remove it."
+    ),
+}
+
+
+def _code_point(character: str) -> str:
+    return f"U+{ord(character):04X}"
+
+
+def _problem(character: str, *, single_line: bool) -> str | None:
+    """Why ``character`` may not be in a text (a code of ``TEXT_MESSAGES``), or None."""
+    if character in DIRECTION_OVERRIDES:
+        return "direction_override"
+    category = unicodedata.category(character)
+    if category == "Cs":
+        return "control_character"
+    if single_line and (category == "Cc" or character in _LINE_SEPARATORS):
+        return "not_single_line"
+    if category == "Cc" and character not in _TEXT_CONTROLS:
+        return "control_character"
+    return None
+
+
+def text_problem(value: str, *, single_line: bool) -> tuple[str, str] | None:
+    """The first character ``value`` may not hold and why (a code of ``TEXT_MESSAGES``), or None."""
+    for character in value:
+        # the common case, printable ASCII, is decided without a lookup
+        if " " <= character <= "~":
+            continue
+        code = _problem(character, single_line=single_line)
+        if code is not None:
+            return code, _code_point(character)
+    return None
+
+
+def _validate(value, *, single_line: bool) -> None:
+    if not isinstance(value, str):
+        return
+    problem = text_problem(value, single_line=single_line)
+    if problem is not None:
+        code, character = problem
+        raise ValidationError(TEXT_MESSAGES[code], code=code, params={"character": character})
+
+
+def validate_single_line(value) -> None:
+    """Refuses a line break (CR, LF, VT, FF, NEL, U+2028, U+2029), a tab or any other control
+    character, and a direction override or isolate: for titles, names, addresses and other one-line
+    texts."""
+    _validate(value, single_line=True)
+
+
+def validate_text(value) -> None:
+    """Refuses, in a text of several lines, a direction override or isolate and a control character
+    other than tab, line feed and carriage return (NUL, escape, form feed…)."""
+    _validate(value, single_line=False)
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029\t]+")
+
+
+def single_line(value: str) -> str:
+    """``value`` made into one clean line: line breaks and tabs become a space, other control
+    characters and direction overrides are dropped. For a line the platform composes around a person's
+    text (a notification's title, an e-mail subject), which is shortened or cleaned, never refused."""
+    value = _LINE_BREAKS.sub(" ", value)
+    return "".join(character for character in value if text_problem(character, single_line=True) is None)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
-from core.validators import validate_year_not_in_future
+from core.validators import validate_text, validate_year_not_in_future
 from institutions import policies
 from institutions.choices import (
     ClassificationScheme,
@@ -279,6 +279,7 @@ class DesignationStatusForm(forms.Form):
         label=_("Reason"),
         required=False,
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to warn or revoke; kept in the audit trail."),
     )

@@ -50,7 +50,7 @@ class Region(models.Model):
         primary_key=True,
         validators=[RegexValidator(r"^\d{6}$", _("A region code has exactly 6 digits."))],
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = limits.single_line_field(_("name"), max_length=50)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -98,8 +98,8 @@ class Classification(models.Model):
     scheme = models.CharField(_("scheme"), max_length=30, choices=ClassificationScheme.choices)
     version = models.CharField(_("version"), max_length=20)
     code = models.CharField(_("code"), max_length=20)
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    name = limits.single_line_field(_("name"), max_length=100)
+    name_en = limits.single_line_field(_("English name"), max_length=150, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
@@ -170,9 +170,9 @@ class Organisation(models.Model):
     names the organisations it serves (依托单位).
     """
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(_("short name"), max_length=50, blank=True)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name = limits.single_line_field(_("name"), max_length=200, unique=True)
+    short_name = limits.single_line_field(_("short name"), max_length=50, blank=True)
+    name_en = limits.single_line_field(_("English name"), max_length=200, blank=True)
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -195,7 +195,7 @@ class Organisation(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("region")
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = limits.single_line_field(_("address"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)
     contact_phone = models.CharField(
         _("office phone"), max_length=30, blank=True, validators=[validate_phone]
@@ -422,8 +422,8 @@ class Designation(models.Model):
         _("year granted"),
         validators=[MinValueValidator(policies.DESIGNATION_FIRST_YEAR), validate_year_not_in_future],
     )
-    document_number = models.CharField(_("document number"), max_length=100, blank=True)
-    decided_by = models.CharField(
+    document_number = limits.single_line_field(_("document number"), max_length=100, blank=True)
+    decided_by = limits.single_line_field(
         _("deciding body"),
         max_length=100,
         blank=True,

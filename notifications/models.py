@@ -22,7 +22,7 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     verb = models.CharField(_("event"), max_length=60)
-    title = models.CharField(_("title"), max_length=200)
+    title = limits.single_line_field(_("title"), max_length=200)
     body = limits.bounded_text_field(_("message"), max_length=limits.MESSAGE_MAX_LENGTH, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

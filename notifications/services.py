@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from core import limits
+from core.validators import single_line
 from notifications import tasks
 from notifications.models import Notification
 
@@ -23,6 +24,16 @@ class Message:
     title: str
     body: str = ""
     url: str = ""
+
+
+TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
+
+
+def notification_title(title) -> str:
+    """A notification's title, composed by the platform around a person's text (a listing's title, an
+    inquiry's subject): one line (it is also the e-mail's subject, where a line break is refused) of at
+    most the column's length; shortened and cleaned, never refused."""
+    return Truncator(single_line(str(title)).strip()).chars(TITLE_MAX_LENGTH)
 
 
 def notify(
@@ -42,7 +53,7 @@ def notify_all(messages: Iterable[Message]) -> list[Notification]:
             Notification(
                 recipient=user,
                 verb=message.verb,
-                title=str(message.title),
+                title=notification_title(message.title),
                 # Composed by the platform, perhaps around a person's text: shortened, never refused.
                 body=Truncator(str(message.body)).chars(limits.MESSAGE_MAX_LENGTH),
                 url=message.url,
@@ -76,7 +87,8 @@ def notification_send_email(*, notification_id: int) -> bool:
         return False
     link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
     send_mail(
-        subject=notification.title,
+        # a title stored before titles were cleaned may still hold a line break: the subject never does
+        subject=notification_title(notification.title),
         message="\n\n".join(part for part in (notification.body, link) if part),
         from_email=None,
         recipient_list=[notification.recipient.email],

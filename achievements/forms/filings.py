@@ -24,6 +24,7 @@ from achievements.choices import (
 from achievements.models import Achievement, AchievementOwner, IPAsset
 from core import limits
 from core.forms import DateInput, KeywordsField, SubmissionKeyForm, model_form_field
+from core.validators import validate_single_line, validate_text
 from institutions import identifiers
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.fields import RegionChoiceField, TaxonomyChoiceField
@@ -419,7 +420,7 @@ OwnerFormSet = forms.formset_factory(OwnerForm, formset=BaseOwnerFormSet, extra=
 
 
 class ContributorForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50, validators=[validate_single_line])
     affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
     share_percent = forms.DecimalField(
         label=_("Contribution (%)"),
@@ -479,6 +480,7 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"),
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Say what must be changed; the filing institution sees this and it is kept in the audit trail."

@@ -339,8 +339,8 @@ def attachment_add(*, actor, achievement: Achievement, uploaded_file) -> Attachm
     content_type = uploads.document_check(uploaded_file, field="file")
     attachment = Attachment(
         achievement=achievement,
-        file=uploaded_file,
-        original_name=uploaded_file.name[:200],
+        file=uploads.stored_as(uploaded_file, content_type),
+        original_name=uploads.original_name(uploaded_file, default=_("attachment")),
         content_type=content_type,
         size=uploaded_file.size,
         uploaded_by=actor,

@@ -58,15 +58,15 @@ def _read(uploaded_file) -> bytes:
 def import_batch_create(*, actor, institution: Organisation, uploaded_file) -> ImportBatch:
     """Stores an uploaded workbook and queues its check once the upload is committed."""
     _require(actor, institution)
-    uploads.upload_check(
+    content_type = uploads.upload_check(
         uploaded_file, field="file", accepted={uploads.XLSX}, refusal=importing.message("not_xlsx")
     )
     content = _read(uploaded_file)
     batch = ImportBatch(
         institution=institution,
         uploaded_by=actor,
-        file=uploaded_file,
-        original_name=(uploaded_file.name or "import.xlsx")[:200],
+        file=uploads.stored_as(uploaded_file, content_type),
+        original_name=uploads.original_name(uploaded_file, default="import.xlsx"),
         file_sha256=hashlib.sha256(content).hexdigest(),
     )
     batch.full_clean()

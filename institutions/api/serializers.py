@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from core import limits
 from core.api.fields import ActionsField
-from core.validators import validate_phone, validate_year_not_in_future
+from core.validators import validate_phone, validate_single_line, validate_text, validate_year_not_in_future
 from institutions import identifiers, policies
 from institutions.actions import DESIGNATION_ACTIONS, MEMBERSHIP_ACTIONS, ORGANISATION_ACTIONS
 from institutions.choices import (
@@ -158,6 +158,7 @@ class DesignationGrantInputSerializer(serializers.Serializer):
 class DesignationStatusChangeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         required=False,
         allow_blank=True,
         default="",
@@ -262,9 +263,13 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 class OrganisationInputSerializer(serializers.Serializer):
     """What may be sent to register or edit an organisation; codes and ids stand for related objects."""
 
-    name = serializers.CharField(max_length=200)
-    short_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200, validators=[validate_single_line])
+    short_name = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, validators=[validate_single_line]
+    )
+    name_en = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_single_line]
+    )
     credit_code = serializers.CharField(
         max_length=30, help_text="统一社会信用代码, 18 characters; spaces and hyphens are ignored."
     )
@@ -282,13 +287,15 @@ class OrganisationInputSerializer(serializers.Serializer):
         help_text="GB/T 2260 region code, e.g. `510104`.",
         error_messages={"does_not_exist": _("There is no region with the code {pk_value}.")},
     )
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_single_line]
+    )
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
     contact_phone = serializers.CharField(
         max_length=30, required=False, allow_blank=True, validators=[validate_phone]
     )
     introduction = serializers.CharField(
-        max_length=limits.SUMMARY_MAX_LENGTH, required=False, allow_blank=True
+        max_length=limits.SUMMARY_MAX_LENGTH, validators=[validate_text], required=False, allow_blank=True
     )
 
     is_transfer_institution = serializers.BooleanField(required=False)

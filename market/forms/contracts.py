@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import limits
 from core.forms import DateInput
-from core.validators import validate_not_in_future
+from core.validators import validate_not_in_future, validate_text
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
 from market.choices import ContractCategory, ContractSubType, RejectionReason
@@ -82,6 +82,7 @@ class RegisterForm(forms.Form):
         label=_("Note"),
         required=False,
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -117,6 +118,7 @@ class RejectForm(forms.Form):
         label=_("Explanation"),
         required=False,
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         help_text=_("Required when the reason is “Other reason”."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from achievements.choices import CooperationMode
 from core import limits
 from core.forms import SubmissionKeyForm
+from core.validators import validate_single_line, validate_text
 from institutions.choices import MembershipRole
 from market.choices import BrokerRole, ContractCategory, DealStatus, FeeBasis, InquiryStatus, PaymentMethod
 from market.filters.deals import SIDE_CHOICES
@@ -31,6 +32,7 @@ class InquiryForListingForm(SubmissionKeyForm):
     message = forms.CharField(
         label=_("Message to the seller"),
         max_length=limits.MESSAGE_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Say what interests you and what you would like to know."),
     )
@@ -48,6 +50,7 @@ class InquiryForDemandForm(SubmissionKeyForm):
     message = forms.CharField(
         label=_("Message to the enterprise"),
         max_length=limits.MESSAGE_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Describe how your institution can solve the problem."),
     )
@@ -60,7 +63,10 @@ class InquiryForDemandForm(SubmissionKeyForm):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label=_("Message"), max_length=limits.MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message"),
+        max_length=limits.MESSAGE_MAX_LENGTH,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     attachment = forms.FileField(
         label=_("Attachment"),
@@ -71,12 +77,15 @@ class MessageForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=limits.REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class DealTermsForm(forms.Form):
-    title = forms.CharField(label=_("Project name"), max_length=200)
+    title = forms.CharField(label=_("Project name"), max_length=200, validators=[validate_single_line])
     transaction_mode = forms.ChoiceField(label=_("Transaction mode"), choices=CooperationMode.choices)
     contract_category = forms.ChoiceField(
         label=_("Contract category"),
@@ -89,6 +98,7 @@ class DealTermsForm(forms.Form):
         label=_("Main terms"),
         required=False,
         max_length=limits.DETAIL_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     disclose_amount = forms.BooleanField(
@@ -122,6 +132,7 @@ class BrokerEngageForm(forms.Form):
         label=_("Commission agreement"),
         required=False,
         max_length=limits.DETAIL_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from achievements.choices import CooperationMode
 from core import limits
 from core.forms import DateInput, KeywordsField, SubmissionKeyForm, add_cross_field_errors, model_form_field
+from core.validators import validate_text
 from institutions.choices import ClassificationScheme, RegionLevel
 from institutions.fields import RegionChoiceField, TaxonomyChoiceField
 from institutions.models import Classification, Organisation, Region
@@ -210,6 +211,7 @@ class DemandReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"),
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Say what must be changed; the enterprise sees this and it is kept in the audit trail."),
     )
@@ -219,6 +221,7 @@ class DemandCloseForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for closing"),
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when an official closes the demand; the enterprise is told."),

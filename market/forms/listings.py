@@ -9,7 +9,7 @@ from accounts.models import User
 from achievements.choices import CooperationMode
 from core import limits
 from core.forms import DateInput, SubmissionKeyForm, add_cross_field_errors
-from core.validators import validate_phone
+from core.validators import validate_phone, validate_single_line, validate_text
 from institutions.choices import ClassificationScheme, MembershipRole, RegionLevel
 from institutions.models import Classification, Organisation, Region
 from market.choices import ListingStatus, PricingMethod
@@ -117,9 +117,12 @@ class ListingForm(SubmissionKeyForm):
     readiness level start from the achievement."""
 
     institution = forms.ModelChoiceField(label=_("Seller"), queryset=Organisation.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
     summary = forms.CharField(
-        label=_("Summary"), max_length=limits.SUMMARY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Summary"),
+        max_length=limits.SUMMARY_MAX_LENGTH,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     keywords = forms.CharField(
         label=_("Keywords"), required=False, help_text=_("Separate keywords with commas or spaces.")
@@ -150,7 +153,9 @@ class ListingForm(SubmissionKeyForm):
         label=_("Highest price (yuan)"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
     listed_until = forms.DateField(label=_("Listed until"), widget=DateInput())
-    contact_name = forms.CharField(label=_("Contact person"), max_length=50)
+    contact_name = forms.CharField(
+        label=_("Contact person"), max_length=50, validators=[validate_single_line]
+    )
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, validators=[validate_phone])
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     brokers = BrokerChoiceField(
@@ -234,6 +239,7 @@ class WithdrawForm(forms.Form):
         label=_("Reason"),
         required=False,
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when officials withdraw a listing; the seller is told."),
     )
@@ -244,6 +250,7 @@ class ObjectionForm(forms.Form):
         label=_("Reasons for the objection"),
         min_length=10,
         max_length=limits.SUMMARY_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("At least 10 characters. Officials over the seller decide the objection."),
     )
@@ -256,7 +263,10 @@ class ResolveForm(forms.Form):
         widget=forms.RadioSelect,
     )
     resolution = forms.CharField(
-        label=_("Resolution"), max_length=limits.REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Resolution"),
+        max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     @property

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core import limits
+from core import limits, uploads
 from core.validators import validate_not_in_future
 from institutions.models import Organisation
 from market.choices import (
@@ -32,8 +32,8 @@ class RegistrationRuleSet(models.Model):
     ``market/data/registration_rule_sets.json``."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    source = models.CharField(_("source"), max_length=300)
+    name = limits.single_line_field(_("name"), max_length=200)
+    source = limits.single_line_field(_("source"), max_length=300)
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until (exclusive)"), null=True, blank=True)
     decision_days = models.PositiveSmallIntegerField(
@@ -84,7 +84,8 @@ class RegistrationSequence(models.Model):
 
 
 def contract_upload_to(instance, filename: str) -> str:
-    return f"market/contracts/{instance.deal_id}/{filename}"
+    """``market/contracts/<deal>/<generated name>``: never the name the uploader gave."""
+    return f"market/contracts/{instance.deal_id}/{uploads.generated_file_name(filename)}"
 
 
 registration_number_validator = RegexValidator(r"^\d{16}$", _("A registration number has exactly 16 digits."))
@@ -120,7 +121,7 @@ class ContractRegistration(models.Model):
         related_name="+",
         verbose_name=_("rules applied"),
     )
-    project_name = models.CharField(_("project name"), max_length=200)
+    project_name = limits.single_line_field(_("project name"), max_length=200)
     contract_category = models.CharField(
         _("contract category"), max_length=12, choices=ContractCategory.choices
     )
@@ -150,16 +151,16 @@ class ContractRegistration(models.Model):
         _("expected new investment (yuan)"), null=True, blank=True, **MONEY
     )
     expected_output = models.DecimalField(_("expected new output (yuan)"), null=True, blank=True, **MONEY)
-    seller_name = models.CharField(_("seller name"), max_length=200)
+    seller_name = limits.single_line_field(_("seller name"), max_length=200)
     seller_credit_code = models.CharField(_("seller credit code"), max_length=18)
     seller_entity_type = models.CharField(_("seller legal-entity type code"), max_length=3)
     seller_region_code = models.CharField(_("seller region code"), max_length=6)
-    buyer_name = models.CharField(_("buyer name"), max_length=200)
+    buyer_name = limits.single_line_field(_("buyer name"), max_length=200)
     buyer_credit_code = models.CharField(_("buyer credit code"), max_length=18)
     buyer_entity_type = models.CharField(_("buyer legal-entity type code"), max_length=3)
     buyer_region_code = models.CharField(_("buyer region code"), max_length=6)
     contract_file = models.FileField(_("signed contract"), upload_to=contract_upload_to, blank=True)
-    contract_file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    contract_file_name = limits.single_line_field(_("file name"), max_length=200, blank=True)
     # Bumped by every change the applicant makes to the form: the registrar's decision names the version
     # the registrar reviewed, so a form changed after it was opened is never registered unseen.
     version = models.PositiveIntegerField(_("version of the form"), default=1, editable=False)

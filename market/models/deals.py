@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import CooperationMode
-from core import limits
+from core import limits, uploads
 from core.validators import validate_not_in_future
 from institutions.models import Organisation
 from market.choices import BrokerRole, ContractCategory, DealStatus, FeeBasis, InquiryStatus, PaymentMethod
@@ -47,7 +47,7 @@ class Inquiry(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
     )
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = limits.single_line_field(_("subject"), max_length=200)
     status = models.CharField(
         _("status"), max_length=10, choices=InquiryStatus.choices, default=InquiryStatus.OPEN
     )
@@ -94,7 +94,8 @@ class Inquiry(models.Model):
 
 
 def message_upload_to(instance, filename: str) -> str:
-    return f"market/messages/{instance.inquiry_id}/{filename}"
+    """``market/messages/<inquiry>/<generated name>``: never the name the uploader gave."""
+    return f"market/messages/{instance.inquiry_id}/{uploads.generated_file_name(filename)}"
 
 
 class InquiryMessage(models.Model):
@@ -104,7 +105,7 @@ class InquiryMessage(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = limits.bounded_text_field(_("message"), max_length=limits.MESSAGE_MAX_LENGTH)
     attachment = models.FileField(_("attachment"), upload_to=message_upload_to, blank=True)
-    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    attachment_name = limits.single_line_field(_("attachment name"), max_length=200, blank=True)
     attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
@@ -164,7 +165,7 @@ class Deal(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=DealStatus.choices, default=DealStatus.NEGOTIATING
     )
-    title = models.CharField(_("project name"), max_length=200)
+    title = limits.single_line_field(_("project name"), max_length=200)
     transaction_mode = models.CharField(_("transaction mode"), max_length=24, choices=CooperationMode.choices)
     contract_category = models.CharField(
         _("contract category"), max_length=12, choices=ContractCategory.choices

@@ -62,10 +62,10 @@ class Listing(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = limits.single_line_field(_("title"), max_length=200)
     summary = limits.bounded_text_field(_("summary"), max_length=limits.SUMMARY_MAX_LENGTH)
     keywords = ArrayField(
-        models.CharField(max_length=30), default=list, blank=True, verbose_name=_("keywords")
+        limits.single_line_field(max_length=30), default=list, blank=True, verbose_name=_("keywords")
     )
     technology_field = _technology_field()
     trl = models.PositiveSmallIntegerField(
@@ -80,7 +80,7 @@ class Listing(models.Model):
     price = models.DecimalField(_("price (yuan)"), null=True, blank=True, **MONEY)
     price_max = models.DecimalField(_("highest price (yuan)"), null=True, blank=True, **MONEY)
     listed_until = models.DateField(_("listed until"))
-    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_name = limits.single_line_field(_("contact person"), max_length=50)
     contact_phone = models.CharField(_("contact phone"), max_length=30, validators=[validate_phone])
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     brokers = models.ManyToManyField(
@@ -201,11 +201,11 @@ class Demand(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=DemandStatus.choices, default=DemandStatus.DRAFT
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = limits.single_line_field(_("title"), max_length=200)
     problem = limits.bounded_text_field(_("problem to solve"), max_length=limits.SUMMARY_MAX_LENGTH)
     expected_outcome = limits.bounded_text_field(_("expected outcome"), max_length=limits.SUMMARY_MAX_LENGTH)
     keywords = ArrayField(
-        models.CharField(max_length=30), default=list, blank=True, verbose_name=_("keywords")
+        limits.single_line_field(max_length=30), default=list, blank=True, verbose_name=_("keywords")
     )
     technology_field = _technology_field()
     industry = models.ForeignKey(
@@ -230,7 +230,7 @@ class Demand(models.Model):
         _("preferred cooperation mode"), max_length=24, choices=CooperationMode.choices
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
-    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_name = limits.single_line_field(_("contact person"), max_length=50)
     contact_phone = models.CharField(_("contact phone"), max_length=30, validators=[validate_phone])
 
     return_reason = limits.bounded_text_field(

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Achievement
+from core import limits
 from market.choices import MatchFeedbackReason, MatchSide, MatchVerdict
 from market.models.listings import Demand, Listing
 from market.querysets import MatchFeedbackQuerySet, MatchQuerySet
@@ -102,7 +103,7 @@ class MatchFeedback(models.Model):
     side = models.CharField(_("side"), max_length=10, choices=MatchSide.choices)
     verdict = models.CharField(_("verdict"), max_length=14, choices=MatchVerdict.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=MatchFeedbackReason.choices, blank=True)
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    comment = limits.single_line_field(_("comment"), max_length=500, blank=True)
     score = models.FloatField(_("score when judged"), null=True, blank=True)
     factors = models.JSONField(_("factor scores when judged"), default=dict, blank=True)
     given_by = models.ForeignKey(

@@ -254,7 +254,7 @@ def contract_update(*, actor, contract: ContractRegistration, data: dict) -> Con
 def contract_attach_file(*, actor, contract: ContractRegistration, uploaded_file) -> ContractRegistration:
     """Attaches the scanned signed contract (PDF, PNG or JPEG, recognised by content; size-limited)."""
     contract = _editable(actor, contract)
-    uploads.upload_check(
+    content_type = uploads.upload_check(
         uploaded_file,
         field="contract_file",
         accepted=uploads.SCAN_TYPES,
@@ -262,8 +262,8 @@ def contract_attach_file(*, actor, contract: ContractRegistration, uploaded_file
     )
     if contract.contract_file:
         contract.contract_file.delete(save=False)
-    contract.contract_file = uploaded_file
-    contract.contract_file_name = uploaded_file.name[:200]
+    contract.contract_file = uploads.stored_as(uploaded_file, content_type)
+    contract.contract_file_name = uploads.original_name(uploaded_file, default=_("contract"))
     contract.version += 1
     contract.full_clean()
     contract.save()

@@ -214,8 +214,8 @@ def message_post(*, actor, inquiry: Inquiry, body: str, attachment=None) -> Inqu
     item = InquiryMessage(inquiry=inquiry, author=actor, body=body)
     if attachment is not None:
         item.attachment_type = uploads.document_check(attachment, field="attachment")
-        item.attachment = attachment
-        item.attachment_name = attachment.name[:200]
+        item.attachment = uploads.stored_as(attachment, item.attachment_type)
+        item.attachment_name = uploads.original_name(attachment, default=_("attachment"))
     item.full_clean()
     item.save()
     inquiry.last_message_at = item.created_at

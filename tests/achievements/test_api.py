@@ -2,6 +2,7 @@
 nothing changed on denial), who sees drafts, restricted details, the error shape, partner systems,
 duplicates, attachments and query counts that do not grow with the rows."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -1153,3 +1154,54 @@ def test_a_summary_too_long_is_a_400_on_the_field_and_nothing_is_created(client_
         "summary": [f"Ensure this field has no more than {limits.SUMMARY_MAX_LENGTH} characters."]
     }
     assert not Achievement.objects.exists()
+
+
+def test_a_title_with_a_line_break_or_a_summary_with_an_override_is_a_400_and_nothing_is_created(
+    client_as, chengdu_institution
+):
+    payload = filing_payload(chengdu_institution, title="石墨烯\n锂电池", summary="摘要\u202e反转")
+
+    response = client_as("chengdu_staff").post(URL, payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "title": [
+            "Write this on one line: it holds a line break, a tab or another control character (U+000A)."
+        ],
+        "summary": [
+            "This text holds an invisible character that changes the direction of the text around it "
+            "(U+202E); remove it."
+        ],
+    }
+    assert not Achievement.objects.exists()
+
+
+def test_an_attachment_is_stored_under_a_generated_name_and_downloaded_as_its_detected_type(
+    client_as, chengdu_staff, chengdu_institution
+):
+    # given a PDF uploaded as a web page, its name holding a direction override
+    achievement = draft(chengdu_staff, chengdu_institution)
+    client = client_as("chengdu_staff")
+
+    response = client.post(
+        detail_url(achievement, "attachments/"),
+        {"file": SimpleUploadedFile("报告\u202e.html", PDF)},
+        format="multipart",
+    )
+
+    # then it is stored as a .pdf under a generated name, the uploader's name kept (cleaned) as data
+    assert response.status_code == 201
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "报告.html"
+    assert re.fullmatch(r"achievements/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", attachment.file.name)
+    # and it downloads as a PDF, never as a page
+    download = client.get(f"/api/v1/attachments/{attachment.pk}/")
+    assert (
+        download["Content-Type"],
+        download["Content-Disposition"],
+        download["X-Content-Type-Options"],
+    ) == (
+        "application/pdf",
+        "attachment; filename*=utf-8''%E6%8A%A5%E5%91%8A.pdf",
+        "nosniff",
+    )

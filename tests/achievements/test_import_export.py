@@ -967,3 +967,26 @@ def test_a_summary_or_detail_too_long_is_reported_by_its_cell(
         f"At most {limits.SUMMARY_MAX_LENGTH} characters are allowed; this cell has {limits.SUMMARY_MAX_LENGTH + 1}."
     )
     assert [entry["row"] for entry in batch.rows] == [4]
+
+
+def test_a_line_break_in_a_one_line_cell_or_an_override_anywhere_is_reported_by_its_cell(
+    run_on_commit, chengdu_staff, chengdu_institution
+):
+    rows = [
+        workbooks.good_row(title="成果2\n第二行"),
+        workbooks.good_row(title="成果3", summary="第一段\n第二段\u202e反转"),
+        workbooks.good_row(title="成果4", keywords="锂电池、负极\u2066材料"),
+        workbooks.good_row(title="成果5", summary="第一段\n\n第二段"),
+    ]
+
+    batch = _checked(run_on_commit, chengdu_staff, chengdu_institution, workbooks.xlsx(rows))
+
+    assert [(e["row"], e["cell"], e["field"], e["code"]) for e in batch.errors] == [
+        (2, "A2", "title", "not_single_line"),
+        (3, "B3", "summary", "direction_override"),
+        (4, "D4", "keywords", "direction_override"),
+    ]
+    assert english(batch.errors[0]) == (
+        "Write this on one line: it holds a line break, a tab or another control character (U+000A)."
+    )
+    assert [entry["row"] for entry in batch.rows] == [5]

@@ -1271,3 +1271,19 @@ def test_a_summary_too_long_is_refused_with_the_form_and_nothing_saved(chengdu_s
         ]
     }
     assert not Achievement.objects.exists()
+
+
+def test_a_title_with_a_line_break_is_refused_with_the_form_and_nothing_saved(
+    chengdu_staff, chengdu_institution
+):
+    response = client_for(chengdu_staff).post(
+        "/achievements/new/", new_filing(chengdu_institution, title="石墨烯\r\n锂电池")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "title": [
+            "Write this on one line: it holds a line break, a tab or another control character (U+000D)."
+        ]
+    }
+    assert not Achievement.objects.exists()

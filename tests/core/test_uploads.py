@@ -252,3 +252,159 @@ def test_a_member_cannot_unpack_to_more_than_its_directory_declares(tmp_path):
         with pytest.raises(zipfile.BadZipFile):
             member.read()
         assert member.tell() <= 1000
+
+
+# --- macros, polyglots and names ---------------------------------------------------------------------
+
+MACRO_CONTENT_TYPES = (
+    '<Types><Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'
+)
+
+
+def office_zip_with(parts: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "report.docm",
+            office_zip_with(
+                {
+                    "[Content_Types].xml": MACRO_CONTENT_TYPES,
+                    "word/document.xml": "<document/>",
+                    "word/vbaProject.bin": "VBA",
+                }
+            ),
+        ),
+        # renamed, and without the VBA part the content types still say it carries macros
+        (
+            "report.docx",
+            office_zip_with({"[Content_Types].xml": MACRO_CONTENT_TYPES, "word/document.xml": "<document/>"}),
+        ),
+        (
+            "sheet.xlsx",
+            office_zip_with(
+                {"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>", "xl/vbaProject.bin": "VBA"}
+            ),
+        ),
+        ("old.doc", OLE + b"\x00" * 100 + "_VBA_PROJECT_CUR".encode("utf-16-le") + b"\x00" * 100),
+    ],
+    ids=["docm", "docm-renamed-docx", "xlsm-renamed-xlsx", "doc-with-vba"],
+)
+def test_an_office_file_with_macros_is_refused_whatever_its_name(name, content):
+    upload = SimpleUploadedFile(name, content)
+
+    assert uploads.file_content_type(upload) == uploads.MACRO_ENABLED
+    with pytest.raises(ValidationError) as error:
+        uploads.document_check(upload, field="file")
+
+    assert error.value.message_dict == {
+        "file": [
+            "Office files with macros (such as .docm, .xlsm, .pptm) cannot be uploaded: save it without "
+            "macros (.docx, .xlsx, .pptx) and upload that."
+        ]
+    }
+
+
+def test_an_office_97_file_without_macros_is_accepted():
+    content = OLE + b"\x00" * 100 + "WordDocument".encode("utf-16-le")
+
+    assert uploads.document_check(SimpleUploadedFile("old.doc", content), field="file") == uploads.OLE
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        PDF + b"<html><body><script>alert(document.domain)</script></body></html>\n%%EOF",
+        PDF + b"1 0 obj\n<</Length 99>>\nstream\n<!DOCTYPE html><p>hi</p>",
+        JPEG + b"\x00\x10<svg onload=alert(1)>",
+        PNG + b"< SCRIPT src=//evil.example/x.js>",
+    ],
+    ids=["pdf-html", "pdf-doctype", "jpeg-svg", "png-script"],
+)
+def test_a_document_holding_web_page_code_is_refused(content):
+    with pytest.raises(ValidationError) as error:
+        uploads.document_check(SimpleUploadedFile("report.html", content), field="file")
+
+    assert error.value.message_dict == {
+        "file": [
+            "This file also holds web-page code (HTML or script) and cannot be uploaded; export or scan "
+            "the document again and upload that file."
+        ]
+    }
+
+
+def test_a_pdf_with_ordinary_xml_metadata_is_accepted():
+    content = PDF + b'<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'
+
+    assert uploads.document_check(SimpleUploadedFile("report.pdf", content), field="file") == uploads.PDF
+
+
+@pytest.mark.parametrize(
+    ("content_type", "name", "expected"),
+    [
+        (uploads.PDF, "report.html", ".pdf"),
+        (uploads.PDF, "report", ".pdf"),
+        (uploads.JPEG, "scan.jpeg", ".jpg"),
+        (uploads.DOCX, "plan.doc", ".docx"),
+        (uploads.OLE, "budget.xls", ".xls"),
+        (uploads.OLE, "budget.XLS", ".xls"),
+        (uploads.OLE, "budget.et", ".et"),
+        (uploads.OLE, "budget.html", ".bin"),
+    ],
+)
+def test_a_file_is_stored_with_the_extension_of_its_detected_type(content_type, name, expected):
+    stored = uploads.stored_as(SimpleUploadedFile(name, b"content"), content_type)
+    generated = uploads.generated_file_name(stored.name)
+
+    assert generated.endswith(expected)
+    assert len(generated) == 32 + len(expected)
+
+
+def test_generated_names_differ_and_do_not_keep_an_unknown_extension():
+    assert uploads.generated_file_name("a.pdf") != uploads.generated_file_name("a.pdf")
+    assert uploads.generated_file_name("a.html").endswith(".bin")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("合同 扫描件.pdf", "合同 扫描件.pdf"),
+        ("C:\\Users\\张三\\Desktop\\合同.pdf", "合同.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("发票\u202efdp.exe", "发票fdp.exe"),
+        ("第一行\r\n第二行.pdf", "第一行 第二行.pdf"),
+        ("长" * 300 + ".pdf", "长" * 196 + ".pdf"),
+        ("\u202e", "attachment"),
+    ],
+    ids=["chinese", "windows-path", "relative-path", "override", "line-break", "too-long", "nothing-left"],
+)
+def test_the_uploaders_name_is_kept_cleaned(name, expected):
+    assert uploads.original_name(SimpleUploadedFile(name, b"x"), default="attachment") == expected
+
+
+def test_a_download_takes_the_extension_of_its_detected_type_and_is_never_rendered():
+    response = uploads.download_response(
+        ContentFile(PDF, name="stored/abc123.pdf"), filename="report.html", content_type=uploads.PDF
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_a_download_without_a_type_takes_it_from_the_stored_name_not_the_uploaders():
+    response = uploads.download_response(
+        ContentFile(PDF, name="market/contracts/1/abc.pdf"), filename="合同.html"
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''%E5%90%88%E5%90%8C.pdf"

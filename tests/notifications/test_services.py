@@ -118,3 +118,33 @@ def test_mark_read_touches_only_the_recipients_unread_notifications():
     assert selectors.notification_unread_count(recipient=other) == 1
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_a_title_around_a_persons_text_is_made_one_line_and_shortened(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    recipient = factories.UserFactory(username="reviewer")
+
+    # given a title composed around a text that holds a line break, a header injection and an override
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipients=[recipient],
+            verb="achievement.submitted",
+            title="待审核：石墨烯\r\nBcc: victim@example.cn\u202e电池" + "长" * 300,
+        )
+
+    # then the notification and its e-mail carry one clean line of at most 200 characters
+    title = Notification.objects.get().title
+    assert (title[:33], len(title)) == ("待审核：石墨烯 Bcc: victim@example.cn电池长", 200)
+    assert [(message.subject, message.to) for message in mailoutbox] == [(title, ["reviewer@example.cn"])]
+
+
+def test_a_stored_title_with_a_line_break_is_still_e_mailed_on_one_line(mailoutbox):
+    # given a notification stored before titles were cleaned
+    recipient = factories.UserFactory(username="reviewer")
+    notification = Notification.objects.create(recipient=recipient, verb="test", title="第一行\n第二行")
+
+    # when its e-mail is sent, no BadHeaderError
+    assert services.notification_send_email(notification_id=notification.pk) is True
+
+    assert [message.subject for message in mailoutbox] == ["第一行 第二行"]

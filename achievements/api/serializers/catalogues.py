@@ -19,6 +19,7 @@ from achievements.choices import (
 from achievements.models import Achievement
 from core import limits
 from core.api.fields import ActionsField
+from core.validators import validate_single_line, validate_text
 
 
 class CatalogueInstitutionSerializer(serializers.Serializer):
@@ -114,10 +115,16 @@ class CatalogueDetailSerializer(serializers.Serializer):
 
 class CatalogueInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CatalogueKind.choices)
-    title = serializers.CharField(max_length=200)
-    edition = serializers.CharField(max_length=50, help_text="For example 2026年第一批.")
+    title = serializers.CharField(max_length=200, validators=[validate_single_line])
+    edition = serializers.CharField(
+        max_length=50, help_text="For example 2026年第一批.", validators=[validate_single_line]
+    )
     introduction = serializers.CharField(
-        max_length=limits.SUMMARY_MAX_LENGTH, required=False, allow_blank=True, default=""
+        max_length=limits.SUMMARY_MAX_LENGTH,
+        validators=[validate_text],
+        required=False,
+        allow_blank=True,
+        default="",
     )
 
 
@@ -125,7 +132,9 @@ class CatalogueEntryInputSerializer(serializers.Serializer):
     achievement = serializers.PrimaryKeyRelatedField(
         queryset=Achievement.objects.all(), help_text="The id of a published dual-use achievement."
     )
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", validators=[validate_single_line]
+    )
 
 
 class CataloguePublishInputSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ from achievements.choices import (
 from achievements.models import Achievement, Attachment
 from core import limits
 from core.api.fields import ActionsField
-from core.validators import validate_not_in_future
+from core.validators import validate_not_in_future, validate_single_line, validate_text
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -303,8 +303,10 @@ class OwnerInputSerializer(serializers.Serializer):
 
 
 class ContributorInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50)
-    affiliation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=50, validators=[validate_single_line])
+    affiliation = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", validators=[validate_single_line]
+    )
     share_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, allow_null=True, default=None
     )
@@ -318,16 +320,21 @@ class AchievementInputSerializer(serializers.Serializer):
     each owner and contributor too.
     """
 
-    title = serializers.CharField(max_length=200, required=False)
+    title = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
     summary = serializers.CharField(
         max_length=limits.SUMMARY_MAX_LENGTH,
+        validators=[validate_text],
         required=False,
         help_text="The public teaser, shown to everyone.",
     )
-    detail = serializers.CharField(max_length=limits.DETAIL_MAX_LENGTH, required=False, allow_blank=True)
+    detail = serializers.CharField(
+        max_length=limits.DETAIL_MAX_LENGTH, validators=[validate_text], required=False, allow_blank=True
+    )
     detail_visibility = serializers.ChoiceField(choices=DetailVisibility.choices, required=False)
     keywords = serializers.ListField(
-        child=serializers.CharField(max_length=30), required=False, allow_empty=True
+        child=serializers.CharField(max_length=30, validators=[validate_single_line]),
+        required=False,
+        allow_empty=True,
     )
     technology_field = serializers.SlugRelatedField(
         slug_field="code",
@@ -358,8 +365,12 @@ class AchievementInputSerializer(serializers.Serializer):
     trl = serializers.IntegerField(min_value=1, max_value=9, required=False, allow_null=True)
     stage = serializers.ChoiceField(choices=AchievementStage.choices, required=False, allow_blank=True)
     achievement_type = serializers.ChoiceField(choices=AchievementType.choices, required=False)
-    funding_programme = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    project_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    funding_programme = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_single_line]
+    )
+    project_number = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, validators=[validate_single_line]
+    )
     funding_amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, help_text="Yuan."
     )
@@ -395,15 +406,18 @@ class AchievementInstitutionInputSerializer(serializers.Serializer):
 class AchievementCreateInputSerializer(AchievementInstitutionInputSerializer, AchievementInputSerializer):
     """What may be sent to file an achievement: a title and a summary at least."""
 
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[validate_single_line])
     summary = serializers.CharField(
-        max_length=limits.SUMMARY_MAX_LENGTH, help_text="The public teaser, shown to everyone."
+        max_length=limits.SUMMARY_MAX_LENGTH,
+        validators=[validate_text],
+        help_text="The public teaser, shown to everyone.",
     )
 
 
 class ReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         required=False,
         allow_blank=True,
         default="",
@@ -412,7 +426,7 @@ class ReturnInputSerializer(serializers.Serializer):
 
 
 class DuplicateCheckInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, allow_blank=True)
+    title = serializers.CharField(max_length=200, allow_blank=True, validators=[validate_single_line])
     patent_numbers = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list, max_length=50
     )
@@ -429,7 +443,9 @@ class IPAssetInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Patent application number such as ZL202310123456.6, or the registration number.",
     )
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_single_line]
+    )
     status = serializers.ChoiceField(choices=IPStatus.choices, required=False)
     granted_on = serializers.DateField(required=False, allow_null=True, validators=[validate_not_in_future])
 

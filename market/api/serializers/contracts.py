@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from core import limits
 from core.api.fields import ActionsField
-from core.validators import validate_not_in_future
+from core.validators import validate_not_in_future, validate_single_line, validate_text
 from institutions.api.serializers import ClassificationReferenceSerializer, OrganisationReferenceSerializer
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
@@ -129,7 +129,7 @@ class ContractPrepareInputSerializer(serializers.Serializer):
 
 
 class ContractInputSerializer(serializers.Serializer):
-    project_name = serializers.CharField(max_length=200, required=False)
+    project_name = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
     contract_category = serializers.ChoiceField(choices=ContractCategory.choices, required=False)
     sub_type = serializers.ChoiceField(choices=ContractSubType.choices, required=False)
     licence_scope = serializers.ChoiceField(choices=LicenceScope.choices, required=False, allow_blank=True)
@@ -170,7 +170,11 @@ class ContractRegisterInputSerializer(serializers.Serializer):
         required=False, help_text="Sets the technical amount directly (0 to the contract amount).", **MONEY
     )
     note = serializers.CharField(
-        max_length=limits.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+        max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
+        required=False,
+        allow_blank=True,
+        default="",
     )
 
 
@@ -178,6 +182,7 @@ class ContractRejectInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=RejectionReason.choices)
     note = serializers.CharField(
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         required=False,
         allow_blank=True,
         default="",

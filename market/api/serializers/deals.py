@@ -14,6 +14,7 @@ from rest_framework import serializers
 from achievements.choices import CooperationMode
 from core import limits
 from core.api.fields import ActionsField
+from core.validators import validate_single_line, validate_text
 from institutions.api.serializers import OrganisationReferenceSerializer
 from institutions.models import Organisation
 from market import actions as action_sets
@@ -121,7 +122,9 @@ class InquiryCreateInputSerializer(serializers.Serializer):
         help_text="For a demand: a listing of your institution you offer.",
     )
     message = serializers.CharField(
-        max_length=limits.MESSAGE_MAX_LENGTH, help_text="The first message of the thread."
+        max_length=limits.MESSAGE_MAX_LENGTH,
+        validators=[validate_text],
+        help_text="The first message of the thread.",
     )
 
     def validate(self, attrs):
@@ -135,18 +138,18 @@ class InquiryCreateInputSerializer(serializers.Serializer):
 
 
 class MessageInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=limits.MESSAGE_MAX_LENGTH)
+    body = serializers.CharField(max_length=limits.MESSAGE_MAX_LENGTH, validators=[validate_text])
     attachment = serializers.FileField(
         required=False, help_text="PDF, PNG, JPEG or an Office document; the type is read from the content."
     )
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
+    reason = serializers.CharField(max_length=limits.REASON_MAX_LENGTH, validators=[validate_text])
 
 
 class DealTermsInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
+    title = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
     transaction_mode = serializers.ChoiceField(choices=CooperationMode.choices, required=False)
     contract_category = serializers.ChoiceField(
         choices=ContractCategory.choices,
@@ -155,7 +158,9 @@ class DealTermsInputSerializer(serializers.Serializer):
     )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
-    terms = serializers.CharField(max_length=limits.DETAIL_MAX_LENGTH, required=False, allow_blank=True)
+    terms = serializers.CharField(
+        max_length=limits.DETAIL_MAX_LENGTH, validators=[validate_text], required=False, allow_blank=True
+    )
     disclose_amount = serializers.BooleanField(required=False)
 
 
@@ -250,5 +255,9 @@ class BrokerEngageInputSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     agreement = serializers.CharField(
-        max_length=limits.DETAIL_MAX_LENGTH, required=False, allow_blank=True, default=""
+        max_length=limits.DETAIL_MAX_LENGTH,
+        validators=[validate_text],
+        required=False,
+        allow_blank=True,
+        default="",
     )

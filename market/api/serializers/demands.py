@@ -11,7 +11,7 @@ from rest_framework import serializers
 from achievements.choices import CooperationMode
 from core import limits
 from core.api.fields import ActionsField
-from core.validators import validate_phone
+from core.validators import validate_phone, validate_single_line, validate_text
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -85,11 +85,17 @@ class DemandDetailSerializer(DemandSerializer):
 class DemandInputSerializer(serializers.Serializer):
     """What may be sent to edit a demand: only the fields sent change."""
 
-    title = serializers.CharField(max_length=200, required=False)
-    problem = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH, required=False)
-    expected_outcome = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH, required=False)
+    title = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
+    problem = serializers.CharField(
+        max_length=limits.SUMMARY_MAX_LENGTH, validators=[validate_text], required=False
+    )
+    expected_outcome = serializers.CharField(
+        max_length=limits.SUMMARY_MAX_LENGTH, validators=[validate_text], required=False
+    )
     keywords = serializers.ListField(
-        child=serializers.CharField(max_length=30), required=False, allow_empty=True
+        child=serializers.CharField(max_length=30, validators=[validate_single_line]),
+        required=False,
+        allow_empty=True,
     )
     technology_field = serializers.SlugRelatedField(
         slug_field="code",
@@ -122,7 +128,7 @@ class DemandInputSerializer(serializers.Serializer):
         help_text="GB/T 2260 region code; the enterprise's region when left out.",
         error_messages={"does_not_exist": _("There is no region with the code {pk_value}.")},
     )
-    contact_name = serializers.CharField(max_length=50, required=False)
+    contact_name = serializers.CharField(max_length=50, required=False, validators=[validate_single_line])
     contact_phone = serializers.CharField(max_length=30, required=False, validators=[validate_phone])
 
 
@@ -137,18 +143,19 @@ class DemandEnterpriseInputSerializer(serializers.Serializer):
 class DemandCreateInputSerializer(DemandEnterpriseInputSerializer, DemandInputSerializer):
     """What may be sent to post a demand (as a draft)."""
 
-    title = serializers.CharField(max_length=200)
-    problem = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH)
-    expected_outcome = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH)
+    title = serializers.CharField(max_length=200, validators=[validate_single_line])
+    problem = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH, validators=[validate_text])
+    expected_outcome = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH, validators=[validate_text])
     deadline = serializers.DateField(help_text="Must be in the future.")
     cooperation_mode = serializers.ChoiceField(choices=CooperationMode.choices)
-    contact_name = serializers.CharField(max_length=50)
+    contact_name = serializers.CharField(max_length=50, validators=[validate_single_line])
     contact_phone = serializers.CharField(max_length=30, validators=[validate_phone])
 
 
 class DemandReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         required=False,
         allow_blank=True,
         default="",
@@ -159,6 +166,7 @@ class DemandReturnInputSerializer(serializers.Serializer):
 class DemandCloseInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         required=False,
         allow_blank=True,
         default="",

@@ -15,7 +15,7 @@ from achievements.choices import CooperationMode
 from achievements.models import Achievement
 from core import limits
 from core.api.fields import ActionsField
-from core.validators import validate_phone
+from core.validators import validate_phone, validate_single_line, validate_text
 from institutions.api.serializers import (
     ClassificationReferenceSerializer,
     OrganisationReferenceSerializer,
@@ -139,10 +139,14 @@ def _brokers():
 class ListingInputSerializer(serializers.Serializer):
     """The terms of a listing; only the fields sent change when editing a draft."""
 
-    title = serializers.CharField(max_length=200, required=False)
-    summary = serializers.CharField(max_length=limits.SUMMARY_MAX_LENGTH, required=False)
+    title = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
+    summary = serializers.CharField(
+        max_length=limits.SUMMARY_MAX_LENGTH, validators=[validate_text], required=False
+    )
     keywords = serializers.ListField(
-        child=serializers.CharField(max_length=30), required=False, allow_empty=True
+        child=serializers.CharField(max_length=30, validators=[validate_single_line]),
+        required=False,
+        allow_empty=True,
     )
     technology_field = serializers.SlugRelatedField(
         slug_field="code",
@@ -162,7 +166,7 @@ class ListingInputSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, help_text="Yuan."
     )
     listed_until = serializers.DateField(required=False)
-    contact_name = serializers.CharField(max_length=50, required=False)
+    contact_name = serializers.CharField(max_length=50, required=False, validators=[validate_single_line])
     contact_phone = serializers.CharField(max_length=30, required=False, validators=[validate_phone])
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     brokers = serializers.PrimaryKeyRelatedField(
@@ -195,13 +199,14 @@ class ListingCreateInputSerializer(ListingInstitutionInputSerializer, ListingInp
     transaction_mode = serializers.ChoiceField(choices=CooperationMode.choices)
     pricing_method = serializers.ChoiceField(choices=PricingMethod.choices)
     listed_until = serializers.DateField()
-    contact_name = serializers.CharField(max_length=50)
+    contact_name = serializers.CharField(max_length=50, validators=[validate_single_line])
     contact_phone = serializers.CharField(max_length=30, validators=[validate_phone])
 
 
 class WithdrawInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         required=False,
         allow_blank=True,
         default="",
@@ -212,6 +217,7 @@ class WithdrawInputSerializer(serializers.Serializer):
 class ObjectionInputSerializer(serializers.Serializer):
     reasons = serializers.CharField(
         max_length=limits.SUMMARY_MAX_LENGTH,
+        validators=[validate_text],
         help_text="Why the listing should not go ahead; at least 10 characters.",
     )
 
@@ -220,5 +226,6 @@ class ResolveInputSerializer(serializers.Serializer):
     upheld = serializers.BooleanField(help_text="True withdraws the listing; false dismisses the objection.")
     resolution = serializers.CharField(
         max_length=limits.REASON_MAX_LENGTH,
+        validators=[validate_text],
         help_text="The decision's reasons, told to the objector and the seller.",
     )

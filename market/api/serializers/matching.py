@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import ActionsField
+from core.validators import validate_single_line
 from institutions.api.serializers import OrganisationReferenceSerializer
 from market import actions as action_sets
 from market.choices import MatchFeedbackReason, MatchSide, MatchVerdict
@@ -168,4 +169,6 @@ class MatchFeedbackInputSerializer(serializers.Serializer):
         default="",
         help_text="Required when the verdict is `not_relevant`; ignored for `useful`.",
     )
-    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[validate_single_line]
+    )

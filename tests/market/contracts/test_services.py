@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from achievements.choices import CooperationMode, IPKind
 from achievements.models import IPAsset
+from core import uploads
 from institutions.choices import ClassificationScheme
 from market import policies
 from market.choices import (
@@ -738,3 +739,20 @@ def test_the_registrar_of_another_body_is_refused_even_with_a_staff_account(subm
 
     with pytest.raises(PermissionDenied):
         services.contract_register(actor=both, contract=submitted, version=submitted.version)
+
+
+def test_the_signed_contract_is_stored_under_a_generated_name_and_downloads_as_a_pdf(
+    deal, chengdu_body, seller_user
+):
+    contract = market_factories.contract(deal, registration_body=chengdu_body)
+
+    services.contract_attach_file(actor=seller_user, contract=contract, uploaded_file=pdf_file("合同.html"))
+
+    contract = reload(contract)
+    assert contract.contract_file_name == "合同.html"
+    assert re.fullmatch(rf"market/contracts/{deal.pk}/[0-9a-f]{{32}}\.pdf", contract.contract_file.name)
+    response = uploads.download_response(contract.contract_file, filename=contract.contract_file_name)
+    assert (response["Content-Type"], response["Content-Disposition"]) == (
+        "application/pdf",
+        "attachment; filename*=utf-8''%E5%90%88%E5%90%8C.pdf",
+    )

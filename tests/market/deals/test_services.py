@@ -1,6 +1,7 @@
 """Services of inquiries, threads, deals and brokers: the state machines, signing only after publicity
 and with no open objection, the confirmations, attachments, and who may do what."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from market.choices import DealStatus, DemandStatus, InquiryStatus, ListingStatus, ObjectionStatus
 from market.models import Deal, DealBroker, Inquiry, InquiryMessage, ListingObjection
 from market.services import deals as services
+from market.services import demands as demand_services
 from market.services import inquiries as inquiry_services
 from notifications.models import Notification
 from tests.market import factories as market_factories
@@ -730,3 +732,24 @@ def test_the_platform_admin_may_cancel_but_not_confirm_for_a_side(negotiating_de
     assert raised.value.code == "no_side"
     deal = services.deal_cancel(actor=platform_admin, deal=negotiating_deal, reason="违规")
     assert deal.status == DealStatus.CANCELLED
+
+
+def test_an_attachment_is_stored_under_a_generated_name_with_its_detected_extension(inquiry, chengdu_staff):
+    message = inquiry_services.message_post(
+        actor=chengdu_staff, inquiry=inquiry, body="附上报价。", attachment=pdf("报价\r\n单.html")
+    )
+
+    assert message.attachment_name == "报价 单.html"
+    assert re.fullmatch(rf"market/messages/{inquiry.pk}/[0-9a-f]{{32}}\.pdf", message.attachment.name)
+
+
+def test_a_demand_title_with_a_line_break_is_refused_and_nothing_changes(buyer_user, buyer_enterprise):
+    # A line break in a title once reached the reviewers' notification e-mail subject (BadHeaderError).
+    demand = market_factories.demand(buyer_enterprise, buyer_user, status=DemandStatus.DRAFT)
+
+    with pytest.raises(ValidationError) as error:
+        demand_services.demand_update(actor=buyer_user, demand=demand, data={"title": "求购\n第二行"})
+
+    assert list(error.value.message_dict) == ["title"]
+    demand.refresh_from_db()
+    assert demand.title == "大型铸锻件智能焊接工艺改进"
