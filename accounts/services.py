@@ -1,5 +1,6 @@
-"""Writes for accounts: users and partner keys."""
+"""Writes for accounts: users, sign-in lock-outs and partner keys."""
 
+from axes import utils as axes_utils
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -46,3 +47,9 @@ def partner_key_revoke(*, api_key: PartnerAPIKey) -> PartnerAPIKey:
     api_key.revoked = True
     api_key.save(update_fields=["revoked"])
     return api_key
+
+
+def sign_in_failures_forget(*, username: str) -> int:
+    """Forgets the failed sign-ins of a username at every address, which ends any lock-out on it
+    (after a password reset by e-mail); returns how many failure records were removed."""
+    return axes_utils.reset(username=username)
