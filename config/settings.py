@@ -313,6 +313,10 @@ REST_FRAMEWORK = {
     },
 }
 API_MAX_PAGE_SIZE = 100
+# Wrong partner keys one client address may send in a window before its Api-Key requests are refused
+# with 429 until the window ends (accounts/api/authentication.py).
+API_KEY_FAILURE_LIMIT = env.int("API_KEY_FAILURE_LIMIT", default=10)
+API_KEY_FAILURE_WINDOW_MINUTES = env.int("API_KEY_FAILURE_WINDOW_MINUTES", default=15)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "天府技术交易大市场 API (Tianfu Technology Trading Market)",
