@@ -908,7 +908,9 @@ def test_a_summary_or_detail_too_long_is_reported_by_its_cell(
     assert [entry["row"] for entry in batch.rows] == [4]
 
 
-def test_a_patent_given_twice_in_a_row_is_reported_in_words(run_on_commit, chengdu_staff, chengdu_institution):
+def test_a_patent_given_twice_in_a_row_is_reported_in_words(
+    run_on_commit, chengdu_staff, chengdu_institution
+):
     rows = [workbooks.good_row(patents="202310123456.6、ZL202310123456.6")]
 
     batch = _checked(run_on_commit, chengdu_staff, chengdu_institution, workbooks.xlsx(rows))
