@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_api_key.models import AbstractAPIKey
 
 from core import limits
@@ -64,3 +65,18 @@ class PartnerAPIKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("partner API key")
         verbose_name_plural = _("partner API keys")
+
+
+@pghistory.track(exclude=["key"])
+class SecondFactorDevice(TOTPDevice):
+    """An authenticator app enrolled as a user's second factor (双因素认证, TOTP, RFC 6238).
+
+    django-otp's device, seen through this proxy so that its history (enrolment, confirmation, each use
+    and failed code, removal) is audited like every other model; the secret ``key`` is never copied
+    into the history. A device is ``confirmed`` once the user has typed a code from it.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second-factor device")
+        verbose_name_plural = _("second-factor devices")

@@ -463,6 +463,32 @@ class IPAsset(models.Model):
             raise ValidationError({"number": _("Give the patent application number.")})
         if self.number:
             self.number = validate_ip_number(self.kind, self.number)
+            self._refuse_a_repeated_number()
+
+    def _refuse_a_repeated_number(self) -> None:
+        """Says in words what the unique constraint on (achievement, kind, number) would only name; the
+        number is canonical by now, so ``202310123456.6`` and ``ZL202310123456.6`` are the same one.
+        A field error here also keeps ``full_clean`` from reporting the constraint by its name."""
+        if self.achievement_id is None:
+            return
+        listed = (
+            IPAsset.objects.filter(achievement_id=self.achievement_id, kind=self.kind, number=self.number)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        if listed:
+            raise ValidationError(
+                {
+                    "number": ValidationError(
+                        _(
+                            "%(kind)s %(number)s is already listed among this achievement's IP; "
+                            "each number is listed once."
+                        ),
+                        code="ip_number_repeated",
+                        params={"kind": self.get_kind_display(), "number": self.number},
+                    )
+                }
+            )
 
 
 def attachment_upload_to(instance, filename: str) -> str:

@@ -39,6 +39,9 @@ def test_schema_validates_without_warnings(tmp_path):
     assert create["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+    me = schema["paths"]["/api/v1/me/"]["get"]["responses"]["429"]
+    assert me["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 1}
+    assert "wrong partner keys" in me["description"]
 
 
 def test_schema_is_served():

@@ -39,9 +39,18 @@ _ERROR_DESCRIPTIONS = {
     403: "Signed in, but this role or jurisdiction may not do this.",
     404: "No such object, or it is not visible to you.",
     409: "The object changed state; reload and try again.",
-    429: "Too many requests; slow down.",
+    429: (
+        "Too many requests, or too many wrong partner keys from this address; wait the seconds given in "
+        "`Retry-After`."
+    ),
     406: "The `Accept` header asks for a representation the API does not offer (it speaks JSON).",
     415: "The request body's content type is not one the operation accepts.",
+}
+
+
+_RETRY_AFTER = {
+    "schema": {"type": "integer", "minimum": 1},
+    "description": "Seconds to wait before trying again.",
 }
 
 
@@ -65,4 +74,6 @@ class AutoSchema(SpectacularAutoSchema):
                     direction=direction,
                 ),
             )
+        if "429" in responses:
+            responses["429"].setdefault("headers", {})["Retry-After"] = _RETRY_AFTER
         return responses

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services
+from accounts.api import authentication
 from institutions.choices import MembershipRole, OrganisationKind
 from institutions.models import Membership
 from tests import factories
@@ -240,3 +242,64 @@ def test_a_public_read_with_a_bad_key_is_still_refused(db):
 
     assert response.status_code == 401
     assert response.json() == INVALID_KEY
+
+
+# --- wrong keys from one address ---------------------------------------------------------------
+
+GUESSER = "198.51.100.30"
+
+
+@pytest.fixture
+def guesses_allowed(settings):
+    """Three wrong keys per address and window; the test's addresses start with a clean count."""
+    settings.API_KEY_FAILURE_LIMIT = 3
+    for address in (GUESSER, "203.0.113.40"):
+        authentication.key_failures_forget(address)
+    yield
+    for address in (GUESSER, "203.0.113.40"):
+        authentication.key_failures_forget(address)
+
+
+def key_client_from(address: str, key: str) -> APIClient:
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Api-Key {key}", REMOTE_ADDR=address)
+
+
+def test_an_address_sending_too_many_wrong_keys_is_refused_before_any_key_is_checked(
+    guesses_allowed, partner_key, django_assert_num_queries
+):
+    _api_key, key = partner_key
+    with time_machine.travel(timezone.now(), tick=False):
+        guesses = [key_client_from(GUESSER, f"guess-{number}").get(ME_URL).status_code for number in range(3)]
+        with django_assert_num_queries(0):
+            refused = key_client_from(GUESSER, key).get(ME_URL)
+        elsewhere = key_client_from("203.0.113.40", key).get(ME_URL)
+
+    assert guesses == [401, 401, 401]
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 15 * 60
+    assert refused.json()["code"] == "throttled"
+    assert refused.json()["detail"].startswith("Too many wrong partner keys were sent from this address.")
+    assert refused.json()["fields"] == {}
+    assert elsewhere.status_code == 200
+
+
+def test_the_refusal_ends_with_its_window(guesses_allowed, partner_key):
+    _api_key, key = partner_key
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for number in range(3):
+            key_client_from(GUESSER, f"guess-{number}").get(ME_URL)
+        refused = key_client_from(GUESSER, key).get(ME_URL)
+        clock.shift(timedelta(seconds=int(refused["Retry-After"]) + 1))
+
+        allowed = key_client_from(GUESSER, key).get(ME_URL)
+
+    assert refused.status_code == 429
+    assert allowed.status_code == 200
+
+
+def test_the_right_key_does_not_count_against_the_address(guesses_allowed, partner_key):
+    _api_key, key = partner_key
+
+    statuses = [key_client_from(GUESSER, key).get(ME_URL).status_code for _number in range(5)]
+
+    assert statuses == [200] * 5

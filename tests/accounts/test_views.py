@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -92,8 +93,8 @@ def test_five_failed_sign_ins_lock_the_account_even_for_the_right_password(membe
     assert locked.status_code == 429
     assert "accounts/locked_out.html" in template_names(locked)
     assert signed_in_user_id(client) is None
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    assert f"locked for {minutes} minutes" in locked.content.decode()
+    assert "(for 30 more minutes)" in locked.content.decode()
+    assert 'href="/accounts/password/reset/"' in locked.content.decode()
 
 
 def test_the_lock_is_per_account(member):
@@ -105,6 +106,84 @@ def test_the_lock_is_per_account(member):
     response = sign_in(english(), "zhang-wei", PASSWORD)
 
     assert response.status_code == 302
+
+
+def from_address(address: str) -> Client:
+    client = english()
+    client.defaults["REMOTE_ADDR"] = address
+    return client
+
+
+def test_the_lock_holds_the_username_at_one_address_only(member, platform_admin):
+    # given: a stranger at one address types the admin's and the member's usernames five times each
+    stranger = from_address("198.51.100.7")
+    for username in ("zhang-wei", platform_admin.username):
+        for number in range(5):
+            sign_in(stranger, username, f"wrong-{number}")
+
+    # when: the owners sign in from their own offices
+    member_response = sign_in(from_address("203.0.113.20"), "zhang-wei", PASSWORD)
+    admin_response = sign_in(from_address("203.0.113.21"), platform_admin.username, PASSWORD)
+    stranger_response = sign_in(stranger, "zhang-wei", PASSWORD)
+
+    # then: only the stranger's address is locked
+    assert member_response.status_code == 302
+    assert admin_response.status_code == 302
+    assert stranger_response.status_code == 429
+
+
+def test_each_failure_after_a_lock_doubles_the_next_lock_up_to_a_day(member):
+    client = from_address("198.51.100.8")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for number in range(5):
+            sign_in(client, "zhang-wei", f"wrong-{number}")
+        locked_minutes = []
+        for _lock in range(6):
+            # the lock holds one minute before it ends, and the right password is refused meanwhile
+            duration = 30 * 2 ** len(locked_minutes)
+            clock.shift(timedelta(minutes=min(duration, 24 * 60) - 1))
+            assert sign_in(client, "zhang-wei", PASSWORD).status_code == 429
+            clock.shift(timedelta(minutes=1, seconds=1))
+            response = sign_in(client, "zhang-wei", f"again-{_lock}")
+            locked_minutes.append(response.context["remaining_minutes"])
+        # failures are remembered as long as the longest lock: once it has passed, the count starts again
+        clock.shift(timedelta(hours=24, seconds=1))
+        after_a_day = sign_in(client, "zhang-wei", "wrong-again")
+
+    assert locked_minutes == [60, 120, 240, 480, 960, 24 * 60]
+    assert after_a_day.status_code == 200
+
+
+def test_refused_attempts_during_a_lock_do_not_lengthen_it(member):
+    client = from_address("198.51.100.9")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for number in range(5):
+            sign_in(client, "zhang-wei", f"wrong-{number}")
+        clock.shift(timedelta(minutes=20))
+        for number in range(3):
+            sign_in(client, "zhang-wei", f"during-{number}")
+        clock.shift(timedelta(minutes=10, seconds=1))
+
+        response = sign_in(client, "zhang-wei", PASSWORD)
+
+    assert response.status_code == 302
+
+
+def test_a_password_reset_by_e_mail_unlocks_the_account(member):
+    client = english()
+    for number in range(5):
+        sign_in(client, "zhang-wei", f"wrong-{number}")
+    locked = sign_in(client, "zhang-wei", PASSWORD)
+
+    reset_password_by_e_mail(client, "zhang.wei@example.cn", "Wuhou#2028x")
+    response = sign_in(client, "zhang-wei", "Wuhou#2028x")
+
+    assert locked.status_code == 429
+    assert 'href="/accounts/password/reset/"' in locked.content.decode()
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(member.pk)
 
 
 def test_four_failures_then_success_resets_the_count(member):
@@ -232,16 +311,21 @@ def test_a_password_younger_than_the_rotation_period_is_not_expired(member):
 # --- password reset ----------------------------------------------------------------------------
 
 
-def test_password_reset_by_e_mail(member):
-    client = english()
-
-    asked = client.post("/accounts/password/reset/", {"email": "zhang.wei@example.cn"})
+def reset_password_by_e_mail(client: Client, email: str, password: str):
+    asked = client.post("/accounts/password/reset/", {"email": email})
     [message] = mail.outbox
     link = next(line for line in message.body.splitlines() if "/accounts/password/reset/" in line)
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     done = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": "Wuhou#2028x", "new_password2": "Wuhou#2028x"}
+        form_page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+    )
+    return asked, message, form_page, done
+
+
+def test_password_reset_by_e_mail(member):
+    asked, message, form_page, done = reset_password_by_e_mail(
+        english(), "zhang.wei@example.cn", "Wuhou#2028x"
     )
 
     assert asked["Location"] == "/accounts/password/reset/done/"

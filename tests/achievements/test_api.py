@@ -687,6 +687,39 @@ def test_invalid_patent_numbers_are_400_with_a_field_message(
     assert IPAsset.objects.count() == 0
 
 
+def test_a_patent_listed_twice_is_a_400_that_says_so(client_as, chengdu_staff, chengdu_institution):
+    achievement = draft(chengdu_staff, chengdu_institution)
+    client = client_as("chengdu_staff")
+    first = client.post(
+        detail_url(achievement, "ip-assets/"),
+        {"kind": "invention_patent", "number": "202310123456.6"},
+        format="json",
+    )
+    other = client.post(
+        detail_url(achievement, "ip-assets/"),
+        {"kind": "invention_patent", "number": "ZL202310123457.0"},
+        format="json",
+    ).json()
+
+    again = client.post(
+        detail_url(achievement, "ip-assets/"),
+        {"kind": "invention_patent", "number": "ZL202310123456.6"},
+        format="json",
+    )
+    changed = client.patch(f"/api/v1/ip-assets/{other['id']}/", {"number": "202310123456.6"}, format="json")
+
+    message = "Invention patent ZL202310123456.6 is already listed among this achievement's IP; each number is listed once."
+    assert first.status_code == 201
+    assert again.status_code == 400
+    assert again.json() == {"code": "invalid", "detail": INVALID_SUMMARY, "fields": {"number": [message]}}
+    assert changed.status_code == 400
+    assert changed.json()["fields"] == {"number": [message]}
+    assert sorted(IPAsset.objects.values_list("number", flat=True)) == [
+        "ZL202310123456.6",
+        "ZL202310123457.0",
+    ]
+
+
 def test_ip_assets_are_listed_changed_and_removed(client_as, chengdu_staff, chengdu_institution):
     achievement = draft(chengdu_staff, chengdu_institution)
     client = client_as("chengdu_staff")

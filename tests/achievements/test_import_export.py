@@ -990,3 +990,15 @@ def test_a_line_break_in_a_one_line_cell_or_an_override_anywhere_is_reported_by_
         "Write this on one line: it holds a line break, a tab or another control character (U+000A)."
     )
     assert [entry["row"] for entry in batch.rows] == [5]
+
+
+def test_a_patent_given_twice_in_a_row_is_reported_in_words(
+    run_on_commit, chengdu_staff, chengdu_institution
+):
+    rows = [workbooks.good_row(patents="202310123456.6、ZL202310123456.6")]
+
+    batch = _checked(run_on_commit, chengdu_staff, chengdu_institution, workbooks.xlsx(rows))
+
+    [error] = batch.errors
+    assert (error["row"], error["field"], error["code"]) == (2, "patents", "patent_repeated")
+    assert english(error) == "The patent number ZL202310123456.6 is given twice."

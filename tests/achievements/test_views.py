@@ -1287,3 +1287,25 @@ def test_a_title_with_a_line_break_is_refused_with_the_form_and_nothing_saved(
         ]
     }
     assert not Achievement.objects.exists()
+
+
+def test_a_patent_listed_twice_is_refused_in_words_on_the_form(chengdu_staff, draft_filing):
+    services.ip_asset_add(
+        actor=chengdu_staff,
+        achievement=draft_filing,
+        data={"kind": IPKind.INVENTION_PATENT, "number": "202310123456.6", "title": "正极材料"},
+    )
+
+    response = client_for(chengdu_staff).post(
+        f"/achievements/{draft_filing.pk}/edit/5/",
+        {"kind": IPKind.INVENTION_PATENT, "number": PATENT, "status": "granted", "action": "add"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "number": [
+            f"Invention patent {PATENT} is already listed among this achievement's IP; each number is listed once."
+        ]
+    }
+    assert "unique_number" not in response.content.decode()
+    assert draft_filing.ip_assets.count() == 1
