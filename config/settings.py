@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.AuditContextMiddleware",
     "accounts.middleware.PasswordExpiryMiddleware",
@@ -290,6 +291,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies are bounded in size and depth and hold only storable strings (core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -308,6 +315,8 @@ REST_FRAMEWORK = {
     },
 }
 API_MAX_PAGE_SIZE = 100
+# The largest JSON body the API reads (core.api.parsers.JSONParser); a larger one is a 413.
+API_MAX_JSON_BYTES = 1024 * 1024
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "天府技术交易大市场 API (Tianfu Technology Trading Market)",
