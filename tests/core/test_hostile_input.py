@@ -55,6 +55,19 @@ CHOICE_CORPUS = ["", "abc", "a\x00b", "\u202e", "1" * 400, LONG]
 # For the filters of pages, which read them with the same FilterSets as the API (tested above with the
 # whole corpus): the values that break a number, a date or the database.
 PAGE_FILTER_CORPUS = [str(2**63), "1e100000", "", "abc", "a\x00b", "0000-00-00", LONG]
+# For the text fields of the pages' forms (every field of a form at once).
+FORM_CORPUS = [
+    "99999999999",
+    str(2**63),
+    "1" * 400,
+    "1e100000",
+    "",
+    "a\x00b",
+    "\u202egnp.exe\x01",
+    "' OR 1=1 --<script>alert(1)</script>",
+    "0000-00-00",
+    LONG,
+]
 # Values for path segments (quoted into the URL).
 PATH_CORPUS = [
     "0",
@@ -177,6 +190,18 @@ def test_a_nul_in_a_posted_form_is_a_bad_request(people):
     response = people["partner"].post("/market/demands/new/", {"title": "锂电池\x00回收"})
 
     assert response.status_code == 400
+
+
+def test_a_username_too_long_to_record_is_refused_by_the_sign_in_form():
+    from axes.models import AccessAttempt
+
+    response = Client(raise_request_exception=False).post(
+        "/accounts/login/", {"username": "1" * 400, "password": "x"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()
 
 
 def test_a_malformed_multipart_body_is_a_bad_request(people):
@@ -461,7 +486,7 @@ def test_every_filter_and_form_of_every_page(people, who):
                         response = client.get(action, {field: value})
                         assert_no_5xx(response, f"{who} GET {action}?{field}={value[:40]!r}")
             else:
-                for value in CORPUS:
+                for value in FORM_CORPUS:
                     response = client.post(action, fill(form, None, value))
                     assert_no_5xx(response, f"{who} POST {action} (from {url}) with {value[:40]!r}")
                 if person is not None and client.session.get("_auth_user_id") != str(person.pk):
