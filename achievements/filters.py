@@ -11,9 +11,13 @@ from achievements.choices import (
     IPKind,
 )
 from achievements.models import Achievement, CatalogueEntry, IPAsset
+from core import filtering
 from institutions import policies as institution_policies
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
+
+# The technology readiness levels of GB/T 22900-2022 (the model accepts the same).
+TRL_MIN, TRL_MAX = 1, 9
 
 
 def _classifications(scheme):
@@ -35,8 +39,12 @@ class AchievementFilterSet(django_filters.FilterSet):
         to_field_name="code",
         label=_("Strategic emerging industry"),
     )
-    trl_min = django_filters.NumberFilter(field_name="trl", lookup_expr="gte", label=_("TRL at least"))
-    trl_max = django_filters.NumberFilter(field_name="trl", lookup_expr="lte", label=_("TRL at most"))
+    trl_min = filtering.WholeNumberFilter(
+        field_name="trl", lookup_expr="gte", min_value=TRL_MIN, max_value=TRL_MAX, label=_("TRL at least")
+    )
+    trl_max = filtering.WholeNumberFilter(
+        field_name="trl", lookup_expr="lte", min_value=TRL_MIN, max_value=TRL_MAX, label=_("TRL at most")
+    )
     region = django_filters.CharFilter(
         method="filter_region", label=_("Region code (includes everything under it)")
     )
@@ -49,9 +57,7 @@ class AchievementFilterSet(django_filters.FilterSet):
     )
     dual_use = django_filters.BooleanFilter(field_name="is_dual_use", label=_("Dual-use"))
     status = django_filters.MultipleChoiceFilter(choices=AchievementStatus.choices, label=_("Status"))
-    institution = django_filters.NumberFilter(
-        field_name="filing_institution_id", label=_("Filing institution id")
-    )
+    institution = filtering.IdFilter(field_name="filing_institution_id", label=_("Filing institution id"))
 
     class Meta:
         model = Achievement

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core import filtering
 from institutions import policies, tracking
 from institutions.choices import (
     ClassificationScheme,
@@ -52,7 +53,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         to_field_name="code",
         label=_("Service field"),
     )
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent institution id"))
+    parent = filtering.IdFilter(field_name="parent_id", label=_("Parent institution id"))
 
     class Meta:
         model = Organisation

@@ -32,6 +32,10 @@ _NOISE = re.compile(r"^[\W_]+$|^[A-Za-z]$")
 # summary's first 5,000 characters (its whole length, core.limits.SUMMARY_MAX_LENGTH) find it as well
 # as those of a 20,000-character detail would, and a query is far shorter.
 SEGMENTED_MAX_CHARACTERS = 5_000
+# A search query is read up to this many distinct words: each word becomes clauses of the SQL that ranks
+# every matching row, and a 5,000-character query made a statement of thousands of clauses per row.
+# People search with a few words; the rest of a pasted paragraph adds nothing to what it finds.
+QUERY_MAX_WORDS = 20
 _lock = threading.Lock()
 
 
@@ -100,9 +104,10 @@ class QueryTerm:
 
 
 def query_plan(text: str) -> list[QueryTerm]:
-    """The distinct words of a search query, in order, with their synonyms and parts."""
+    """The distinct words of a search query (its first ``QUERY_MAX_WORDS``), in order, with their
+    synonyms and parts."""
     plan = []
-    for word in dict.fromkeys(tokens(text)):
+    for word in list(dict.fromkeys(tokens(text)))[:QUERY_MAX_WORDS]:
         words = (word, *synonyms().get(word, ()))
         parts = tuple(part for part in dict.fromkeys(tokens(word, for_search=True)) if part not in words)
         plan.append(QueryTerm(words=words, parts=parts))

@@ -28,11 +28,11 @@ class DemandFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(
         method="filter_region", label=_("Region code (includes everything under it)")
     )
-    budget_from = django_filters.NumberFilter(
+    budget_from = filtering.AmountFilter(
         method="filter_budget_from",
         label=_("Budget reaches at least (yuan)"),
     )
-    budget_to = django_filters.NumberFilter(
+    budget_to = filtering.AmountFilter(
         method="filter_budget_to",
         label=_("Budget starts at most at (yuan)"),
     )

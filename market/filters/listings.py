@@ -28,8 +28,8 @@ class ListingFilterSet(django_filters.FilterSet):
         method="filter_region", label=_("Region code (includes everything under it)")
     )
     status = django_filters.MultipleChoiceFilter(choices=ListingStatus.choices, label=_("Status"))
-    price_min = django_filters.NumberFilter(method="filter_price_min", label=_("Price from (yuan)"))
-    price_max = django_filters.NumberFilter(method="filter_price_max", label=_("Price up to (yuan)"))
+    price_min = filtering.AmountFilter(method="filter_price_min", label=_("Price from (yuan)"))
+    price_max = filtering.AmountFilter(method="filter_price_max", label=_("Price up to (yuan)"))
     institution = filtering.IdFilter(field_name="institution_id", label=_("Seller id"))
 
     class Meta:

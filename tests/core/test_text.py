@@ -131,3 +131,13 @@ def test_a_text_of_any_length_is_segmented_up_to_the_cap(segmented_characters):
     assert sum(segmented_characters) <= 3 * segmentation.SEGMENTED_MAX_CHARACTERS + len("硅碳负极 锂电池")
     # the words the matching engine compares are bounded too: at most a few per character segmented
     assert len(terms.split()) <= 2 * 2 * segmentation.SEGMENTED_MAX_CHARACTERS
+
+
+def test_a_search_query_is_read_up_to_its_first_words():
+    # given a pasted paragraph of 200 distinct words as a search
+    words = [f"word{number}" for number in range(200)]
+
+    plan = segmentation.query_plan(" ".join(words))
+
+    # then only its first words make the query (each word is clauses of the ranking SQL)
+    assert [term.words[0] for term in plan] == words[: segmentation.QUERY_MAX_WORDS]

@@ -14,11 +14,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core import uploads
+from core.api import parsers as api_parsers
 from core.api.filters import NamedOrderingFilter
 from core.api.schema import ErrorSerializer, stale_version_response
 from core.permissions import require
@@ -138,7 +139,7 @@ class InquiryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(
         detail=True,
         methods=["get", "post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=[MultiPartParser, FormParser, api_parsers.JSONParser],
         filter_backends=[],
     )
     def messages(self, request, pk=None):
