@@ -196,6 +196,31 @@ def test_an_officials_post_is_for_officials_over_the_region_to_change(chengdu_of
     }
 
 
+def test_a_designation_shows_its_authority_what_it_may_do(
+    chengdu_institution, province_official, chengdu_official
+):
+    designation = services.designation_grant(
+        actor=province_official,
+        organisation=chengdu_institution,
+        level=DesignationLevel.PROVINCIAL,
+        year_granted=2022,
+    )
+    listed_url = f"/api/v1/institutions/{chengdu_institution.pk}/designations/"
+
+    by_province = api_client_for(province_official).get(listed_url).json()["results"]
+    by_city = api_client_for(chengdu_official).get(listed_url).json()["results"]
+    by_visitor = api_client_for().get("/api/v1/designations/").json()["results"]
+    warned = api_client_for(province_official).post(
+        f"/api/v1/designations/{designation.pk}/warn/", {"reason": "年度考核不合格"}
+    )
+
+    assert [row["actions"] for row in by_province] == [["warn", "revoke"]]
+    assert [row["actions"] for row in by_city] == [[]]  # a provincial title is the province's to change
+    assert [row["actions"] for row in by_visitor] == [[]]
+    assert warned.status_code == 200
+    assert warned.json()["actions"] == ["reinstate", "revoke"]
+
+
 # --- the page and the API agree ---------------------------------------------------------------------
 
 
