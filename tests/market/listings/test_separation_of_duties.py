@@ -34,10 +34,13 @@ def test_who_filed_an_objection_may_not_resolve_it(publicity_listing, chengdu_of
 def test_an_official_working_for_the_seller_may_not_resolve_an_objection_to_its_listing(
     publicity_listing, chengdu_institution, chengdu_official, outsider
 ):
-    objection = services.objection_file(actor=outsider, listing=publicity_listing, reasons="挂牌价格明显低于评估价值，请核实。")
+    objection = services.objection_file(
+        actor=outsider, listing=publicity_listing, reasons="挂牌价格明显低于评估价值，请核实。"
+    )
     factories.MembershipFactory(
         user=chengdu_official, organisation=chengdu_institution, role=MembershipRole.STAFF
     )
+    forget_roles(chengdu_official)  # the factory bypasses the service, which would forget them
 
     with pytest.raises(SeparationOfDuties) as refusal:
         services.objection_resolve(
