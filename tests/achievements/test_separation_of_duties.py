@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from achievements.actions import ACHIEVEMENT_ACTIONS
 from achievements.choices import AchievementStatus
+from achievements.selectors import filings as selectors
 from achievements.services import filings as services
 from institutions import services as institution_services
 from institutions.choices import MembershipRole
@@ -148,3 +149,10 @@ def test_the_page_explains_why_there_is_no_review_panel(client, official_on_staf
     assert (refused.status_code, OWN_ORGANISATION in refused.content.decode()) == (403, True)
     submitted_by_staff.refresh_from_db()
     assert submitted_by_staff.status == AchievementStatus.SUBMITTED
+
+
+def test_the_review_queue_holds_only_what_the_official_may_decide(
+    official_on_staff, submitted_by_staff, province_official
+):
+    assert list(selectors.achievement_review_queue(actor=official_on_staff)) == []
+    assert list(selectors.achievement_review_queue(actor=province_official)) == [submitted_by_staff]

@@ -8,6 +8,7 @@ from institutions.choices import MembershipRole
 from institutions.rules import SeparationOfDuties
 from market.actions import DEMAND_ACTIONS
 from market.choices import DemandStatus
+from market.selectors import demands as selectors
 from market.services import demands as services
 from tests import factories
 from tests.market.demands.conftest import draft_demand, submitted_demand
@@ -82,3 +83,15 @@ def test_an_independent_official_publishes(chengdu_enterprise, poster, chengdu_o
         chengdu_official,
         poster,
     )
+
+
+def test_the_review_queue_holds_only_what_the_official_may_decide(
+    chengdu_enterprise, poster, chengdu_official, province_official
+):
+    factories.MembershipFactory(
+        user=chengdu_official, organisation=chengdu_enterprise, role=MembershipRole.STAFF
+    )
+    demand = submitted_demand(poster, chengdu_enterprise)
+
+    assert list(selectors.demand_review_queue(actor=chengdu_official)) == []
+    assert list(selectors.demand_review_queue(actor=province_official)) == [demand]
