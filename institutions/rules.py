@@ -126,9 +126,9 @@ def may_change_designation(user, designation) -> bool:
 
 # --- separation of duties (职责分离) -------------------------------------------------------------
 # The pure rules are ``policies.review_conflict`` and ``policies.membership_grant_conflict``; these
-# read the actor's cached roles (no query) and raise a coded refusal. Services call ``require_*``
-# before acting; ``institutions.actions`` and the other apps' ActionSets ask the ``*_refusal`` forms,
-# so a button the rule would refuse never shows.
+# read the actor's cached roles (no query). Services raise the coded refusal (``separation_of_duties``,
+# ``require_membership_grant``) before acting; ``institutions.actions`` and the other apps' ActionSets
+# ask the ``*_refusal`` forms, so a button the rule would refuse never shows.
 
 # Organisations whose members govern others (officials, registrars): their memberships come from above.
 GOVERNING_KINDS = frozenset({OrganisationKind.GOVERNMENT_DEPARTMENT, OrganisationKind.REGISTRATION_BODY})
@@ -177,12 +177,6 @@ def review_refusal(user, *, parties, preparers) -> str | None:
         party_ids=parties,
         preparer_ids=preparers,
     )
-
-
-def require_independent(user, *, parties, preparers) -> None:
-    """Raises ``SeparationOfDuties`` unless ``user`` is independent of the record (``review_refusal``)."""
-    if code := review_refusal(user, parties=parties, preparers=preparers):
-        raise separation_of_duties(code)
 
 
 def is_governing_body(organisation) -> bool:
