@@ -16,6 +16,7 @@ the object's loaded columns, so a list costs no query per row.
 import rules
 
 from achievements import policies
+from achievements import rules as achievement_rules
 from achievements.choices import AchievementStatus, CatalogueStatus, ImportStatus
 from core.actions import ActionSet
 
@@ -33,8 +34,10 @@ def _filer_may_move_to(target: str):
 
 def _reviewer_may_move_to(target: str):
     def check(actor, achievement) -> bool:
-        return policies.can_move(achievement.status, target) and rules.has_perm(
-            "achievements.review_achievement", actor, achievement
+        return (
+            policies.can_move(achievement.status, target)
+            and rules.has_perm("achievements.review_achievement", actor, achievement)
+            and achievement_rules.review_refusal(actor, achievement) is None
         )
 
     return check

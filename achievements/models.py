@@ -163,6 +163,15 @@ class Achievement(models.Model):
         _("reason for return"), max_length=limits.REASON_MAX_LENGTH, blank=True
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Who last submitted it: with ``created_by``, the people who may not review it (separation of duties).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

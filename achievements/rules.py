@@ -7,6 +7,7 @@ to it; review belongs to the officials whose jurisdiction covers the filing inst
 import rules
 
 from achievements.choices import AchievementStatus, DetailVisibility
+from institutions import rules as institution_rules
 from institutions.roles import actor_roles
 from institutions.rules import is_official, is_platform_admin
 
@@ -59,6 +60,17 @@ def may_read_detail(user, achievement) -> bool:
     if visibility == DetailVisibility.SIGNED_IN:
         return True
     return bool(roles.enterprise_of) or roles.is_official or roles.is_platform_admin
+
+
+def review_refusal(user, achievement) -> str | None:
+    """Separation of duties: the code refusing ``user`` a review (approve, return) of the filing — a
+    member of the filing institution, or the person who prepared or submitted it — or ``None``. Reads
+    the filing's columns and the cached roles only, so the ActionSets ask it for every row."""
+    return institution_rules.review_refusal(
+        user,
+        parties=[achievement.filing_institution_id],
+        preparers=[achievement.created_by_id, achievement.submitted_by_id],
+    )
 
 
 is_filer = is_member_of_filing_institution | is_partner_of_filing_institution

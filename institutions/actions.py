@@ -14,6 +14,7 @@ actor's cached roles and the object's loaded columns, so a list costs no query p
 import rules
 
 from core.actions import ActionSet
+from institutions import rules as institution_rules
 from institutions.choices import DesignationStatus, MembershipRole
 from institutions.policies import designation_can_move
 
@@ -52,10 +53,18 @@ def _may_manage_membership(actor, membership) -> bool:
     )
 
 
+def _may_change_role(actor, membership) -> bool:
+    """Separation of duties: nobody raises their own role; an administrator may step down
+    (``rules.membership_grant_refusal``)."""
+    return _may_manage_membership(actor, membership) and not institution_rules.membership_grant_refusal(
+        actor, membership.organisation, membership.user_id, current_role=membership.role
+    )
+
+
 # Removing or demoting the last admin is refused by the service: telling would cost a query per row.
 MEMBERSHIP_ACTIONS = ActionSet(
     name="Membership",
-    checks={"change_role": _may_manage_membership, "remove": _may_manage_membership},
+    checks={"change_role": _may_change_role, "remove": _may_manage_membership},
 )
 
 

@@ -31,10 +31,19 @@ class ClassificationAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
 
 
+# Django admin is the platform operator's last resort (the site and API refuse every self-grant, see
+# ``institutions.rules.require_membership_grant``): whoever adds a membership or changes its role here is
+# recorded as its grantor, so the membership list and the audit log still show who granted it.
+def _record_grantor(request, membership: Membership, changed_fields) -> None:
+    if membership.pk is None or "role" in changed_fields or "user" in changed_fields:
+        membership.granted_by = request.user
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ("user",)
+    readonly_fields = ("granted_by",)
 
 
 class DesignationInline(admin.TabularInline):
@@ -53,14 +62,26 @@ class OrganisationAdmin(admin.ModelAdmin):
     raw_id_fields = ("region", "parent", "transfer_office", "entity_type")
     inlines = [MembershipInline, DesignationInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and inline_form.instance is not None:
+                    _record_grantor(request, inline_form.instance, inline_form.changed_data)
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "organisation", "role", "is_active", "created_at")
+    list_display = ("user", "organisation", "role", "granted_by", "is_active", "created_at")
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__full_name", "organisation__name")
-    list_select_related = ("user", "organisation")
+    list_select_related = ("user", "organisation", "granted_by")
     raw_id_fields = ("user", "organisation")
+    readonly_fields = ("granted_by",)
+
+    def save_model(self, request, obj, form, change):
+        _record_grantor(request, obj, form.changed_data)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Designation)

@@ -374,6 +374,17 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # Who granted the membership or its current role (separation of duties: never the member; for a
+    # government department or registration body, an official of the department above or a platform
+    # admin). Empty for memberships made before it was recorded and for the platform's own seeding.
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -34,6 +34,9 @@ class ActorRoles:
     enterprise_of: frozenset[int] = frozenset()
     registrar_of: frozenset[int] = frozenset()
     institution_of: frozenset[int] = field(default_factory=frozenset)
+    # Every organisation the user holds an active membership of, whatever the role (separation of
+    # duties: nobody decides on what one of them put forward).
+    affiliated_with: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_official(self) -> bool:
@@ -140,6 +143,7 @@ def actor_roles(user) -> ActorRoles:
         enterprise_of=ids(MembershipRole.ADMIN, MembershipRole.STAFF, kinds={OrganisationKind.ENTERPRISE}),
         registrar_of=ids(MembershipRole.OFFICIAL, kinds={OrganisationKind.REGISTRATION_BODY}),
         institution_of=ids(kinds=_INSTITUTION_KINDS),
+        affiliated_with=ids(),
     )
     setattr(user, _CACHE_ATTRIBUTE, roles)
     return roles

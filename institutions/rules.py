@@ -8,8 +8,9 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import require
 from institutions import policies
-from institutions.choices import DesignationLevel
+from institutions.choices import DesignationLevel, OrganisationKind
 from institutions.roles import actor_roles
 
 
@@ -123,15 +124,134 @@ def may_change_designation(user, designation) -> bool:
     )
 
 
+# --- separation of duties (职责分离) -------------------------------------------------------------
+# The pure rules are ``policies.review_conflict`` and ``policies.membership_grant_conflict``; these
+# read the actor's cached roles (no query). Services raise the coded refusal (``separation_of_duties``,
+# ``require_membership_grant``) before acting; ``institutions.actions`` and the other apps' ActionSets
+# ask the ``*_refusal`` forms, so a button the rule would refuse never shows.
+
+# Organisations whose members govern others (officials, registrars): their memberships come from above.
+GOVERNING_KINDS = frozenset({OrganisationKind.GOVERNMENT_DEPARTMENT, OrganisationKind.REGISTRATION_BODY})
+
+
+class SeparationOfDuties(PermissionDenied):
+    """A 403 refusing a conflict of interest; ``code`` names the rule (``policies.OWN_ORGANISATION``,
+    ``OWN_SUBMISSION``, ``SELF_GRANT``, ``BODY_ABOVE_ONLY``) and travels in the API's error body."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+_SEPARATION_MESSAGES = {
+    policies.OWN_SUBMISSION: _(
+        "You prepared or submitted this yourself, so you may not review, approve or register it; "
+        "another official must decide."
+    ),
+    policies.OWN_ORGANISATION: _(
+        "This was put forward by an organisation you are a member of, so you may not review, approve "
+        "or register it; another official must decide."
+    ),
+    policies.SELF_GRANT: _(
+        "You cannot grant yourself a membership or change your own role; another administrator or "
+        "official must do it."
+    ),
+    policies.BODY_ABOVE_ONLY: _(
+        "Members of a government S&T department or a contract registration body are appointed only by "
+        "the officials of the department above it (for the provincial bodies, by a platform "
+        "administrator)."
+    ),
+}
+
+
+def separation_of_duties(code: str) -> SeparationOfDuties:
+    return SeparationOfDuties(code, str(_SEPARATION_MESSAGES[code]))
+
+
+def review_refusal(user, *, parties, preparers) -> str | None:
+    """The code refusing ``user`` a decision on a record put forward by the organisations ``parties``
+    (ids) and prepared or submitted by the people ``preparers`` (ids), or ``None`` when independent."""
+    return policies.review_conflict(
+        actor_id=getattr(user, "pk", None),
+        actor_organisation_ids=actor_roles(user).affiliated_with,
+        party_ids=parties,
+        preparer_ids=preparers,
+    )
+
+
+def is_governing_body(organisation) -> bool:
+    return organisation is not None and organisation.kind in GOVERNING_KINDS
+
+
+def membership_grant_refusal(
+    user, organisation, member_id: int | None, *, current_role: str | None = None, new_role: str | None = None
+) -> str | None:
+    """The code refusing ``user`` to grant ``organisation``'s membership (``current_role`` ``None``) or
+    a new role to the user ``member_id``, or ``None`` (``policies.membership_grant_conflict``)."""
+    roles = actor_roles(user)
+    return policies.membership_grant_conflict(
+        actor_id=getattr(user, "pk", None),
+        member_id=member_id,
+        current_role=current_role,
+        new_role=new_role,
+        is_platform_admin=roles.is_platform_admin,
+        is_governing_body=is_governing_body(organisation),
+        body_prefix=policies.jurisdiction_prefix(organisation.region_id) or "",
+        actor_post_prefixes=roles.jurisdiction_prefixes,
+    )
+
+
+def require_membership_grant(
+    user, organisation, member_id: int | None, *, current_role: str | None = None, new_role: str | None = None
+) -> None:
+    if code := membership_grant_refusal(
+        user, organisation, member_id, current_role=current_role, new_role=new_role
+    ):
+        raise separation_of_duties(code)
+
+
+def require_manage_members(user, organisation) -> None:
+    """The members page and endpoints: a governing body's are refused with ``body_above_only`` to all
+    but the department above and platform admins; everyone else gets the plain permission check."""
+    if (
+        is_governing_body(organisation)
+        and actor_roles(user).is_authenticated
+        and not rules.has_perm("institutions.manage_members", user, organisation)
+    ):
+        raise separation_of_duties(policies.BODY_ABOVE_ONLY)
+    require(user, "institutions.manage_members", organisation)
+
+
+@rules.predicate
+def is_governing_organisation(user, organisation) -> bool:
+    return is_governing_body(organisation)
+
+
+@rules.predicate
+def is_official_above_organisation(user, organisation) -> bool:
+    """An official of a department whose jurisdiction strictly contains the organisation's region."""
+    if organisation is None:
+        return False
+    body_prefix = policies.jurisdiction_prefix(organisation.region_id) or ""
+    return any(
+        policies.is_body_above(post_prefix=prefix, body_prefix=body_prefix)
+        for prefix in actor_roles(user).jurisdiction_prefixes
+    )
+
+
 rules.add_perm("institutions.add_organisation", is_platform_admin | is_official)
 rules.add_perm("institutions.add_organisation_in_region", is_platform_admin | is_official_for_region)
 rules.add_perm(
     "institutions.change_organisation",
     is_platform_admin | is_official_for_organisation | is_admin_of_organisation,
 )
+# A governing body's members come from the department above (separation of duties); an institution's
+# or enterprise's from its own administrators and the officials over it.
 rules.add_perm(
     "institutions.manage_members",
-    is_platform_admin | is_official_for_organisation | is_admin_of_organisation,
+    is_platform_admin
+    | (is_governing_organisation & is_official_above_organisation)
+    | (~is_governing_organisation & (is_official_for_organisation | is_admin_of_organisation)),
 )
 # Opens an institution's designations page (and guards appointing officials, see services); which
 # titles the actor may then grant or change is the level rule below.

@@ -119,13 +119,18 @@ def organisation_update(
 
 @transaction.atomic
 def membership_add(*, actor, organisation: Organisation, user, role: str) -> Membership:
+    """Makes ``user`` a member of ``organisation`` with ``role``, recording ``actor`` as the grantor.
+
+    Separation of duties (``rules.require_membership_grant``): nobody adds themselves, and the members
+    of a government department or registration body are appointed by the department above it."""
+    rules.require_membership_grant(actor, organisation, user.pk, new_role=role)
     require(actor, "institutions.manage_members", organisation)
     if role == MembershipRole.OFFICIAL:
         # Appointing officials widens someone's jurisdiction: only officials over this region may.
         require(actor, "institutions.manage_designations", organisation)
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError({"user": _("This user is already a member of this organisation.")})
-    membership = Membership(user=user, organisation=organisation, role=role)
+    membership = Membership(user=user, organisation=organisation, role=role, granted_by=actor)
     membership.full_clean()
     membership.save()
     forget_roles(user)
@@ -134,6 +139,11 @@ def membership_add(*, actor, organisation: Organisation, user, role: str) -> Mem
 
 @transaction.atomic
 def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+    """Gives a member another role, recording ``actor`` as its grantor. Nobody raises their own role; an
+    administrator may step down to staff (while another administrator remains)."""
+    rules.require_membership_grant(
+        actor, membership.organisation, membership.user_id, current_role=membership.role, new_role=role
+    )
     require(actor, "institutions.manage_members", membership.organisation)
     if MembershipRole.OFFICIAL in (role, membership.role):
         require(actor, "institutions.manage_designations", membership.organisation)
@@ -141,6 +151,7 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     if membership.role == MembershipRole.ADMIN and role != MembershipRole.ADMIN:
         _ensure_another_admin(membership)
     membership.role = role
+    membership.granted_by = actor
     membership.full_clean()
     membership.save()
     forget_roles(membership.user)
@@ -149,7 +160,10 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
 
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
-    require(actor, "institutions.manage_members", membership.organisation)
+    """Ends a membership. Removing grants nothing, so an administrator may remove themselves (while
+    another remains); a governing body's members are removed only by the department above it or a
+    platform admin."""
+    rules.require_manage_members(actor, membership.organisation)
     if membership.role == MembershipRole.OFFICIAL:
         require(actor, "institutions.manage_designations", membership.organisation)
     if membership.role == MembershipRole.ADMIN:

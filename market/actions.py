@@ -110,8 +110,12 @@ def _demand_close(actor, demand) -> bool:
 
 
 def _demand_review(actor, demand) -> bool:
-    """POST /demands/{id}/approve/ or /return/: an official over the enterprise."""
-    return demand.status == DemandStatus.SUBMITTED and _is_reviewer(actor, demand)
+    """POST /demands/{id}/approve/ or /return/: an official over the enterprise, independent of it."""
+    return (
+        demand.status == DemandStatus.SUBMITTED
+        and _is_reviewer(actor, demand)
+        and rules.demand_review_refusal(actor, demand) is None
+    )
 
 
 def _demand_answer(actor, demand) -> bool:
@@ -230,16 +234,21 @@ def _contract_submit(actor, contract) -> bool:
 
 
 def _contract_decide(actor, contract) -> bool:
-    """POST /contracts/{id}/register/ or /reject/: a registrar of the body it was submitted to."""
-    return contract.deal.status == DealStatus.SUBMITTED and _holds(
-        actor, "market.register_contract", contract
+    """POST /contracts/{id}/register/ or /reject/: a registrar of the body it was submitted to,
+    independent of the parties and of who prepared and submitted it."""
+    return (
+        contract.deal.status == DealStatus.SUBMITTED
+        and _holds(actor, "market.register_contract", contract)
+        and rules.contract_registration_refusal(actor, contract) is None
     )
 
 
 def _contract_certify(actor, contract) -> bool:
-    """POST /contracts/{id}/certify-income/: a registrar of the body, once registered."""
-    return contract.deal.status == DealStatus.REGISTERED and _holds(
-        actor, "market.register_contract", contract
+    """POST /contracts/{id}/certify-income/: an independent registrar of the body, once registered."""
+    return (
+        contract.deal.status == DealStatus.REGISTERED
+        and _holds(actor, "market.register_contract", contract)
+        and rules.contract_registration_refusal(actor, contract) is None
     )
 
 
@@ -256,11 +265,17 @@ CONTRACT_ACTIONS = ActionSet(
 
 # Objections (异议) ---------------------------------------------------------------------------------
 
-# POST /objections/{id}/resolve/: an official over the seller, while the objection is open.
-OBJECTION_ACTIONS = ActionSet(
-    name="Objection",
-    checks={"resolve": lambda actor, objection: _holds(actor, "market.resolve_objection", objection)},
-)
+
+def _objection_resolve(actor, objection) -> bool:
+    """POST /objections/{id}/resolve/: an official over the seller, independent of it and of the
+    objector, while the objection is open."""
+    return (
+        _holds(actor, "market.resolve_objection", objection)
+        and rules.objection_resolution_refusal(actor, objection) is None
+    )
+
+
+OBJECTION_ACTIONS = ActionSet(name="Objection", checks={"resolve": _objection_resolve})
 
 # Matches (供需匹配) --------------------------------------------------------------------------------
 

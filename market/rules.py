@@ -7,6 +7,7 @@ buyers the members of an enterprise. Officials act on what lies in their jurisdi
 
 import rules
 
+from institutions import rules as institution_rules
 from institutions.roles import actor_roles
 from institutions.rules import is_official, is_platform_admin
 from market.choices import ListingStatus, ObjectionStatus
@@ -181,3 +182,42 @@ def is_registrar(user) -> bool:
 
 rules.add_perm("market.register_contract", is_platform_admin | is_registrar_of_contract)
 rules.add_perm("market.view_registration_queue", is_platform_admin | is_registrar)
+
+
+# Separation of duties -------------------------------------------------------------------------------
+# Who holds a permission above may still be barred from one decision: nobody reviews, resolves or
+# registers what their own organisation put forward or what they prepared or submitted themselves
+# (``institutions.policies.review_conflict``). Each returns the refusal's code or ``None``; services
+# raise it (``institutions.rules.separation_of_duties``) and the ActionSets hide the button. They read
+# only the record's loaded columns and the actor's cached roles: no query per row.
+
+
+def demand_review_refusal(user, demand) -> str | None:
+    return institution_rules.review_refusal(
+        user, parties=[demand.enterprise_id], preparers=[demand.created_by_id, demand.submitted_by_id]
+    )
+
+
+def objection_resolution_refusal(user, objection) -> str | None:
+    """The objection concerns the seller's listing; who filed it may not decide it either."""
+    listing = objection.listing
+    return institution_rules.review_refusal(
+        user, parties=[listing.institution_id], preparers=[objection.filed_by_id, listing.created_by_id]
+    )
+
+
+def contract_registration_refusal(user, contract) -> str | None:
+    """Registering, refusing or certifying a contract: independent of both parties and of the people
+    who prepared and submitted the form."""
+    deal = contract.deal
+    return institution_rules.review_refusal(
+        user,
+        parties=[deal.seller_id, deal.buyer_id],
+        preparers=[contract.prepared_by_id, contract.submitted_by_id],
+    )
+
+
+def require_independent(code: str | None) -> None:
+    """Raises the separation-of-duties refusal named by ``code``, if any."""
+    if code:
+        raise institution_rules.separation_of_duties(code)

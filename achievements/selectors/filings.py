@@ -75,11 +75,16 @@ def achievement_my_list(*, actor, filters: dict | None = None, q: str = "", orde
 def achievement_review_queue(
     *, actor, filters: dict | None = None, q: str = "", ordering: str = ""
 ) -> QuerySet:
-    """Filings submitted in the actor's jurisdiction and waiting for a decision, oldest first."""
+    """Filings submitted in the actor's jurisdiction and waiting for a decision, oldest first; not those
+    the actor may not decide (separation of duties: their own organisation's, or prepared or submitted
+    by them, as ``rules.review_refusal`` says)."""
     roles = actor_roles(actor)
     queryset = Achievement.objects.filter(status=AchievementStatus.SUBMITTED)
     if not roles.is_platform_admin:
         queryset = queryset.in_regions(roles.jurisdiction_prefixes)
+    queryset = queryset.exclude(filing_institution_id__in=roles.affiliated_with)
+    if actor.pk is not None:
+        queryset = queryset.exclude(created_by_id=actor.pk).exclude(submitted_by_id=actor.pk)
     queryset = _filtered(queryset, filters=filters, q=q, ordering=ordering)
     return queryset.order_by("submitted_at", "pk") if not ordering and not q else queryset
 

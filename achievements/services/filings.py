@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from achievements import policies
+from achievements import rules as achievement_rules
 from achievements.choices import AchievementStatus, OwnerKind
 from achievements.models import (
     Achievement,
@@ -30,6 +31,7 @@ from core import submissions, uploads
 from core.permissions import require
 from core.text import search, segmentation
 from institutions import identifiers
+from institutions import rules as institution_rules
 from institutions.models import Organisation
 from institutions.selectors import organisations as institution_selectors
 from notifications import services as notification_services
@@ -384,6 +386,11 @@ def submission_problems(achievement: Achievement) -> dict[str, list[str]]:
     return problems
 
 
+def _require_independent_reviewer(actor, achievement: Achievement) -> None:
+    if code := achievement_rules.review_refusal(actor, achievement):
+        raise institution_rules.separation_of_duties(code)
+
+
 def _officials_url(achievement: Achievement) -> str:
     return reverse("achievements:detail", args=[achievement.pk])
 
@@ -408,6 +415,7 @@ def achievement_submit(*, actor, achievement: Achievement) -> Achievement:
     if problems:
         raise ValidationError(problems)
     achievement.submitted_at = timezone.now()
+    achievement.submitted_by = actor
     achievement.save()
     with override(settings.LANGUAGE_CODE):
         notification_services.notify(
@@ -428,6 +436,7 @@ def achievement_return(*, actor, achievement: Achievement, reason: str) -> Achie
     """Returns a submitted filing to the institution with the reasons it must address."""
     require(actor, "achievements.review_achievement", achievement)
     achievement = _lock(achievement)
+    _require_independent_reviewer(actor, achievement)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -453,6 +462,7 @@ def achievement_approve(*, actor, achievement: Achievement) -> Achievement:
     """Approves a submitted filing; publishes it at once when the filer asked for that."""
     require(actor, "achievements.review_achievement", achievement)
     achievement = _lock(achievement)
+    _require_independent_reviewer(actor, achievement)
     _move(achievement, AchievementStatus.APPROVED)
     achievement.return_reason = ""
     achievement.reviewed_at = timezone.now()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from achievements import policies, providers
+from achievements import rules as achievement_rules
 from achievements.actions import ACHIEVEMENT_ACTIONS, ATTACHMENT_ACTIONS, IP_ASSET_ACTIONS
 from achievements.choices import PATENT_KINDS, AchievementStatus, CooperationMode, DetailVisibility
 from achievements.forms import filings as forms
@@ -28,6 +29,7 @@ from achievements.services import filings as services
 from core import uploads
 from core.forms import add_service_errors
 from core.permissions import require
+from institutions import rules as institution_rules
 from institutions.choices import ClassificationScheme
 from institutions.models import Organisation
 from institutions.roles import actor_roles
@@ -200,8 +202,20 @@ def _detail_page(request, achievement: Achievement, *, return_form=None, status:
         "return_form": return_form or forms.ReturnForm(),
         "duplicates": _duplicates(request.user, achievement) if can["review"] else [],
         "listings": providers.achievement_listings(actor=user, achievement=achievement),
+        "review_refusal": _review_refusal(user, achievement),
     }
     return render(request, "achievements/detail.html", context, status=status)
+
+
+def _review_refusal(user, achievement: Achievement) -> str:
+    """Why an official who reviews this jurisdiction is not offered this filing's review (separation of
+    duties), so the missing buttons are explained; empty otherwise."""
+    if achievement.status != AchievementStatus.SUBMITTED or not user.has_perm(
+        "achievements.review_achievement", achievement
+    ):
+        return ""
+    code = achievement_rules.review_refusal(user, achievement)
+    return str(institution_rules.separation_of_duties(code)) if code else ""
 
 
 @require_GET

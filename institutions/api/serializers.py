@@ -347,6 +347,11 @@ class MembershipSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=MembershipRole.choices, read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     is_active = serializers.BooleanField(read_only=True)
+    granted_by = MemberUserSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who granted the membership or its current role; null when not recorded.",
+    )
     created_at = serializers.DateTimeField(read_only=True)
     actions = ActionsField(MEMBERSHIP_ACTIONS)
 

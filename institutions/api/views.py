@@ -22,7 +22,7 @@ from core.api.filters import NamedOrderingFilter
 from core.api.permissions import PublicReadOnly
 from core.api.schema import ErrorSerializer
 from core.permissions import require
-from institutions import services
+from institutions import rules, services
 from institutions.api import serializers
 from institutions.choices import DesignationStatus
 from institutions.filters import AuditEventFilterSet, OrganisationFilterSet, RegionFilterSet
@@ -187,7 +187,12 @@ class InstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         summary="Add a member",
-        description="Appointing an official is for officials over the department's region only.",
+        description=(
+            "Appointing an official is for officials over the department's region only. Separation of "
+            "duties: nobody adds themselves (403 `self_grant`), and the members of a government S&T "
+            "department or registration body are appointed by the department above it or a platform "
+            "admin (403 `body_above_only`)."
+        ),
         request=serializers.MembershipCreateInputSerializer,
         responses={201: serializers.MembershipSerializer},
         tags=["members"],
@@ -195,7 +200,7 @@ class InstitutionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated], filter_backends=[])
     def members(self, request, pk=None):
         organisation = self._organisation(pk)
-        require(request.user, "institutions.manage_members", organisation)
+        rules.require_manage_members(request.user, organisation)
         if request.method == "POST":
             serializer = serializers.MembershipCreateInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -289,7 +294,7 @@ class MembershipViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         membership = self.get_object()
-        require(request.user, "institutions.manage_members", membership.organisation)
+        rules.require_manage_members(request.user, membership.organisation)
         serializer = serializers.MembershipChangeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_change_role(
@@ -300,7 +305,7 @@ class MembershipViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Remove a member", responses={204: None}, tags=["members"])
     def destroy(self, request, pk=None):
         membership = self.get_object()
-        require(request.user, "institutions.manage_members", membership.organisation)
+        rules.require_manage_members(request.user, membership.organisation)
         services.membership_remove(actor=request.user, membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -106,7 +106,7 @@ def organisation_get(*, pk: int, actor) -> Organisation:
 def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=organisation)
-        .select_related("user", "organisation")
+        .select_related("user", "organisation", "granted_by")
         .order_by("role", "user__username")
     )
 

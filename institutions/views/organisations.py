@@ -240,7 +240,7 @@ def _member_of(organisation: Organisation, membership_pk: int) -> Membership:
 @login_required
 def members(request, pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    require(request.user, "institutions.manage_members", organisation)
+    rules.require_manage_members(request.user, organisation)
     add_form = forms.MembershipAddForm(request.POST or None)
     if request.method == "POST" and add_form.is_valid():
         try:
@@ -252,6 +252,8 @@ def members(request, pk: int):
             )
         except ValidationError as error:
             add_service_errors(add_form, error, aliases={"user": "username"})
+        except rules.SeparationOfDuties as refusal:
+            add_form.add_error(None, str(refusal))
         else:
             messages.success(
                 request,
@@ -266,7 +268,7 @@ def members(request, pk: int):
 @require_POST
 def member_change_role(request, pk: int, membership_pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    require(request.user, "institutions.manage_members", organisation)
+    rules.require_manage_members(request.user, organisation)
     membership = _member_of(organisation, membership_pk)
     form = forms.MembershipRoleForm(request.POST)
     if not form.is_valid():
@@ -278,6 +280,8 @@ def member_change_role(request, pk: int, membership_pk: int):
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except rules.SeparationOfDuties as refusal:
+            messages.error(request, str(refusal))
         else:
             messages.success(
                 request,
@@ -291,7 +295,7 @@ def member_change_role(request, pk: int, membership_pk: int):
 @require_POST
 def member_remove(request, pk: int, membership_pk: int):
     organisation = selectors.organisation_get(pk=pk, actor=request.user)
-    require(request.user, "institutions.manage_members", organisation)
+    rules.require_manage_members(request.user, organisation)
     membership = _member_of(organisation, membership_pk)
     try:
         services.membership_remove(actor=request.user, membership=membership)

@@ -165,6 +165,24 @@ class ContractRegistration(models.Model):
     # the registrar reviewed, so a form changed after it was opened is never registered unseen.
     version = models.PositiveIntegerField(_("version of the form"), default=1, editable=False)
 
+    # Who prepared the form and who last submitted it: they may not register or refuse it (separation
+    # of duties), nor may a member of either party.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prepared by"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     due_on = models.DateField(_("decision due"), null=True, blank=True)
     declared_category = models.CharField(

@@ -248,6 +248,15 @@ class Demand(models.Model):
         verbose_name=_("reviewed by"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Who last submitted it: with ``created_by``, the people who may not review it (separation of duties).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)

@@ -81,6 +81,10 @@ def demand_review_queue(*, actor, filters: dict | None = None, q: str = "", orde
         for prefix in prefixes:
             in_jurisdiction |= Q(enterprise__region__code__startswith=prefix)
         queryset = queryset.filter(in_jurisdiction)
+    # Separation of duties: not what the actor may not decide (``rules.demand_review_refusal``).
+    queryset = queryset.exclude(enterprise_id__in=roles.affiliated_with)
+    if actor.pk is not None:
+        queryset = queryset.exclude(created_by_id=actor.pk).exclude(submitted_by_id=actor.pk)
     queryset = _filtered(
         queryset, filterset_class=DemandFilterSet, filters=filters, q=q, ordering=ordering, default="updated"
     )

@@ -29,6 +29,7 @@ from core.permissions import require
 from institutions.choices import OrganisationKind
 from institutions.models import Organisation
 from market import lock_objects, policies
+from market import rules as market_rules
 from market.choices import (
     CONTRACT_NO_IP,
     SUB_TYPE_CATEGORY,
@@ -173,6 +174,7 @@ def contract_prepare(*, actor, deal: Deal) -> ContractRegistration:
     contract = ContractRegistration(
         deal=deal,
         registration_body=body,
+        prepared_by=actor,
         project_name=deal.title,
         contract_category=category,
         sub_type=sub_type,
@@ -288,6 +290,7 @@ def contract_submit(*, actor, contract: ContractRegistration) -> ContractRegistr
     decision_days = rule_set.decision_days or settings.MARKET_REGISTRATION_DECISION_DAYS
     contract.rule_set = rule_set
     contract.submitted_at = timezone.now()
+    contract.submitted_by = actor
     contract.due_on = policies.decision_due(today, decision_days)
     contract.declared_category = contract.contract_category
     contract.declared_technical_amount = contract.technical_amount
@@ -414,6 +417,7 @@ def contract_register(
         lock_objects.listing_for_update(contract.deal.listing_id)
     deal = lock_objects.deal_for_update(contract.deal_id)
     contract = lock_objects.contract_for_update(contract.pk)
+    market_rules.require_independent(market_rules.contract_registration_refusal(actor, contract))
     common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.REGISTERED, noun=pgettext("market", "deal"))
     if version != contract.version:
         raise _stale_form(contract, version)
@@ -471,6 +475,7 @@ def contract_reject(
         raise ValidationError({"note": _("Explain the reason when it is not one of the listed ones.")})
     deal = lock_objects.deal_for_update(contract.deal_id)
     contract = lock_objects.contract_for_update(contract.pk)
+    market_rules.require_independent(market_rules.contract_registration_refusal(actor, contract))
     common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.REJECTED, noun=pgettext("market", "deal"))
     contract.rejected_at = timezone.now()
     contract.rejection_reason = reason
@@ -502,6 +507,7 @@ def contract_certify_income(
     require(actor, "market.register_contract", contract)
     deal = lock_objects.deal_for_update(contract.deal_id)
     contract = lock_objects.contract_for_update(contract.pk)
+    market_rules.require_independent(market_rules.contract_registration_refusal(actor, contract))
     common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.PERFORMED, noun=pgettext("market", "deal"))
     errors = {}
     if certified_income is None or not Decimal(0) <= certified_income <= contract.contract_amount:

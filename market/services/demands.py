@@ -24,6 +24,7 @@ from core.text import search
 from institutions.models import Organisation
 from institutions.selectors import organisations as institution_selectors
 from market import lock_objects, policies
+from market import rules as market_rules
 from market.choices import DemandStatus
 from market.models import Demand
 from market.services import common, matching
@@ -171,6 +172,7 @@ def demand_submit(*, actor, demand: Demand) -> Demand:
     common.move(demand, policies.DEMAND_TRANSITIONS, DemandStatus.SUBMITTED, noun=_noun())
     _validate(demand)
     demand.submitted_at = timezone.now()
+    demand.submitted_by = actor
     demand.save()
     with common.platform_language():
         common.notify(
@@ -189,6 +191,7 @@ def demand_approve(*, actor, demand: Demand) -> Demand:
     """Publishes a submitted demand on the public board."""
     require(actor, "market.review_demand", demand)
     demand = lock_objects.demand_for_update(demand.pk)
+    market_rules.require_independent(market_rules.demand_review_refusal(actor, demand))
     common.move(demand, policies.DEMAND_TRANSITIONS, DemandStatus.PUBLISHED, noun=_noun())
     demand.published_at = timezone.now()
     demand.reviewed_by = actor
@@ -212,6 +215,7 @@ def demand_return(*, actor, demand: Demand, reason: str) -> Demand:
     """Returns a submitted demand to the enterprise with what must change."""
     require(actor, "market.review_demand", demand)
     demand = lock_objects.demand_for_update(demand.pk)
+    market_rules.require_independent(market_rules.demand_review_refusal(actor, demand))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(

@@ -29,6 +29,7 @@ from institutions.choices import MembershipRole
 from institutions.models import Membership, Organisation
 from institutions.selectors import organisations as institution_selectors
 from market import lock_objects, policies
+from market import rules as market_rules
 from market.choices import SERVICE_MODES, ListingStatus, ObjectionStatus
 from market.models import Deal, Listing, ListingObjection
 from market.services import common, matching
@@ -428,6 +429,7 @@ def objection_resolve(
         raise ValidationError({"resolution": _("Give the resolution of the objection.")})
     listing = lock_objects.listing_for_update(objection.listing_id)
     objection = lock_objects.objection_for_update(objection.pk)
+    market_rules.require_independent(market_rules.objection_resolution_refusal(actor, objection))
     if objection.status != ObjectionStatus.OPEN:
         raise ValidationError(_("This objection has already been resolved."), code="illegal_transition")
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED

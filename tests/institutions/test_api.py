@@ -646,9 +646,10 @@ def test_add_member_denied(client_as, chengdu_institution, actor, expected_statu
 
 
 @pytest.mark.parametrize("actor", MEMBER_PERMITTED)
-def test_add_member_permitted(client_as, chengdu_institution, actor):
+def test_add_member_permitted(request, client_as, chengdu_institution, actor):
     newcomer = factories.UserFactory(username="newcomer", full_name="新同事")
     client = client_as(actor)
+    granter = request.getfixturevalue(actor)
 
     response = client.post(
         institution_url(chengdu_institution, "members/"),
@@ -665,10 +666,12 @@ def test_add_member_permitted(client_as, chengdu_institution, actor):
         "role": "broker",
         "role_label": "Broker",
         "is_active": True,
+        "granted_by": {"id": granter.pk, "username": granter.username, "full_name": granter.full_name},
         "created_at": response.json()["created_at"],
         "actions": ["change_role", "remove"],
     }
     assert (membership.organisation_id, membership.role) == (chengdu_institution.pk, MembershipRole.BROKER)
+    assert membership.granted_by == granter
 
 
 def test_add_member_with_unknown_username_is_400(client_as, chengdu_institution):
