@@ -1,6 +1,7 @@
 """Django admin for the institution network (platform admins). Changes here are audited like any other."""
 
 from django.contrib import admin
+from django.db import models
 
 from institutions.models import Classification, Designation, Membership, Organisation, Region
 
@@ -60,6 +61,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name", "short_name", "name_en", "credit_code")
     list_select_related = ("region",)
     raw_id_fields = ("region", "parent", "transfer_office", "entity_type")
+    # A website typed without its scheme is read as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [MembershipInline, DesignationInline]
 
     def save_formset(self, request, form, formset, change):

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from core.api.filters import NamedOrderingFilter
 from core.api.schema import ErrorSerializer, stale_version_response
 from core.permissions import require
+from market import rules as market_rules
 from market.api.serializers import contracts as serializers
 from market.filters.contracts import ContractFilterSet, DisclosureFilterSet
 from market.models import ContractRegistration, RegistrationRuleSet
@@ -55,6 +56,13 @@ def _action_schema(summary: str, description: str, request=None, conflict: str =
         responses=responses,
         tags=_TAGS,
     )
+
+
+def _require_decider(user, contract) -> None:
+    """The registrar may decide on ``contract`` and is independent of it, checked before the request's
+    body is read: a registrar who may not decide gets the coded 403, not a complaint about the form."""
+    require(user, "market.register_contract", contract)
+    market_rules.require_independent(market_rules.contract_registration_refusal(user, contract))
 
 
 @extend_schema_view(
@@ -184,7 +192,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def register(self, request, pk=None):
         contract = self._contract(pk)
-        require(request.user, "market.register_contract", contract)
+        _require_decider(request.user, contract)
         serializer = serializers.ContractRegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.contract_register(actor=request.user, contract=contract, **serializer.validated_data)
@@ -199,7 +207,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def reject(self, request, pk=None):
         contract = self._contract(pk)
-        require(request.user, "market.register_contract", contract)
+        _require_decider(request.user, contract)
         serializer = serializers.ContractRejectInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.contract_reject(actor=request.user, contract=contract, **serializer.validated_data)
@@ -213,7 +221,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="certify-income", filter_backends=[])
     def certify_income(self, request, pk=None):
         contract = self._contract(pk)
-        require(request.user, "market.register_contract", contract)
+        _require_decider(request.user, contract)
         serializer = serializers.ContractCertifyIncomeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.contract_certify_income(actor=request.user, contract=contract, **serializer.validated_data)

@@ -36,7 +36,7 @@ def completed_form(actor, deal):
 
 def _decide(decision: str, actor, contract):
     if decision == "register":
-        return services.contract_register(actor=actor, contract=contract)
+        return services.contract_register(actor=actor, contract=contract, version=contract.version)
     return services.contract_reject(
         actor=actor, contract=contract, reason=RejectionReason.OTHER, note="材料不全"
     )
@@ -69,7 +69,7 @@ def test_a_platform_admin_who_prepared_and_submitted_a_contract_may_not_register
     services.contract_submit(actor=platform_admin, contract=contract)
 
     with pytest.raises(SeparationOfDuties) as refusal:
-        services.contract_register(actor=platform_admin, contract=contract)
+        services.contract_register(actor=platform_admin, contract=contract, version=contract.version)
 
     assert refusal.value.code == "own_submission"
     contract.refresh_from_db()
@@ -83,7 +83,7 @@ def test_a_platform_admin_who_prepared_and_submitted_a_contract_may_not_register
 
 
 def test_certifying_the_income_is_refused_to_a_registrar_who_joined_a_party(submitted, registrar, seller):
-    registered = services.contract_register(actor=registrar, contract=submitted)
+    registered = services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
     factories.MembershipFactory(user=registrar, organisation=seller, role=MembershipRole.STAFF)
     forget_roles(registrar)  # the factory bypasses the service, which would forget them
 
