@@ -54,21 +54,17 @@ def _years(years) -> dict[int, tuple[frozenset[date] | None, frozenset[date] | N
                 _cache[year] = (now, frozenset(found[year][0]), frozenset(found[year][1]))
             else:
                 _cache[year] = (now, None, None)
-    result = {}
-    for year in years:
-        _read_at, off, worked = _cache[year]
-        if off is None and year not in _warned:
-            _warned.add(year)
-            logger.warning(
-                "No holiday calendar loaded for %s: counting Monday to Friday as working days.", year
-            )
-        result[year] = (off, worked)
-    return result
+    return {year: _cache[year][1:] for year in years}
 
 
 def _working(day: date, calendars) -> bool:
     off, worked = calendars[day.year]
     if off is None:
+        if day.year not in _warned:
+            _warned.add(day.year)
+            logger.warning(
+                "No holiday calendar loaded for %s: counting Monday to Friday as working days.", day.year
+            )
         return day.weekday() < 5
     if day in worked:
         return True
