@@ -125,17 +125,25 @@ def read(path: Path) -> YearCalendar:
 
 @transaction.atomic
 def load_year(calendar: YearCalendar, *, year_model, day_model):
-    """Creates or replaces the year: its source and exactly the days the file lists."""
-    record, _created = year_model.objects.update_or_create(
-        year=calendar.year,
-        defaults={
-            "source": calendar.source,
-            "published_on": calendar.published_on,
-            "note": calendar.note,
-            "loaded_at": timezone.now(),
-        },
-    )
-    existing = {day.date: day for day in day_model.objects.filter(calendar=record)}
+    """Creates or replaces the year: its source and exactly the days the file lists. Loading the same
+    file again writes nothing (no audit event); ``loaded_at`` is when the year last changed."""
+    fields = {"source": calendar.source, "published_on": calendar.published_on, "note": calendar.note}
+    record = year_model.objects.filter(year=calendar.year).first()
+    existing = {day.date: day for day in day_model.objects.filter(calendar=record)} if record else {}
+    same_days = {day: (row.kind, row.name) for day, row in existing.items()} == calendar.days
+    if (
+        record is not None
+        and same_days
+        and all(getattr(record, key) == value for key, value in fields.items())
+    ):
+        return record
+    if record is None:
+        record = year_model.objects.create(year=calendar.year, loaded_at=timezone.now(), **fields)
+    else:
+        for key, value in fields.items():
+            setattr(record, key, value)
+        record.loaded_at = timezone.now()
+        record.save()
     for day, row in existing.items():
         if day not in calendar.days:
             row.delete()
