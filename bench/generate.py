@@ -74,12 +74,12 @@ from market.models import (
 from market.policies import (
     category_for_mode,
     decision_due,
-    disclosure_window,
     registration_number,
     rule_set_in_force,
     technical_amount,
 )
 from market.selectors.contracts import rule_set_value
+from market.services import contracts as contract_services
 from market.services.listings import RESELLABLE_MODES
 
 _PREFIXES = ("成都", "蜀都", "天府", "锦城", "巴蜀", "川西", "川南", "川北", "川东", "西部")
@@ -379,8 +379,10 @@ class _Market:
     def registration_day(self) -> date:
         """The day a deal was registered: a share within the disclosure period, the rest over 18 months."""
         if self.rng.random() < DISCLOSED_SHARE:
-            return self.days_ago(0, settings.MARKET_DISCLOSURE_DAYS - 1)
-        return self.days_ago(settings.MARKET_DISCLOSURE_DAYS, 540)
+            # n working days never span fewer than n calendar days, nor (Spring Festival included) more than
+            # n + 20: the first share is still disclosed, the rest no longer.
+            return self.days_ago(0, settings.MARKET_DISCLOSURE_WORKING_DAYS)
+        return self.days_ago(settings.MARKET_DISCLOSURE_WORKING_DAYS + 20, 540)
 
     def _next_filing_number(self, region_code: str, year: int) -> str:
         key = (region_code, year)
@@ -783,8 +785,8 @@ class _Market:
             contract.registrar = self.registrars[body.pk]
             contract.registered_at = contract.updated_at = deal.updated_at = registered_at
             contract.registration_number = self._next_registration_number(body, registered_on.year)
-            contract.disclosure_starts_on, contract.disclosure_ends_on = disclosure_window(
-                registered_on, settings.MARKET_DISCLOSURE_DAYS
+            contract.disclosure_starts_on, contract.disclosure_ends_on = contract_services.disclosure_window(
+                registered_on
             )
         else:
             deal.updated_at = submitted_at

@@ -190,6 +190,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 3 * 3600},
     },
+    # Platform admins told when this year's or (from 1 November) next year's holiday calendar is missing.
+    "notifications-holiday-calendar-due": {
+        "task": "notifications.tasks.holiday_calendar_due_task",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 3 * 3600},
+    },
     # Strong matches found by the recompute's chunks, one message per record (refreshes send their own).
     "market-send-match-notices": {
         "task": "market.tasks.matching.match_notices_send_task",
@@ -440,6 +446,12 @@ if CELERY_TASK_ALWAYS_EAGER:
 # record back; the nightly purge deletes older keys.
 SUBMISSION_KEY_RETENTION_DAYS = env.int("SUBMISSION_KEY_RETENTION_DAYS", default=2)
 
+# --- Working days (core.workdays, core/data/holidays/) -------------------------------------------
+# Seconds a process keeps a year's holiday calendar before reading it again (loading a year clears it).
+HOLIDAY_CALENDAR_CACHE_SECONDS = env.int("HOLIDAY_CALENDAR_CACHE_SECONDS", default=3600)
+# From this day of the year (month, day) platform admins are told when next year's calendar is missing.
+HOLIDAY_CALENDAR_WARN_FROM = tuple(env.list("HOLIDAY_CALENDAR_WARN_FROM", cast=int, default=[11, 1]))
+
 # --- Achievements (科技成果汇交) ----------------------------------------------------------------
 ACHIEVEMENT_MAX_KEYWORDS = env.int("ACHIEVEMENT_MAX_KEYWORDS", default=5)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
@@ -458,8 +470,9 @@ DUPLICATE_TITLE_SIMILARITY = env.float("DUPLICATE_TITLE_SIMILARITY", default=0.8
 # --- Market (DOMAIN.md §2, §9): practice values, overridable per deployment ------------------------
 # 协议定价 publicity (公示) in calendar days, frozen onto each listing when it is published.
 MARKET_PUBLICITY_DAYS = env.int("MARKET_PUBLICITY_DAYS", default=15)
-# 成交公示 of registered deals, calendar days (7 covers the ≥ 5 working days of 32号令 outside holidays).
-MARKET_DISCLOSURE_DAYS = env.int("MARKET_DISCLOSURE_DAYS", default=7)
+# 成交公示 of registered deals, in working days after the day of registration (32号令: ≥ 5), counted
+# with the holiday calendar (core.workdays).
+MARKET_DISCLOSURE_WORKING_DAYS = env.int("MARKET_DISCLOSURE_WORKING_DAYS", default=5)
 # Days a registration body has to decide, when the rule set in force does not say (2000 办法 第14条: 30).
 MARKET_REGISTRATION_DECISION_DAYS = env.int("MARKET_REGISTRATION_DECISION_DAYS", default=30)
 # Which date picks the registration rule set: "application" (default) or "signing" (DOMAIN §2.1).

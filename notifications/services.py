@@ -2,14 +2,19 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
-from core import limits
+from core import limits, workdays
 from core.validators import single_line
 from notifications import tasks
 from notifications.models import Notification
@@ -94,3 +99,41 @@ def notification_send_email(*, notification_id: int) -> bool:
         recipient_list=[notification.recipient.email],
     )
     return True
+
+
+HOLIDAY_CALENDAR_VERB = "core.holiday_calendar_missing"
+HOLIDAY_CALENDAR_REMIND_DAYS = 7
+
+
+def holiday_calendar_warn(*, today: date) -> list[Notification]:
+    """Tells the platform administrators which year's holiday calendar is due and not loaded (this year;
+    next year from ``HOLIDAY_CALENDAR_WARN_FROM``), so working-day periods never fall back to Monday–Friday
+    unnoticed. An administrator told about a year hears of it again only a week later."""
+    messages = []
+    since = timezone.now() - timedelta(days=HOLIDAY_CALENDAR_REMIND_DAYS)
+    admins = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
+    for year in workdays.calendars_due(today):
+        with override(settings.LANGUAGE_CODE):
+            title = _("Load the holiday calendar of %(year)s") % {"year": year}
+            body = _(
+                "The State Council's holiday and 调休 arrangement for %(year)s is not loaded: working-day "
+                "periods in %(year)s are counted Monday to Friday until it is. Once it is published, add "
+                "core/data/holidays/%(year)s.json and run “manage.py load_holiday_calendar %(year)s”."
+            ) % {"year": year}
+        told = set(
+            Notification.objects.filter(
+                verb=HOLIDAY_CALENDAR_VERB, title=title, created_at__gte=since
+            ).values_list("recipient_id", flat=True)
+        )
+        recipients = [user for user in admins if user.pk not in told]
+        if recipients:
+            messages.append(
+                Message(
+                    recipients=recipients,
+                    verb=HOLIDAY_CALENDAR_VERB,
+                    title=title,
+                    body=body,
+                    url=reverse("admin:core_holidaycalendaryear_changelist"),
+                )
+            )
+    return notify_all(messages) if messages else []

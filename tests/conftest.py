@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from core import holidays
+from core.models import CalendarDay, HolidayCalendarYear
 from institutions import reference_data
 from institutions.models import Classification, Organisation, Region
 from market import reference_data as market_reference_data
@@ -37,6 +39,7 @@ def pytest_report_header(config):
 
 
 def load_reference_data() -> None:
+    holidays.load_bundled(year_model=HolidayCalendarYear, day_model=CalendarDay)
     reference_data.load_regions(Region)
     reference_data.load_classifications(Classification)
     market_reference_data.load_rule_sets(RegistrationRuleSet)

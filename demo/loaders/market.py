@@ -543,7 +543,7 @@ class MarketLoader:
             updates["rejected_at"] = updates["updated_at"] = _moment(spec.decided_on, rng)
         if spec.is_registered:
             registered_at = _moment(spec.decided_on, rng)
-            starts, ends = policies.disclosure_window(spec.decided_on, settings.MARKET_DISCLOSURE_DAYS)
+            starts, ends = contract_services.disclosure_window(spec.decided_on)
             updates.update(
                 registered_at=registered_at,
                 updated_at=registered_at,

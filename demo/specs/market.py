@@ -287,7 +287,7 @@ def _registration_dates(rng: random.Random) -> list[date]:
         span = (end - start).days
         days += [start + timedelta(days=rng.randint(0, span)) for _ in range(count)]
     days += [
-        dates.REFERENCE_DAY - timedelta(days=rng.randint(0, settings.MARKET_DISCLOSURE_DAYS - 2))
+        dates.REFERENCE_DAY - timedelta(days=rng.randint(0, settings.MARKET_DISCLOSURE_WORKING_DAYS))
         for _ in range(RECENT_REGISTERED)
     ]
     return sorted(days)
@@ -438,7 +438,7 @@ def _with(spec, **changes):
 def market_specs(today: date) -> MarketSpecs:
     """The demo market seeded ``today``: the market of the reference day with its recent dates moved to
     today (``dates.on``); every other field is the same on any day."""
-    reference = _reference_specs(settings.MARKET_DISCLOSURE_DAYS, settings.MARKET_LISTING_MAX_DAYS)
+    reference = _reference_specs(settings.MARKET_DISCLOSURE_WORKING_DAYS, settings.MARKET_LISTING_MAX_DAYS)
     return MarketSpecs(
         listings=[dates.dated(spec, today) for spec in reference.listings],
         demands=[dates.dated(spec, today) for spec in reference.demands],

@@ -276,11 +276,6 @@ def registration_number(*, region_code: str, year: int, serial: int) -> str:
     return f"{year:04d}{region_code}{serial:06d}"
 
 
-def disclosure_window(registered_on: date, days: int) -> tuple[date, date]:
-    """成交公示 from the day of registration for ``days`` calendar days, both ends included."""
-    return registered_on, registered_on + timedelta(days=days - 1)
-
-
 # Pre-filling a contract from a deal -----------------------------------------------------------------
 
 _MODE_CATEGORY: dict[str, tuple[str, str]] = {

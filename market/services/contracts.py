@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from achievements.choices import IPKind
-from core import uploads, versions
+from core import uploads, versions, workdays
 from core import validators as core_validators
 from core.permissions import require
 from institutions.choices import OrganisationKind
@@ -63,6 +63,13 @@ CONTRACT_FIELDS = (
 # What a registrar reviews: the form as the seller filled it in, and the signed contract attached.
 REVIEWED_FIELDS = (*CONTRACT_FIELDS, "contract_file_name")
 VALIDITY_YEARS = 2
+
+
+def disclosure_window(registered_on: date) -> tuple[date, date]:
+    """成交公示: from the day of registration until the ``MARKET_DISCLOSURE_WORKING_DAYS``-th working day
+    after it (32号令: ≥ 5 working days; the day of registration is not counted), by the holiday calendar
+    (core.workdays), both ends shown."""
+    return registered_on, workdays.add_working_days(registered_on, settings.MARKET_DISCLOSURE_WORKING_DAYS)
 
 
 def _contract_url(contract: ContractRegistration) -> str:
@@ -434,9 +441,7 @@ def contract_register(
     contract.registered_at = now
     contract.registrar = actor
     contract.registrar_note = (note or "").strip()
-    contract.disclosure_starts_on, contract.disclosure_ends_on = policies.disclosure_window(
-        today, settings.MARKET_DISCLOSURE_DAYS
-    )
+    contract.disclosure_starts_on, contract.disclosure_ends_on = disclosure_window(today)
     contract.full_clean()
     contract.save()
     deal.full_clean()

@@ -51,7 +51,10 @@ REGISTERED = [chain for chain in SPECS.chains if chain.is_registered]
 CITY_CODES = {city.code for city in institution_specs.CITIES}
 # Every year of the demo's history, on fixed dates; the recent contracts fall in the disclosure period.
 YEARS = set(range(market_specs.FIRST_YEAR, dates.HISTORY_ENDS.year + 1))
-RECENT_YEARS = {(TODAY - timedelta(days=days)).year for days in range(settings.MARKET_DISCLOSURE_DAYS)}
+# n working days never span fewer than n calendar days: a contract decided that recently is still disclosed.
+RECENT_YEARS = {
+    (TODAY - timedelta(days=days)).year for days in range(settings.MARKET_DISCLOSURE_WORKING_DAYS + 1)
+}
 DEAL_OUTCOMES = {"negotiating", "agreed", "submitted", "registered", "rejected", "performed", "cancelled"}
 
 
@@ -131,7 +134,9 @@ def test_registered_contracts_cover_all_21_cities_on_both_sides_and_every_year_s
     assert {chain.decided_on.year for chain in REGISTERED if chain.decided_on <= dates.HISTORY_ENDS} == YEARS
     assert {chain.decided_on.year for chain in REGISTERED} <= YEARS | RECENT_YEARS
     recent = [
-        chain for chain in REGISTERED if (TODAY - chain.decided_on).days < settings.MARKET_DISCLOSURE_DAYS
+        chain
+        for chain in REGISTERED
+        if (TODAY - chain.decided_on).days <= settings.MARKET_DISCLOSURE_WORKING_DAYS
     ]
     assert len(recent) == market_specs.RECENT_REGISTERED
 

@@ -298,10 +298,6 @@ def test_impossible_registration_numbers_are_refused(region, serial):
         policies.registration_number(region_code=region, year=2026, serial=serial)
 
 
-def test_disclosure_includes_both_ends():
-    assert policies.disclosure_window(date(2026, 11, 28), 7) == (date(2026, 11, 28), date(2026, 12, 4))
-
-
 @pytest.mark.parametrize(
     ("mode", "ip_type", "expected"),
     [

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from achievements.choices import CooperationMode, IPKind
 from achievements.models import IPAsset
-from core import uploads
+from core import uploads, workdays
 from institutions.choices import ClassificationScheme
 from market import policies
 from market.choices import (
@@ -442,10 +442,13 @@ def test_register_assigns_a_16_digit_number_and_opens_the_disclosure(
     assert registered.deal.status == DealStatus.REGISTERED
     assert registered.registrar == registrar
     assert registered.registrar_note == "材料齐全"
+    # 成交公示 runs 5 working days after the day of registration (tests/core/test_workdays.py pins the
+    # holidays); whatever today is, that is at least a week.
     assert (registered.disclosure_starts_on, registered.disclosure_ends_on) == (
         today,
-        today + timedelta(days=6),
+        workdays.add_working_days(today, 5),
     )
+    assert registered.disclosure_ends_on >= today + timedelta(days=7)
     assert set(
         Notification.objects.filter(verb="contract.registered").values_list("recipient__username", flat=True)
     ) == {"seller-staff", "buyer-staff"}

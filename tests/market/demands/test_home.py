@@ -15,6 +15,7 @@ from django.utils import timezone
 from market.choices import DealStatus, DemandStatus, ListingStatus
 from market.models import Listing
 from market.selectors import home as selectors
+from market.services import contracts as contract_services
 from tests.market import factories as market_factories
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def registered_contract(
         registered_at=registered_at,
         submitted_at=registered_at - timedelta(days=3),
         disclosure_starts_on=today - timedelta(days=days_ago),
-        disclosure_ends_on=today - timedelta(days=days_ago) + timedelta(days=settings.MARKET_DISCLOSURE_DAYS),
+        disclosure_ends_on=contract_services.disclosure_window(today - timedelta(days=days_ago))[1],
     )
 
 
