@@ -91,3 +91,18 @@ def changes_between(before, after: models.Model, fields) -> list[Change]:
 def describe(changes: list[Change]) -> str:
     """The changes in one line: "agreed amount (yuan): 500,000.00 → 1.00; …"."""
     return "; ".join(str(change) for change in changes)
+
+
+def stale_version(
+    record: models.Model, *, field: str, seen: int, fields, code: str, lead: str, advice: str
+) -> StaleVersion:
+    """The refusal of a decision taken on version ``seen`` of ``record`` (its ``field`` has moved on
+    since): ``lead``, then what changed among ``fields`` (when the audit trail still holds the version
+    seen), then ``advice``."""
+    before = snapshot(record, field=field, version=seen)
+    changes = changes_between(before, record, fields) if before is not None else []
+    message = lead
+    if changes:
+        message += " " + _("What changed: %(changes)s.") % {"changes": describe(changes)}
+    message += " " + advice
+    return StaleVersion(message, code=code, changes=changes, current_version=getattr(record, field))

@@ -392,14 +392,14 @@ def _party_recipients(deal: Deal) -> list:
 
 
 def _stale_form(contract: ContractRegistration, seen_version: int) -> versions.StaleVersion:
-    seen = versions.snapshot(contract, field="version", version=seen_version)
-    changes = versions.changes_between(seen, contract, REVIEWED_FIELDS) if seen is not None else []
-    message = _("The applicant changed the registration form after you opened it; nothing was decided.")
-    if changes:
-        message += " " + _("What changed: %(changes)s.") % {"changes": versions.describe(changes)}
-    message += " " + _("Review the current form and decide again.")
-    return versions.StaleVersion(
-        message, code="form_changed", changes=changes, current_version=contract.version
+    return versions.stale_version(
+        contract,
+        field="version",
+        seen=seen_version,
+        fields=REVIEWED_FIELDS,
+        code="form_changed",
+        lead=_("The applicant changed the registration form after you opened it; nothing was decided."),
+        advice=_("Review the current form and decide again."),
     )
 
 

@@ -178,14 +178,14 @@ def _listing_held_by_another(deal: Deal) -> bool:
 
 
 def _stale_terms(deal: Deal, seen_version: int) -> versions.StaleVersion:
-    seen = versions.snapshot(deal, field="terms_version", version=seen_version)
-    changes = versions.changes_between(seen, deal, DEAL_TERM_FIELDS) if seen is not None else []
-    message = _("The terms changed after you opened them, so your confirmation was not recorded.")
-    if changes:
-        message += " " + _("What changed: %(changes)s.") % {"changes": versions.describe(changes)}
-    message += " " + _("Check the current terms and confirm again.")
-    return versions.StaleVersion(
-        message, code="terms_changed", changes=changes, current_version=deal.terms_version
+    return versions.stale_version(
+        deal,
+        field="terms_version",
+        seen=seen_version,
+        fields=DEAL_TERM_FIELDS,
+        code="terms_changed",
+        lead=_("The terms changed after you opened them, so your confirmation was not recorded."),
+        advice=_("Check the current terms and confirm again."),
     )
 
 
