@@ -57,9 +57,12 @@ from market.choices import (
     CONTRACT_NO_IP,
     SERVICE_MODES,
     ContractCategory,
+    ContractSource,
+    ContractStatus,
     DealStatus,
     DemandStatus,
     ListingStatus,
+    NumberSource,
     PricingMethod,
 )
 from market.models import (
@@ -653,7 +656,7 @@ class _Market:
         overdue); the same number whatever the size of the market."""
         body = self.bodies[QUEUE_CITY]
         waiting = ContractRegistration.objects.filter(
-            registration_body=body, deal__status=DealStatus.SUBMITTED
+            registration_body=body, status=ContractStatus.SUBMITTED
         ).count()
         sellers = [seller for seller in self.sellers if seller.region_id.startswith(QUEUE_CITY[:4])]
         if waiting >= QUEUE_SIZE:
@@ -742,6 +745,11 @@ class _Market:
         submitted_at = self.moment(submitted_on)
         contract = ContractRegistration(
             deal=deal,
+            source=ContractSource.DEAL,
+            status=ContractStatus.SUBMITTED,
+            applicant=seller,
+            seller_organisation=seller,
+            buyer_organisation=buyer,
             registration_body=body,
             rule_set=rule_set,
             project_name=deal.title,
@@ -785,6 +793,8 @@ class _Market:
             contract.registrar = self.registrars[body.pk]
             contract.registered_at = contract.updated_at = deal.updated_at = registered_at
             contract.registration_number = self._next_registration_number(body, registered_on.year)
+            contract.number_source = NumberSource.PLATFORM
+            contract.status = ContractStatus.REGISTERED
             contract.disclosure_starts_on, contract.disclosure_ends_on = contract_services.disclosure_window(
                 registered_on
             )
@@ -830,7 +840,7 @@ def market_counts() -> dict[str, int]:
         "registered contracts": ContractRegistration.objects.registered().count(),
         "disclosed today": ContractRegistration.objects.disclosed(today).count(),
         "waiting for the 成都 registrar": ContractRegistration.objects.filter(
-            registration_body=chengdu, deal__status=DealStatus.SUBMITTED
+            registration_body=chengdu, status=ContractStatus.SUBMITTED
         ).count(),
     }
 

@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from core.actions import ActionSet
 from market import policies, rules
-from market.choices import OPEN_LISTING_STATUSES, DealStatus, DemandStatus, InquiryStatus, ListingStatus
+from market.choices import (
+    OPEN_LISTING_STATUSES,
+    ContractStatus,
+    DealStatus,
+    DemandStatus,
+    InquiryStatus,
+    ListingStatus,
+)
 
 
 def _holds(actor, permission: str, obj) -> bool:
@@ -192,9 +199,7 @@ def _deal_brokers(actor, deal) -> bool:
 
 def _deal_contract(actor, deal) -> bool:
     """POST /contracts/ (then PATCH the form): the seller, once the deal is signed or was refused."""
-    return deal.status in policies.CONTRACT_EDITABLE_STATUSES and _holds(
-        actor, "market.manage_contract", deal
-    )
+    return deal.status in policies.DEAL_CONTRACT_STATUSES and _holds(actor, "market.manage_contract", deal)
 
 
 DEAL_ACTIONS = ActionSet(
@@ -221,23 +226,24 @@ DEAL_BROKER_ACTIONS = ActionSet(name="DealBroker", checks={"release": _engagemen
 
 
 def _contract_edit(actor, contract) -> bool:
-    """PATCH /contracts/{id}/ and …/attach-file/: the seller, while the deal is signed or was refused."""
-    return contract.deal.status in policies.CONTRACT_EDITABLE_STATUSES and _holds(
-        actor, "market.manage_contract", contract.deal
+    """PATCH /contracts/{id}/ and …/attach-file/: the applicant, while the form is being prepared or was
+    refused."""
+    return contract.status in policies.CONTRACT_EDITABLE_STATUSES and _holds(
+        actor, "market.manage_contract", contract
     )
 
 
 def _contract_submit(actor, contract) -> bool:
     return policies.can_move(
-        policies.DEAL_TRANSITIONS, contract.deal.status, DealStatus.SUBMITTED
-    ) and _holds(actor, "market.manage_contract", contract.deal)
+        policies.CONTRACT_TRANSITIONS, contract.status, ContractStatus.SUBMITTED
+    ) and _holds(actor, "market.manage_contract", contract)
 
 
 def _contract_decide(actor, contract) -> bool:
     """POST /contracts/{id}/register/ or /reject/: a registrar of the body it was submitted to,
     independent of the parties and of who prepared and submitted it."""
     return (
-        contract.deal.status == DealStatus.SUBMITTED
+        contract.status == ContractStatus.SUBMITTED
         and _holds(actor, "market.register_contract", contract)
         and rules.contract_registration_refusal(actor, contract) is None
     )
@@ -246,7 +252,8 @@ def _contract_decide(actor, contract) -> bool:
 def _contract_certify(actor, contract) -> bool:
     """POST /contracts/{id}/certify-income/: an independent registrar of the body, once registered."""
     return (
-        contract.deal.status == DealStatus.REGISTERED
+        contract.status == ContractStatus.REGISTERED
+        and (contract.deal is None or contract.deal.status == DealStatus.REGISTERED)
         and _holds(actor, "market.register_contract", contract)
         and rules.contract_registration_refusal(actor, contract) is None
     )

@@ -71,6 +71,47 @@ class DealStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class ContractStatus(models.TextChoices):
+    """Where a registration form stands: prepared by the applicant, with the registration body,
+    registered (认定登记) or refused (未予登记), and — once registered — cancelled (注销)."""
+
+    DRAFT = "draft", _("Being prepared")
+    SUBMITTED = "submitted", _("Submitted for registration")
+    REGISTERED = "registered", _("Registered")
+    REJECTED = "rejected", _("Not registered (未予登记)")
+    CANCELLED = "cancelled", _("Cancelled (注销)")
+
+
+class ContractSource(models.TextChoices):
+    """How a registration came to the platform: from a deal made here, opened directly by the applicant
+    for a contract negotiated elsewhere, entered by a registrar from a paper application, or imported
+    from a registration body's historical records."""
+
+    DEAL = "deal", _("Deal on the platform")
+    DIRECT = "direct", _("Applied for online")
+    PAPER = "paper", _("Paper application entered by the registrar")
+    IMPORT = "import", _("Imported historical registration")
+
+
+class PartyKind(models.TextChoices):
+    """Who a party to a registered contract is. Organisations off the platform may be anywhere in China
+    (their GB/T 2260 region says where); foreign parties carry a customs country code; natural persons
+    a masked identity number."""
+
+    PLATFORM = "platform", _("Organisation on the platform")
+    ORGANISATION = "organisation", _("Organisation not on the platform")
+    FOREIGN = "foreign", _("Foreign party")
+    PERSON = "person", _("Natural person")
+
+
+class NumberSource(models.TextChoices):
+    """Who assigned a registration number: this platform's own sequence (never to be mistaken for a
+    number of the national 技术合同管理与服务系统), or the registration body through the national system."""
+
+    PLATFORM = "platform", _("Assigned by this platform")
+    NATIONAL = "national", _("Assigned in the national system")
+
+
 class BrokerRole(models.TextChoices):
     """How a broker (技术经纪人) serves a deal."""
 

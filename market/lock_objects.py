@@ -33,7 +33,11 @@ def contract_for_update(pk: int) -> ContractRegistration:
     return (
         ContractRegistration.objects.select_for_update(of=("self",))
         .select_related(
-            "deal__seller__region", "deal__buyer__region", "registration_body__region", "rule_set"
+            "deal__seller__region",
+            "deal__buyer__region",
+            "applicant",
+            "registration_body__region",
+            "rule_set",
         )
         .get(pk=pk)
     )

@@ -8,6 +8,8 @@ from institutions.roles import actor_roles
 from market.choices import (
     OPEN_LISTING_STATUSES,
     PUBLIC_LISTING_STATUSES,
+    ContractSource,
+    ContractStatus,
     DealStatus,
     DemandStatus,
     InquiryStatus,
@@ -121,34 +123,42 @@ class DealQuerySet(models.QuerySet):
 
 class ContractQuerySet(models.QuerySet):
     def registered(self):
-        return self.filter(registration_number__isnull=False)
+        """Registered and not cancelled (注销): what the statistics count."""
+        return self.filter(status=ContractStatus.REGISTERED)
 
     def disclosed(self, on=None):
         """Registered deals whose disclosure period (成交公示) includes ``on`` (today by default)."""
         day = on or timezone.localdate()
         return self.filter(
-            registration_number__isnull=False, disclosure_starts_on__lte=day, disclosure_ends_on__gte=day
+            status=ContractStatus.REGISTERED, disclosure_starts_on__lte=day, disclosure_ends_on__gte=day
         )
 
     def awaiting_decision(self):
-        return self.filter(deal__status=DealStatus.SUBMITTED)
+        return self.filter(status=ContractStatus.SUBMITTED)
 
     def visible_to(self, user):
-        """The parties and their brokers, the registration body it was submitted to, and officials
-        over the seller (the applicant)."""
+        """The applicant and the parties on the platform, the brokers of a deal, the registration body
+        (every submitted form, and the paper applications it is entering), and officials over the seller's
+        region (the applicant's locality)."""
         roles = actor_roles(user)
         if roles.is_platform_admin:
             return self
         if not roles.is_authenticated:
             return self.none()
-        condition = Q(deal__seller_id__in=roles.member_of) | Q(deal__buyer_id__in=roles.member_of)
+        condition = (
+            Q(applicant_id__in=roles.member_of)
+            | Q(seller_organisation_id__in=roles.member_of)
+            | Q(buyer_organisation_id__in=roles.member_of)
+        )
         if roles.broker_of:
             condition |= Q(deal__broker_engagements__broker=user)
         if roles.registrar_of:
-            condition |= Q(registration_body_id__in=roles.registrar_of, submitted_at__isnull=False)
+            condition |= Q(registration_body_id__in=roles.registrar_of) & (
+                Q(submitted_at__isnull=False) | Q(source=ContractSource.PAPER)
+            )
         if roles.is_official:
             condition |= Q(submitted_at__isnull=False) & _in_regions(
-                "deal__seller__region__code", roles.jurisdiction_prefixes
+                "seller_region_code", roles.jurisdiction_prefixes
             )
         queryset = self.filter(condition)
         return queryset.distinct() if roles.broker_of else queryset

@@ -10,7 +10,7 @@ import rules
 from institutions import rules as institution_rules
 from institutions.roles import actor_roles
 from institutions.rules import is_official, is_platform_admin
-from market.choices import ListingStatus, ObjectionStatus
+from market.choices import ContractSource, ListingStatus, ObjectionStatus
 
 
 def _roles(user):
@@ -161,7 +161,23 @@ rules.add_perm("market.take_part_in_inquiry", is_platform_admin | is_party | is_
 rules.add_perm("market.manage_inquiry", is_platform_admin | is_party)
 rules.add_perm("market.negotiate_deal", is_platform_admin | is_party)
 rules.add_perm("market.message_deal", is_platform_admin | is_party | is_engaged_broker)
-rules.add_perm("market.manage_contract", is_platform_admin | is_seller_party)
+
+
+@rules.predicate
+def is_contract_applicant(user, record) -> bool:
+    """For a deal (before its form exists): its seller. For a registration form: a member of the
+    applicant, or — for a paper application — a registrar of the body that entered it."""
+    if record is None:
+        return False
+    if not hasattr(record, "applicant_id"):
+        return is_seller_party(user, record)
+    roles = _roles(user)
+    if record.applicant_id is not None and record.applicant_id in roles.member_of:
+        return True
+    return record.source == ContractSource.PAPER and record.registration_body_id in roles.registrar_of
+
+
+rules.add_perm("market.manage_contract", is_platform_admin | is_contract_applicant)
 
 # Registration --------------------------------------------------------------------------------------
 
@@ -209,10 +225,9 @@ def objection_resolution_refusal(user, objection) -> str | None:
 def contract_registration_refusal(user, contract) -> str | None:
     """Registering, refusing or certifying a contract: independent of both parties and of the people
     who prepared and submitted the form."""
-    deal = contract.deal
     return institution_rules.review_refusal(
         user,
-        parties=[deal.seller_id, deal.buyer_id],
+        parties=contract.party_organisation_ids,
         preparers=[contract.prepared_by_id, contract.submitted_by_id],
     )
 

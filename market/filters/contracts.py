@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from core import filtering
 from institutions.choices import RegionLevel
 from institutions.models import Region
-from market.choices import ContractCategory, DealStatus
+from market.choices import ContractCategory, ContractSource, ContractStatus
 from market.models import ContractRegistration
 
 
@@ -55,14 +55,13 @@ class RegistrationQueueFilterSet(_ContractFilterSetBase):
 class ContractFilterSet(RegistrationQueueFilterSet):
     """The contracts an actor may see, through the API."""
 
-    status = django_filters.MultipleChoiceFilter(
-        field_name="deal__status", choices=DealStatus.choices, label=_("Deal status")
-    )
+    status = django_filters.MultipleChoiceFilter(choices=ContractStatus.choices, label=_("Status"))
+    source = django_filters.MultipleChoiceFilter(choices=ContractSource.choices, label=_("Source"))
     deal = filtering.IdFilter(field_name="deal_id", label=_("Deal id"))
 
     class Meta:
         model = ContractRegistration
-        fields = ["category", "year", "city", "status", "deal"]
+        fields = ["category", "year", "city", "status", "source", "deal"]
 
 
 class DisclosureFilterSet(_ContractFilterSetBase):

@@ -14,8 +14,12 @@ from institutions.models import Organisation
 from market.choices import (
     CONTRACT_IP_TYPES,
     ContractCategory,
+    ContractSource,
+    ContractStatus,
     ContractSubType,
     LicenceScope,
+    NumberSource,
+    PartyKind,
     PaymentMethod,
     RejectionReason,
 )
@@ -84,8 +88,13 @@ class RegistrationSequence(models.Model):
 
 
 def contract_upload_to(instance, filename: str) -> str:
-    """``market/contracts/<deal>/<generated name>``: never the name the uploader gave."""
-    return f"market/contracts/{instance.deal_id}/{uploads.generated_file_name(filename)}"
+    """``market/contracts/<generated name>``: never the name the uploader gave (nor a deal's id, as most
+    contracts are made off the platform)."""
+    return f"market/contracts/{uploads.generated_file_name(filename)}"
+
+
+# 国别代码 of China in the customs country table (the code list ``country`` in institutions' data).
+CHINA_COUNTRY_CODE = "142"
 
 
 registration_number_validator = RegexValidator(r"^\d{16}$", _("A registration number has exactly 16 digits."))
@@ -93,17 +102,42 @@ registration_number_validator = RegexValidator(r"^\d{16}$", _("A registration nu
 
 @pghistory.track()
 class ContractRegistration(models.Model):
-    """The registration form (表号 JJ-001) of a signed deal, its handling by the registration body and
-    the disclosure (成交公示) of the registered deal.
+    """The registration form (表号 JJ-001) of a technology contract, its handling by the registration
+    body and, for a deal made on the platform, the disclosure (成交公示) of the registered deal.
 
-    The seller submits it with the signed contract; the registrar may correct the category and the
-    technical transaction amount (技术交易额 = 合同金额 − 非技术性费用) before registering it with a
+    Any technology contract signed by a party in Sichuan may be registered: a deal on the platform
+    pre-fills the form, but most contracts are negotiated elsewhere and opened directly by the applicant
+    (the seller side), entered by a registrar from a paper application or imported. Each party is an
+    organisation on the platform, one off it (anywhere in China), a foreign party or a natural person.
+    The applicant submits the form with the signed contract; the registrar may correct the category and
+    the technical transaction amount (技术交易额 = 合同金额 − 非技术性费用) before registering it with a
     16-digit number, or refuse it with a coded reason (未予登记). After performance the registrar
     records the certified technical income (核定技术性收入).
     """
 
     deal = models.OneToOneField(
-        Deal, on_delete=models.PROTECT, related_name="contract", verbose_name=_("deal")
+        Deal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contract",
+        verbose_name=_("deal"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=ContractSource.choices, default=ContractSource.DIRECT
+    )
+    # The seller-side organisation on the platform that applies (研究开发人, 让与人/许可人, 受托人, 培训人,
+    # 中介人); empty only for a paper or imported registration of an applicant not on the platform.
+    applicant = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contract_applications",
+        verbose_name=_("applicant"),
     )
     registration_body = models.ForeignKey(
         Organisation,
@@ -147,18 +181,55 @@ class ContractRegistration(models.Model):
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
     ip_type = models.CharField(_("intellectual property"), max_length=20, choices=CONTRACT_IP_TYPES)
     technology_field = _technology_field()
+    plan_category = models.CharField(_("plan category code (计划类别)"), max_length=4, blank=True)
+    socio_economic_goal = models.CharField(
+        _("socio-economic goal code (社会经济目标)"), max_length=4, blank=True
+    )
+    trade_subject = models.CharField(_("trading party code (交易主体)"), max_length=4, blank=True)
     expected_investment = models.DecimalField(
         _("expected new investment (yuan)"), null=True, blank=True, **MONEY
     )
     expected_output = models.DecimalField(_("expected new output (yuan)"), null=True, blank=True, **MONEY)
+    seller_kind = models.CharField(
+        _("seller kind"), max_length=12, choices=PartyKind.choices, default=PartyKind.PLATFORM
+    )
+    seller_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seller on the platform"),
+    )
     seller_name = limits.single_line_field(_("seller name"), max_length=200)
-    seller_credit_code = models.CharField(_("seller credit code"), max_length=18)
+    seller_name_original = limits.single_line_field(
+        _("seller name in the original language"), max_length=200, blank=True
+    )
+    seller_credit_code = models.CharField(_("seller credit code"), max_length=18, blank=True)
+    seller_id_number = models.CharField(_("seller identity number"), max_length=18, blank=True)
     seller_entity_type = models.CharField(_("seller legal-entity type code"), max_length=3)
-    seller_region_code = models.CharField(_("seller region code"), max_length=6)
+    seller_country_code = models.CharField(_("seller country code"), max_length=3, default=CHINA_COUNTRY_CODE)
+    seller_region_code = models.CharField(_("seller region code"), max_length=6, blank=True)
+    buyer_kind = models.CharField(
+        _("buyer kind"), max_length=12, choices=PartyKind.choices, default=PartyKind.PLATFORM
+    )
+    buyer_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("buyer on the platform"),
+    )
     buyer_name = limits.single_line_field(_("buyer name"), max_length=200)
-    buyer_credit_code = models.CharField(_("buyer credit code"), max_length=18)
+    buyer_name_original = limits.single_line_field(
+        _("buyer name in the original language"), max_length=200, blank=True
+    )
+    buyer_credit_code = models.CharField(_("buyer credit code"), max_length=18, blank=True)
+    buyer_id_number = models.CharField(_("buyer identity number"), max_length=18, blank=True)
     buyer_entity_type = models.CharField(_("buyer legal-entity type code"), max_length=3)
-    buyer_region_code = models.CharField(_("buyer region code"), max_length=6)
+    buyer_country_code = models.CharField(_("buyer country code"), max_length=3, default=CHINA_COUNTRY_CODE)
+    buyer_region_code = models.CharField(_("buyer region code"), max_length=6, blank=True)
     contract_file = models.FileField(_("signed contract"), upload_to=contract_upload_to, blank=True)
     contract_file_name = limits.single_line_field(_("file name"), max_length=200, blank=True)
     # Bumped by every change the applicant makes to the form: the registrar's decision names the version
@@ -211,6 +282,12 @@ class ContractRegistration(models.Model):
         blank=True,
         validators=[registration_number_validator],
     )
+    number_source = models.CharField(
+        _("number assigned by"), max_length=10, choices=NumberSource.choices, blank=True
+    )
+    # Where the contract is also recorded in the national 技术合同管理与服务系统: its number there, kept
+    # beside ours and never derived from it.
+    national_number = models.CharField(_("number in the national system"), max_length=30, blank=True)
     rejected_at = models.DateTimeField(_("refused at"), null=True, blank=True)
     rejection_reason = models.CharField(
         _("reason for refusal"), max_length=30, choices=RejectionReason.choices, blank=True
@@ -241,6 +318,8 @@ class ContractRegistration(models.Model):
                 fields=["disclosure_ends_on", "disclosure_starts_on"], name="market_contract_disclosed"
             ),
             models.Index(fields=["-registered_at"], name="market_contract_registered"),
+            models.Index(fields=["status", "registration_body"], name="market_contract_status"),
+            models.Index(fields=["applicant", "status"], name="market_contract_applicant"),
         ]
         constraints = [
             limits.length_constraint("registrar_note", limits.REASON_MAX_LENGTH),
@@ -263,10 +342,33 @@ class ContractRegistration(models.Model):
                 condition=Q(registration_number__isnull=True) | Q(registration_number__regex=r"^\d{16}$"),
                 name="%(app_label)s_%(class)s_registration_number_16_digits",
             ),
+            models.CheckConstraint(
+                condition=Q(registration_number__isnull=True) | ~Q(number_source=""),
+                name="%(app_label)s_%(class)s_number_has_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(source=ContractSource.DEAL, deal__isnull=False)
+                | (~Q(source=ContractSource.DEAL) & Q(deal__isnull=True)),
+                name="%(app_label)s_%(class)s_deal_iff_from_deal",
+            ),
+            models.CheckConstraint(
+                condition=Q(seller_organisation__isnull=False) | ~Q(seller_kind=PartyKind.PLATFORM),
+                name="%(app_label)s_%(class)s_seller_on_platform_linked",
+            ),
+            models.CheckConstraint(
+                condition=Q(buyer_organisation__isnull=False) | ~Q(buyer_kind=PartyKind.PLATFORM),
+                name="%(app_label)s_%(class)s_buyer_on_platform_linked",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.registration_number or self.project_name
+
+    @property
+    def party_organisation_ids(self) -> list[int]:
+        """The organisations on the platform that are party to the contract (the applicant included)."""
+        ids = (self.applicant_id, self.seller_organisation_id, self.buyer_organisation_id)
+        return list(dict.fromkeys(pk for pk in ids if pk is not None))
 
     @property
     def is_corrected(self) -> bool:

@@ -13,6 +13,7 @@ from achievements.choices import CooperationMode
 from market.choices import (
     SUB_TYPE_CATEGORY,
     ContractCategory,
+    ContractStatus,
     ContractSubType,
     DealStatus,
     DemandStatus,
@@ -51,7 +52,18 @@ DEAL_TRANSITIONS: dict[str, frozenset[str]] = {
     DealStatus.CANCELLED: frozenset(),
 }
 DEAL_TERMS_EDITABLE_STATUSES = frozenset({DealStatus.NEGOTIATING})
-CONTRACT_EDITABLE_STATUSES = frozenset({DealStatus.AGREED, DealStatus.REJECTED})
+# A deal's registration form can be prepared once it is signed, or again after a refusal.
+DEAL_CONTRACT_STATUSES = frozenset({DealStatus.AGREED, DealStatus.REJECTED})
+CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ContractStatus.DRAFT: frozenset({ContractStatus.SUBMITTED}),
+    ContractStatus.SUBMITTED: frozenset({ContractStatus.REGISTERED, ContractStatus.REJECTED}),
+    # refused (未予登记): corrected and submitted again
+    ContractStatus.REJECTED: frozenset({ContractStatus.SUBMITTED}),
+    # a registration is cancelled (注销) with a reason; it is never deleted
+    ContractStatus.REGISTERED: frozenset({ContractStatus.CANCELLED}),
+    ContractStatus.CANCELLED: frozenset(),
+}
+CONTRACT_EDITABLE_STATUSES = frozenset({ContractStatus.DRAFT, ContractStatus.REJECTED})
 # Brokers can be engaged or released until the contract is registered.
 DEAL_BROKER_CHANGE_STATUSES = frozenset(
     {DealStatus.NEGOTIATING, DealStatus.AGREED, DealStatus.SUBMITTED, DealStatus.REJECTED}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.filtering import apply_filterset
 from institutions.roles import actor_roles
 from market import policies
-from market.choices import DealStatus
+from market.choices import ContractStatus
 from market.filters.contracts import ContractFilterSet, DisclosureFilterSet, RegistrationQueueFilterSet
 from market.models import ContractRegistration, Deal, DealBroker, RegistrationRuleSet
 
@@ -41,7 +41,12 @@ DISCLOSURE_ORDERINGS = {
 
 def _with_relations(queryset: QuerySet[ContractRegistration]) -> QuerySet[ContractRegistration]:
     return queryset.select_related(
-        "deal__seller", "deal__buyer", "registration_body__region", "rule_set", "technology_field"
+        "deal__seller",
+        "deal__buyer",
+        "applicant",
+        "registration_body__region",
+        "rule_set",
+        "technology_field",
     )
 
 
@@ -131,8 +136,7 @@ def contract_certificate_get(*, pk: int, actor) -> ContractRegistration:
     roles = actor_roles(actor)
     allowed = (
         roles.is_platform_admin
-        or contract.deal.seller_id in roles.member_of
-        or contract.deal.buyer_id in roles.member_of
+        or any(pk in roles.member_of for pk in contract.party_organisation_ids)
         or contract.registration_body_id in roles.registrar_of
         or roles.covers_region(contract.seller_region_code)
     )
@@ -165,13 +169,13 @@ def contract_list(*, actor, filters: dict | None = None, ordering: str = "") -> 
 
 def _tab_condition(tab: str, today: date) -> Q:
     if tab == "overdue":
-        return Q(deal__status=DealStatus.SUBMITTED, due_on__lt=today)
+        return Q(status=ContractStatus.SUBMITTED, due_on__lt=today)
     if tab == "registered":
-        return Q(deal__status__in=(DealStatus.REGISTERED, DealStatus.PERFORMED))
+        return Q(status=ContractStatus.REGISTERED)
     if tab == "refused":
-        # refused (未予登记), whether corrected later or given up by the parties (the deal cancelled)
-        return Q(deal__status__in=(DealStatus.REJECTED, DealStatus.CANCELLED), rejected_at__isnull=False)
-    return Q(deal__status=DealStatus.SUBMITTED)
+        # refused (未予登记) and not yet submitted again
+        return Q(status=ContractStatus.REJECTED)
+    return Q(status=ContractStatus.SUBMITTED)
 
 
 def _queue_base(actor) -> QuerySet[ContractRegistration]:
@@ -210,9 +214,9 @@ class Deadline:
 
 def contract_deadline(contract: ContractRegistration, today: date | None = None) -> Deadline:
     """Days left to decide (or how many days overdue) and the late-application flag, for a queue row.
-    Reads the joined rule set and the deal, so it costs no query."""
+    Reads the joined rule set, so it costs no query."""
     today = today or timezone.localdate()
-    waiting = contract.deal.status == DealStatus.SUBMITTED and contract.due_on is not None
+    waiting = contract.status == ContractStatus.SUBMITTED and contract.due_on is not None
     overdue = waiting and policies.is_overdue(contract.due_on, today)
     return Deadline(
         days_left=(contract.due_on - today).days if waiting and not overdue else None,

@@ -30,14 +30,13 @@ class DisclosureRow:
 
 
 def _disclosure_row(contract: ContractRegistration) -> DisclosureRow:
-    deal = contract.deal
     return DisclosureRow(
         pk=contract.pk,
         title=contract.project_name,
-        seller=deal.seller.name,
-        buyer=deal.buyer.name,
+        seller=contract.seller_name,
+        buyer=contract.buyer_name,
         category=contract.get_contract_category_display(),
-        amount=contract.technical_amount if deal.disclose_amount else None,
+        amount=contract.technical_amount if contract.deal.disclose_amount else None,
         registered_on=timezone.localdate(contract.registered_at) if contract.registered_at else None,
         disclosed_until=contract.disclosure_ends_on,
     )
@@ -63,7 +62,7 @@ def market_home(*, actor) -> dict:
     disclosures = [
         _disclosure_row(contract)
         for contract in ContractRegistration.objects.disclosed(today)
-        .select_related("deal__seller", "deal__buyer")
+        .select_related("deal")
         .order_by("-registered_at", "-pk")[:LATEST]
     ]
     registered = (

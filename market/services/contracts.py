@@ -34,8 +34,12 @@ from market.choices import (
     CONTRACT_NO_IP,
     SUB_TYPE_CATEGORY,
     ContractCategory,
+    ContractSource,
+    ContractStatus,
     ContractSubType,
     DealStatus,
+    NumberSource,
+    PartyKind,
     RejectionReason,
 )
 from market.models import ContractRegistration, Deal, RegistrationSequence
@@ -83,15 +87,25 @@ def _years_later(day: date, years: int) -> date:
 
 def _not_editable(contract: ContractRegistration) -> ValidationError:
     return ValidationError(
-        _("The registration form can only be changed while the deal is %(statuses)s; it is %(status)s.")
+        _("The registration form can only be changed while it is %(statuses)s; it is %(status)s.")
         % {
             "statuses": " / ".join(
-                str(DealStatus(status).label) for status in sorted(policies.CONTRACT_EDITABLE_STATUSES)
+                str(ContractStatus(status).label) for status in sorted(policies.CONTRACT_EDITABLE_STATUSES)
             ),
-            "status": contract.deal.get_status_display(),
+            "status": contract.get_status_display(),
         },
         code="not_editable",
     )
+
+
+def _move(
+    contract: ContractRegistration, deal: Deal | None, target: str, deal_target: str | None = None
+) -> None:
+    """Moves the form to ``target`` (a clear 400 when the move is illegal) and its deal, if it came from
+    one, to ``deal_target``."""
+    common.move(contract, policies.CONTRACT_TRANSITIONS, target, noun=pgettext("market", "registration"))
+    if deal is not None and deal_target is not None:
+        common.move(deal, policies.DEAL_TRANSITIONS, deal_target, noun=pgettext("market", "deal"))
 
 
 # Preparing the form ---------------------------------------------------------------------------------
@@ -123,6 +137,8 @@ def _party_snapshot(organisation: Organisation, side: str) -> dict:
             code="entity_type_missing",
         )
     return {
+        f"{side}_kind": PartyKind.PLATFORM,
+        f"{side}_organisation": organisation,
         f"{side}_name": organisation.name,
         f"{side}_credit_code": organisation.credit_code,
         f"{side}_entity_type": organisation.entity_type.code,
@@ -156,7 +172,7 @@ def contract_prepare(*, actor, deal: Deal) -> ContractRegistration:
     existing = ContractRegistration.objects.filter(deal=deal).first()
     if existing is not None:
         return existing
-    if deal.status not in policies.CONTRACT_EDITABLE_STATUSES:
+    if deal.status not in policies.DEAL_CONTRACT_STATUSES:
         raise ValidationError(
             _("Only a signed deal can be registered; this deal is %(status)s.")
             % {"status": deal.get_status_display()},
@@ -180,6 +196,9 @@ def contract_prepare(*, actor, deal: Deal) -> ContractRegistration:
     signed_on = deal.signed_on or timezone.localdate()
     contract = ContractRegistration(
         deal=deal,
+        source=ContractSource.DEAL,
+        status=ContractStatus.DRAFT,
+        applicant=seller,
         registration_body=body,
         prepared_by=actor,
         project_name=deal.title,
@@ -202,11 +221,15 @@ def contract_prepare(*, actor, deal: Deal) -> ContractRegistration:
     return contract
 
 
+def _deal_for_update(contract: ContractRegistration) -> Deal | None:
+    return lock_objects.deal_for_update(contract.deal_id) if contract.deal_id else None
+
+
 def _editable(actor, contract: ContractRegistration) -> ContractRegistration:
-    require(actor, "market.manage_contract", contract.deal)
-    lock_objects.deal_for_update(contract.deal_id)
+    require(actor, "market.manage_contract", contract)
+    _deal_for_update(contract)
     contract = lock_objects.contract_for_update(contract.pk)
-    if contract.deal.status not in policies.CONTRACT_EDITABLE_STATUSES:
+    if contract.status not in policies.CONTRACT_EDITABLE_STATUSES:
         raise _not_editable(contract)
     return contract
 
@@ -243,7 +266,7 @@ def _raise(error: ValidationError) -> None:
 
 @transaction.atomic
 def contract_update(*, actor, contract: ContractRegistration, data: dict) -> ContractRegistration:
-    """Changes the form while the deal is signed or was refused registration; the technical amount
+    """Changes the form while it is being prepared or was refused registration; the technical amount
     follows (contract amount − non-technical costs)."""
     contract = _editable(actor, contract)
     before = copy.copy(contract)
@@ -286,10 +309,10 @@ def contract_attach_file(*, actor, contract: ContractRegistration, uploaded_file
 def contract_submit(*, actor, contract: ContractRegistration) -> ContractRegistration:
     """Sends the form with the signed contract to the registration body; all problems are reported at
     once. A late application is flagged to the registrar, never refused."""
-    require(actor, "market.manage_contract", contract.deal)
-    deal = lock_objects.deal_for_update(contract.deal_id)
+    require(actor, "market.manage_contract", contract)
+    deal = _deal_for_update(contract)
     contract = lock_objects.contract_for_update(contract.pk)
-    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.SUBMITTED, noun=pgettext("market", "deal"))
+    _move(contract, deal, ContractStatus.SUBMITTED, DealStatus.SUBMITTED)
     today = timezone.localdate()
     rule_set, problems = contract_selectors.contract_problems(contract, today)
     if problems:
@@ -307,8 +330,7 @@ def contract_submit(*, actor, contract: ContractRegistration) -> ContractRegistr
     contract.overdue_notified_at = None
     contract.full_clean()
     contract.save()
-    deal.full_clean()
-    deal.save()
+    _save_deal(deal)
     late = policies.is_late_application(
         contract_selectors.rule_set_value(rule_set), contract.signed_on, today
     )
@@ -385,10 +407,26 @@ def _apply_corrections(
         contract.technical_amount = technical_amount
 
 
-def _party_recipients(deal: Deal) -> list:
-    recipients = common.members_of(deal.seller_id, deal.buyer_id)
-    recipients.extend(engagement.broker for engagement in deal.broker_engagements.select_related("broker"))
+def _save_deal(deal: Deal | None) -> None:
+    if deal is not None:
+        deal.full_clean()
+        deal.save()
+
+
+def _party_recipients(contract: ContractRegistration) -> list:
+    recipients = common.members_of(*contract.party_organisation_ids)
+    if contract.deal_id:
+        recipients.extend(
+            engagement.broker for engagement in contract.deal.broker_engagements.select_related("broker")
+        )
     return recipients
+
+
+def _applicant_recipients(contract: ContractRegistration) -> list:
+    """The applicant's members; for a paper application, the registrar who entered it."""
+    if contract.applicant_id:
+        return common.members_of(contract.applicant_id)
+    return [contract.prepared_by] if contract.prepared_by_id else []
 
 
 def _stale_form(contract: ContractRegistration, seen_version: int) -> versions.StaleVersion:
@@ -419,13 +457,13 @@ def contract_register(
     since is refused with what changed, 409): the registrar of its body may correct the category and
     the amounts; the contract gets its 16-digit number and its disclosure period begins."""
     require(actor, "market.register_contract", contract)
-    if contract.deal.listing_id:
+    if contract.deal_id and contract.deal.listing_id:
         # Registration may sell the listing: lock it first, as every service does (listing, deal, contract).
         lock_objects.listing_for_update(contract.deal.listing_id)
-    deal = lock_objects.deal_for_update(contract.deal_id)
+    deal = _deal_for_update(contract)
     contract = lock_objects.contract_for_update(contract.pk)
     market_rules.require_independent(market_rules.contract_registration_refusal(actor, contract))
-    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.REGISTERED, noun=pgettext("market", "deal"))
+    _move(contract, deal, ContractStatus.REGISTERED, DealStatus.REGISTERED)
     if version != contract.version:
         raise _stale_form(contract, version)
     _apply_corrections(
@@ -438,19 +476,21 @@ def contract_register(
     now = timezone.now()
     today = timezone.localdate(now)
     contract.registration_number = _next_registration_number(body=contract.registration_body, year=today.year)
+    contract.number_source = NumberSource.PLATFORM
     contract.registered_at = now
     contract.registrar = actor
     contract.registrar_note = (note or "").strip()
-    contract.disclosure_starts_on, contract.disclosure_ends_on = disclosure_window(today)
+    if deal is not None:
+        # 成交公示 is the disclosure of the platform's own deals
+        contract.disclosure_starts_on, contract.disclosure_ends_on = disclosure_window(today)
     contract.full_clean()
     contract.save()
-    deal.full_clean()
-    deal.save()
-    if deal.listing_id:
+    _save_deal(deal)
+    if deal is not None and deal.listing_id:
         listing_services.listing_mark_sold(listing=deal.listing)
     with common.platform_language():
         common.notify(
-            recipients=_party_recipients(deal),
+            recipients=_party_recipients(contract),
             verb="contract.registered",
             title=_("Contract registered: %(project)s") % {"project": contract.project_name},
             body=_(
@@ -478,24 +518,23 @@ def contract_reject(
         raise ValidationError({"reason": _("Choose one of the listed reasons.")})
     if reason == RejectionReason.OTHER and not note:
         raise ValidationError({"note": _("Explain the reason when it is not one of the listed ones.")})
-    deal = lock_objects.deal_for_update(contract.deal_id)
+    deal = _deal_for_update(contract)
     contract = lock_objects.contract_for_update(contract.pk)
     market_rules.require_independent(market_rules.contract_registration_refusal(actor, contract))
-    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.REJECTED, noun=pgettext("market", "deal"))
+    _move(contract, deal, ContractStatus.REJECTED, DealStatus.REJECTED)
     contract.rejected_at = timezone.now()
     contract.rejection_reason = reason
     contract.rejection_note = note
     contract.registrar = actor
     contract.full_clean()
     contract.save()
-    deal.full_clean()
-    deal.save()
+    _save_deal(deal)
     with common.platform_language():
         body = str(RejectionReason(reason).label)
         if note:
             body = f"{body}: {note}"
         common.notify(
-            recipients=common.members_of(deal.seller_id),
+            recipients=_applicant_recipients(contract),
             verb="contract.rejected",
             title=_("Contract not registered: %(project)s") % {"project": contract.project_name},
             body=body + " " + _("Correct the form and submit it again."),
@@ -508,12 +547,19 @@ def contract_reject(
 def contract_certify_income(
     *, actor, contract: ContractRegistration, certified_income: Decimal, performed_on: date
 ) -> ContractRegistration:
-    """Records the certified technical income (核定技术性收入) of a performed contract; the deal closes."""
+    """Records the certified technical income (核定技术性收入) of a performed contract; a deal closes."""
     require(actor, "market.register_contract", contract)
-    deal = lock_objects.deal_for_update(contract.deal_id)
+    deal = _deal_for_update(contract)
     contract = lock_objects.contract_for_update(contract.pk)
     market_rules.require_independent(market_rules.contract_registration_refusal(actor, contract))
-    common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.PERFORMED, noun=pgettext("market", "deal"))
+    if contract.status != ContractStatus.REGISTERED:
+        raise ValidationError(
+            _("Only a registered contract's income can be certified; it is %(status)s.")
+            % {"status": contract.get_status_display()},
+            code="illegal_transition",
+        )
+    if deal is not None:
+        common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.PERFORMED, noun=pgettext("market", "deal"))
     errors = {}
     if certified_income is None or not Decimal(0) <= certified_income <= contract.contract_amount:
         errors["certified_income"] = _(
@@ -527,12 +573,12 @@ def contract_certify_income(
     contract.certified_at = timezone.now()
     contract.full_clean()
     contract.save()
-    deal.performed_on = performed_on
-    deal.full_clean()
-    deal.save()
+    if deal is not None:
+        deal.performed_on = performed_on
+    _save_deal(deal)
     with common.platform_language():
         common.notify(
-            recipients=common.members_of(deal.seller_id),
+            recipients=_applicant_recipients(contract),
             verb="contract.income_certified",
             title=_("Technical income certified: %(project)s") % {"project": contract.project_name},
             body=_("Certified technical income: %(amount)s yuan.") % {"amount": certified_income},
@@ -549,7 +595,7 @@ def overdue_contract_pks(today: date | None = None) -> list[int]:
     today = today or timezone.localdate()
     return list(
         ContractRegistration.objects.filter(
-            deal__status=DealStatus.SUBMITTED, due_on__lt=today, overdue_notified_at__isnull=True
+            status=ContractStatus.SUBMITTED, due_on__lt=today, overdue_notified_at__isnull=True
         )
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -562,7 +608,7 @@ def contract_flag_overdue(*, contract_pk: int) -> bool:
     contract = lock_objects.contract_for_update(contract_pk)
     today = timezone.localdate()
     if (
-        contract.deal.status != DealStatus.SUBMITTED
+        contract.status != ContractStatus.SUBMITTED
         or contract.overdue_notified_at is not None
         or not policies.is_overdue(contract.due_on, today)
     ):

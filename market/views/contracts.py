@@ -54,7 +54,7 @@ def contract_edit(request, pk: int):
     if not request.user.has_perm("market.manage_contract", deal):
         raise PermissionDenied
     existing = selectors.contract_of_deal(deal=deal)
-    if existing is not None and deal.status not in policies.CONTRACT_EDITABLE_STATUSES:
+    if existing is not None and existing.status not in policies.CONTRACT_EDITABLE_STATUSES:
         return redirect("market:contract-detail", pk=existing.pk)
     try:
         contract = existing or services.contract_prepare(actor=request.user, deal=deal)
@@ -161,7 +161,7 @@ def contract_file(request, pk: int):
 @require_POST
 def contract_submit(request, pk: int):
     contract = selectors.contract_get(pk=pk, actor=request.user)
-    if not request.user.has_perm("market.manage_contract", contract.deal):
+    if not request.user.has_perm("market.manage_contract", contract):
         raise PermissionDenied
     try:
         services.contract_submit(actor=request.user, contract=contract)

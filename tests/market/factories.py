@@ -10,10 +10,13 @@ from achievements.choices import CooperationMode, IPKind
 from institutions.choices import ClassificationScheme, MembershipRole, OrganisationKind
 from market.choices import (
     ContractCategory,
+    ContractSource,
+    ContractStatus,
     ContractSubType,
     DealStatus,
     DemandStatus,
     ListingStatus,
+    NumberSource,
     PaymentMethod,
     PricingMethod,
 )
@@ -145,12 +148,27 @@ def deal(seller, buyer, created_by, *, status=DealStatus.AGREED, listing_record=
     return Deal.objects.create(**data)
 
 
+# The registration's status a deal's status implies (a performed deal's contract stays registered).
+CONTRACT_STATUS_OF_DEAL = {
+    DealStatus.AGREED: ContractStatus.DRAFT,
+    DealStatus.SUBMITTED: ContractStatus.SUBMITTED,
+    DealStatus.REGISTERED: ContractStatus.REGISTERED,
+    DealStatus.PERFORMED: ContractStatus.REGISTERED,
+    DealStatus.REJECTED: ContractStatus.REJECTED,
+}
+
+
 def contract(deal_record, *, registration_body=None, **overrides) -> ContractRegistration:
     """A filled registration form for a signed deal, not yet submitted."""
     seller, buyer = deal_record.seller, deal_record.buyer
     signed_on = deal_record.signed_on or timezone.localdate()
     data = {
         "deal": deal_record,
+        "source": ContractSource.DEAL,
+        "status": CONTRACT_STATUS_OF_DEAL.get(deal_record.status, ContractStatus.DRAFT),
+        "applicant": seller,
+        "seller_organisation": seller,
+        "buyer_organisation": buyer,
         "registration_body": registration_body,
         "project_name": deal_record.title,
         "contract_category": ContractCategory.TRANSFER,
@@ -176,6 +194,8 @@ def contract(deal_record, *, registration_body=None, **overrides) -> ContractReg
         "buyer_region_code": buyer.region_id,
     }
     data.update(overrides)
+    if data.get("registration_number"):
+        data.setdefault("number_source", NumberSource.PLATFORM)
     return ContractRegistration.objects.create(**data)
 
 

@@ -20,9 +20,13 @@ from market import actions as action_sets
 from market.choices import (
     CONTRACT_IP_TYPES,
     ContractCategory,
+    ContractSource,
+    ContractStatus,
     ContractSubType,
     DealStatus,
     LicenceScope,
+    NumberSource,
+    PartyKind,
     PaymentMethod,
     RejectionReason,
 )
@@ -35,7 +39,15 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class PartySerializer(serializers.Serializer):
     """A party as snapshotted on the registration form."""
 
+    kind = serializers.ChoiceField(choices=PartyKind.choices, read_only=True)
+    organisation = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The organisation on the platform, if it is one."
+    )
     name = serializers.CharField(read_only=True)
+    name_original = serializers.CharField(
+        read_only=True, help_text="A foreign party's name in the original language."
+    )
+    country_code = serializers.CharField(read_only=True, help_text="国别代码 (customs, 3 digits; 142 China).")
     credit_code = serializers.CharField(read_only=True, help_text="统一社会信用代码.")
     entity_type = serializers.CharField(read_only=True, help_text="买/卖方性质 code of form JJ-001.")
     region_code = serializers.CharField(read_only=True, help_text="GB/T 2260 region code (6 digits).")
@@ -43,7 +55,11 @@ class PartySerializer(serializers.Serializer):
 
 def _party(contract: ContractRegistration, side: str) -> dict:
     return {
+        "kind": getattr(contract, f"{side}_kind"),
+        "organisation": getattr(contract, f"{side}_organisation_id"),
         "name": getattr(contract, f"{side}_name"),
+        "name_original": getattr(contract, f"{side}_name_original"),
+        "country_code": getattr(contract, f"{side}_country_code"),
         "credit_code": getattr(contract, f"{side}_credit_code"),
         "entity_type": getattr(contract, f"{side}_entity_type"),
         "region_code": getattr(contract, f"{side}_region_code"),
@@ -54,11 +70,18 @@ class ContractSerializer(serializers.Serializer):
     """A registration form (表号 JJ-001) with the registrar's decision."""
 
     id = serializers.IntegerField(read_only=True)
-    deal = serializers.IntegerField(source="deal_id", read_only=True)
-    deal_status = serializers.ChoiceField(source="deal.status", choices=DealStatus.choices, read_only=True)
-    deal_status_label = serializers.CharField(source="deal.get_status_display", read_only=True)
-    seller_organisation = OrganisationReferenceSerializer(source="deal.seller", read_only=True)
-    buyer_organisation = OrganisationReferenceSerializer(source="deal.buyer", read_only=True)
+    status = serializers.ChoiceField(choices=ContractStatus.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    source = serializers.ChoiceField(
+        choices=ContractSource.choices, read_only=True, help_text="How the registration came to the platform."
+    )
+    deal = serializers.IntegerField(
+        source="deal_id", read_only=True, allow_null=True, help_text="The platform deal, if it came from one."
+    )
+    deal_status = serializers.ChoiceField(
+        source="deal.status", choices=DealStatus.choices, read_only=True, allow_null=True, default=None
+    )
+    applicant = OrganisationReferenceSerializer(read_only=True, allow_null=True)
     registration_body = OrganisationReferenceSerializer(read_only=True, allow_null=True)
     rule_set = serializers.CharField(source="rule_set.code", read_only=True, allow_null=True, default=None)
     project_name = serializers.CharField(read_only=True)
@@ -96,6 +119,18 @@ class ContractSerializer(serializers.Serializer):
     registration_number = serializers.CharField(
         read_only=True, allow_null=True, help_text="16 digits; opaque, never parsed."
     )
+    number_source = serializers.ChoiceField(
+        choices=NumberSource.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="“platform”: this platform's own number, not one of the national system.",
+    )
+    national_number = serializers.CharField(
+        read_only=True, help_text="The contract's number in the national 技术合同管理与服务系统, if recorded."
+    )
+    plan_category = serializers.CharField(read_only=True, help_text="计划类别 code.")
+    socio_economic_goal = serializers.CharField(read_only=True, help_text="社会经济目标 code.")
+    trade_subject = serializers.CharField(read_only=True, help_text="交易主体 code.")
     registered_at = serializers.DateTimeField(read_only=True, allow_null=True)
     registrar_note = serializers.CharField(read_only=True)
     rejected_at = serializers.DateTimeField(read_only=True, allow_null=True)

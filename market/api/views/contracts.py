@@ -139,7 +139,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         contract = self._contract(pk)
-        require(request.user, "market.manage_contract", contract.deal)
+        require(request.user, "market.manage_contract", contract)
         serializer = serializers.ContractInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.contract_update(actor=request.user, contract=contract, data=serializer.validated_data)
@@ -159,7 +159,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def attach_file(self, request, pk=None):
         contract = self._contract(pk)
-        require(request.user, "market.manage_contract", contract.deal)
+        require(request.user, "market.manage_contract", contract)
         serializer = serializers.ContractFileInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.contract_attach_file(
@@ -175,7 +175,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
         contract = self._contract(pk)
-        require(request.user, "market.manage_contract", contract.deal)
+        require(request.user, "market.manage_contract", contract)
         services.contract_submit(actor=request.user, contract=contract)
         return self._response(contract.pk)
 

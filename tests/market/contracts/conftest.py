@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
-from market.choices import DealStatus
+from market.choices import ContractStatus, DealStatus
 from market.models import ContractRegistration
 from tests import factories
 from tests.market import factories as market_factories
@@ -112,7 +112,7 @@ def submitted_contract(deal_record, body, *, days_ago: int = 0, **overrides) -> 
         declared_category=overrides.pop("declared_category", "transfer"),
         declared_technical_amount=deal_record.amount - 200000,
         rule_set=market_factories.rule_set("miit-2026"),
-        **overrides,
+        **{"status": ContractStatus.SUBMITTED, **overrides},
     )
     deal_record.status = DealStatus.SUBMITTED
     deal_record.save()

@@ -143,6 +143,8 @@ def test_the_page_offers_exactly_the_actions_the_api_lists(
         deal.status = DealStatus.REGISTERED
         deal.save()
         contract.registration_number = "5101002026000001"
+        contract.number_source = "platform"
+        contract.status = "registered"
         contract.registered_at = timezone.now()
         contract.save()
 

@@ -59,14 +59,20 @@ def test_the_seller_prepares_the_form_once(client_as, deal, chengdu_body):
     body = first.json()
     assert body["registration_body"] == {"id": chengdu_body.pk, "name": chengdu_body.name}
     assert body["seller"] == {
+        "kind": "platform",
+        "organisation": deal.seller_id,
         "name": "成都锦江技术转移中心",
+        "name_original": "",
+        "country_code": "142",
         "credit_code": deal.seller.credit_code,
         "entity_type": "024",
         "region_code": "510104",
     }
-    assert (body["contract_amount"], body["technical_amount"], body["deal_status"]) == (
+    assert (body["source"], body["deal"], body["applicant"]["id"]) == ("deal", deal.pk, deal.seller_id)
+    assert (body["contract_amount"], body["technical_amount"], body["status"], body["deal_status"]) == (
         "1200000.00",
         "1200000.00",
+        "draft",
         "agreed",
     )
 
@@ -207,7 +213,9 @@ def test_an_illegal_transition_is_a_clear_400(client_as, submitted, registrar):
     response = client_as("registrar").post(url(submitted, "reject/"), {"reason": "void"}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["detail"] == "The deal is Registered and cannot become Not registered (未予登记)."
+    assert response.json()["detail"] == (
+        "The registration is Registered and cannot become Not registered (未予登记)."
+    )
 
 
 @pytest.mark.parametrize(

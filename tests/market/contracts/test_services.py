@@ -421,7 +421,7 @@ def test_submitting_twice_is_an_illegal_transition(submitted, seller_user):
 
     assert error.value.code == "illegal_transition"
     assert error.value.messages == [
-        "The deal is Submitted for registration and cannot become Submitted for registration."
+        "The registration is Submitted for registration and cannot become Submitted for registration."
     ]
 
 
@@ -541,7 +541,7 @@ def test_registering_a_contract_that_was_not_submitted_is_illegal(contract, regi
     with pytest.raises(ValidationError) as error:
         services.contract_register(actor=registrar, contract=contract, version=contract.version)
 
-    assert error.value.messages == ["The deal is Agreed and signed and cannot become Registered."]
+    assert error.value.messages == ["The registration is Being prepared and cannot become Registered."]
     assert reload(contract).registration_number is None
 
 
@@ -653,7 +653,9 @@ def test_income_cannot_be_certified_before_registration(submitted, registrar):
             performed_on=timezone.localdate(),
         )
 
-    assert error.value.messages == ["The deal is Submitted for registration and cannot become Performed."]
+    assert error.value.messages == [
+        "Only a registered contract's income can be certified; it is Submitted for registration."
+    ]
 
 
 # --- Permission matrix ----------------------------------------------------------------------------
@@ -753,7 +755,7 @@ def test_the_signed_contract_is_stored_under_a_generated_name_and_downloads_as_a
 
     contract = reload(contract)
     assert contract.contract_file_name == "合同.html"
-    assert re.fullmatch(rf"market/contracts/{deal.pk}/[0-9a-f]{{32}}\.pdf", contract.contract_file.name)
+    assert re.fullmatch(r"market/contracts/[0-9a-f]{32}\.pdf", contract.contract_file.name)
     response = uploads.download_response(contract.contract_file, filename=contract.contract_file_name)
     assert (response["Content-Type"], response["Content-Disposition"]) == (
         "application/pdf",

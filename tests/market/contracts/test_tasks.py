@@ -34,8 +34,9 @@ def test_a_decided_contract_is_not_flagged(seller, buyer, seller_user, chengdu_b
     contract = submitted_contract(
         market_factories.deal(seller, buyer, seller_user), chengdu_body, days_ago=40
     )
-    contract.deal.status = "registered"
+    contract.deal.status = contract.status = "registered"
     contract.deal.save()
+    contract.save()
 
     assert tasks_contracts.contract_flag_overdue_task() == 0
     assert Notification.objects.count() == 0
