@@ -98,6 +98,16 @@ CHINA_COUNTRY_CODE = "142"
 
 
 registration_number_validator = RegexValidator(r"^\d{16}$", _("A registration number has exactly 16 digits."))
+country_code_validator = RegexValidator(r"^\d{3}$", _("A country code has exactly 3 digits."))
+identity_number_validator = RegexValidator(
+    r"^\d{17}[\dX]$", _("A resident identity number has 17 digits and a final digit or X.")
+)
+form_code_validator = RegexValidator(
+    r"^[0-9A-Z]{1,4}$", _("A code of the form has 1 to 4 digits or capitals.")
+)
+national_number_validator = RegexValidator(
+    r"^[0-9A-Za-z-]{1,30}$", _("A national system number has up to 30 letters, digits or hyphens.")
+)
 
 
 @pghistory.track()
@@ -181,11 +191,18 @@ class ContractRegistration(models.Model):
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
     ip_type = models.CharField(_("intellectual property"), max_length=20, choices=CONTRACT_IP_TYPES)
     technology_field = _technology_field()
-    plan_category = models.CharField(_("plan category code (计划类别)"), max_length=4, blank=True)
-    socio_economic_goal = models.CharField(
-        _("socio-economic goal code (社会经济目标)"), max_length=4, blank=True
+    plan_category = models.CharField(
+        _("plan category code (计划类别)"), max_length=4, blank=True, validators=[form_code_validator]
     )
-    trade_subject = models.CharField(_("trading party code (交易主体)"), max_length=4, blank=True)
+    socio_economic_goal = models.CharField(
+        _("socio-economic goal code (社会经济目标)"),
+        max_length=4,
+        blank=True,
+        validators=[form_code_validator],
+    )
+    trade_subject = models.CharField(
+        _("trading party code (交易主体)"), max_length=4, blank=True, validators=[form_code_validator]
+    )
     expected_investment = models.DecimalField(
         _("expected new investment (yuan)"), null=True, blank=True, **MONEY
     )
@@ -206,7 +223,9 @@ class ContractRegistration(models.Model):
         _("seller name in the original language"), max_length=200, blank=True
     )
     seller_credit_code = models.CharField(_("seller credit code"), max_length=18, blank=True)
-    seller_id_number = models.CharField(_("seller identity number"), max_length=18, blank=True)
+    seller_id_number = models.CharField(
+        _("seller identity number"), max_length=18, blank=True, validators=[identity_number_validator]
+    )
     seller_entity_type = models.CharField(_("seller legal-entity type code"), max_length=3)
     seller_country_code = models.CharField(_("seller country code"), max_length=3, default=CHINA_COUNTRY_CODE)
     seller_region_code = models.CharField(_("seller region code"), max_length=6, blank=True)
@@ -226,7 +245,9 @@ class ContractRegistration(models.Model):
         _("buyer name in the original language"), max_length=200, blank=True
     )
     buyer_credit_code = models.CharField(_("buyer credit code"), max_length=18, blank=True)
-    buyer_id_number = models.CharField(_("buyer identity number"), max_length=18, blank=True)
+    buyer_id_number = models.CharField(
+        _("buyer identity number"), max_length=18, blank=True, validators=[identity_number_validator]
+    )
     buyer_entity_type = models.CharField(_("buyer legal-entity type code"), max_length=3)
     buyer_country_code = models.CharField(_("buyer country code"), max_length=3, default=CHINA_COUNTRY_CODE)
     buyer_region_code = models.CharField(_("buyer region code"), max_length=6, blank=True)
@@ -287,7 +308,9 @@ class ContractRegistration(models.Model):
     )
     # Where the contract is also recorded in the national 技术合同管理与服务系统: its number there, kept
     # beside ours and never derived from it.
-    national_number = models.CharField(_("number in the national system"), max_length=30, blank=True)
+    national_number = models.CharField(
+        _("number in the national system"), max_length=30, blank=True, validators=[national_number_validator]
+    )
     rejected_at = models.DateTimeField(_("refused at"), null=True, blank=True)
     rejection_reason = models.CharField(
         _("reason for refusal"), max_length=30, choices=RejectionReason.choices, blank=True

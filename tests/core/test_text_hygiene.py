@@ -49,6 +49,14 @@ NOT_FREE_TEXT = {
     ("market", "contractregistration", "buyer_entity_type"),
     ("market", "contractregistration", "buyer_region_code"),
     ("market", "contractregistration", "registration_number"),
+    ("market", "contractregistration", "seller_id_number"),
+    ("market", "contractregistration", "seller_country_code"),
+    ("market", "contractregistration", "buyer_id_number"),
+    ("market", "contractregistration", "buyer_country_code"),
+    ("market", "contractregistration", "plan_category"),
+    ("market", "contractregistration", "socio_economic_goal"),
+    ("market", "contractregistration", "trade_subject"),
+    ("market", "contractregistration", "national_number"),
     ("market", "match", "matched_terms"),
 }
 
