@@ -45,7 +45,8 @@ def _disclosure_row(contract: ContractRegistration) -> DisclosureRow:
 def market_home(*, actor) -> dict:
     """``listings``, ``demands``, ``disclosures`` (latest six of each) and ``counts``: listings on the
     market (``public()``, the count the listing board and the API give), open demands (``open()``, the
-    demand board's default), deals registered this year and their technical amount (技术交易额)."""
+    demand board's default), contracts registered this year — on the platform or off it, cancelled ones
+    left out — with both their contract amount (合同金额, 成交额) and technical amount (技术交易额)."""
     today = timezone.localdate()
     listings = list(
         Listing.objects.visible_to(actor)
@@ -70,6 +71,7 @@ def market_home(*, actor) -> dict:
         .filter(registered_at__year=today.year)
         .aggregate(
             deals=Count("pk"),
+            contract_amount=Coalesce(Sum("contract_amount"), Decimal("0")),
             technical_amount=Coalesce(Sum("technical_amount"), Decimal("0")),
         )
     )
@@ -77,6 +79,7 @@ def market_home(*, actor) -> dict:
         "listings": Listing.objects.public().count(),
         "demands": Demand.objects.open().count(),
         "registered_deals": registered["deals"],
+        "registered_contract_amount": registered["contract_amount"],
         "registered_technical_amount": registered["technical_amount"],
         "year": today.year,
     }

@@ -96,6 +96,7 @@ def test_the_home_selector(market, outsider):
         "listings": 2,
         "demands": 1,
         "registered_deals": 3,
+        "registered_contract_amount": Decimal("3600000.00"),
         "registered_technical_amount": Decimal("3000000.00"),
         "year": timezone.localdate().year,
     }
