@@ -181,6 +181,10 @@ def _as_text(value) -> str:
 
 
 def _check_category(contract: ContractRegistration) -> None:
+    if contract.contract_category not in ContractCategory.values:
+        raise ValidationError({"contract_category": _("Choose one of the listed categories.")})
+    if contract.sub_type not in ContractSubType.values:
+        raise ValidationError({"sub_type": _("Choose one of the listed sub-types.")})
     if SUB_TYPE_CATEGORY.get(contract.sub_type) != contract.contract_category:
         raise ValidationError(
             {

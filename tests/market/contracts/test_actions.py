@@ -119,8 +119,8 @@ def test_the_queue_with_actions_has_a_constant_query_count(
     forget_roles(registrar)
     client = client_as("registrar")
 
-    # the roles, the count and the page with its joins
-    with django_assert_num_queries(3):
+    # the roles, the count and the page with its joins, corrections, certifications and certificates
+    with django_assert_num_queries(6):
         response = client.get(URL, {"scope": "queue"})
 
     assert [row["actions"] for row in response.json()["results"]] == [["register", "reject"]] * count
