@@ -187,7 +187,8 @@ def certificate_rows(snapshot: dict, *, second_check=None) -> list[tuple[str, st
     """What the certificate prints, as (label, value) rows, in the current language."""
     number = snapshot.get("registration_number") or ""
     if snapshot.get("number_source") == NumberSource.PLATFORM:
-        number = f"{number} ({_('this platform’s own number, not a number of the national system')})"
+        own = _("this platform's own number, not a number of the national system")
+        number = f"{number} ({own})"
     rows = [
         (_("Registration number"), number),
     ]

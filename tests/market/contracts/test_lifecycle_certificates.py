@@ -164,3 +164,10 @@ def test_who_downloads_the_pdf(page_as, registered, who, status):
 def test_the_verification_is_in_the_schema(api_client):
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/certificates/{code}/" in schema
+
+
+def test_the_verification_page_is_in_chinese_by_default(client, certificate):
+    content = client.get(f"/verify/{certificate.code}/").content.decode()
+
+    assert "有效：登记内容与本证明一致。" in content
+    assert "本平台编号，非全国技术合同管理与服务系统编号" in content

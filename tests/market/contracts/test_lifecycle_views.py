@@ -71,7 +71,7 @@ def test_cancel_and_certify_on_the_page(page_as, registered):
         ).status_code
         == 302
     )
-    assert 'data-income-year="%s"' % year in client.get(page(registered)).content.decode()
+    assert f'data-income-year="{year}"' in client.get(page(registered)).content.decode()
     assert client.post(f"{page(registered)}cancel/", {"cancel-reason": "duplicate"}).status_code == 302
     assert "data-cancellation" in client.get(page(registered)).content.decode()
 
