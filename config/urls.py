@@ -26,6 +26,7 @@ urlpatterns = [
     path("achievements/import/", include("achievements.urls.imports")),
     path("catalogues/", include("achievements.urls.catalogues")),
     path("market/", include("market.urls")),
+    path("verify/", include("market.urls.verification")),
     path("notifications/", include("notifications.urls")),
     # One way in: the admin site's own form would skip the lock-out page and the second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

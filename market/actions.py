@@ -249,13 +249,26 @@ def _contract_decide(actor, contract) -> bool:
     )
 
 
-def _contract_certify(actor, contract) -> bool:
-    """POST /contracts/{id}/certify-income/: an independent registrar of the body, once registered."""
+def _contract_after_registration(actor, contract) -> bool:
+    """POST /contracts/{id}/certify-income/, …/amend/, …/cancel/, …/national-number/: an independent
+    registrar of the body, while the contract is registered."""
     return (
         contract.status == ContractStatus.REGISTERED
-        and (contract.deal is None or contract.deal.status == DealStatus.REGISTERED)
         and _holds(actor, "market.register_contract", contract)
         and rules.contract_registration_refusal(actor, contract) is None
+    )
+
+
+def _contract_second_check(actor, contract) -> bool:
+    """POST /contracts/{id}/second-check/: a registrar of the body other than the one who registered
+    it, while the check of a contract seeking tax exemption is pending (``second_check`` joined)."""
+    check = getattr(contract, "second_check", None)
+    return (
+        contract.status == ContractStatus.REGISTERED
+        and check is not None
+        and check.status == "pending"
+        and _holds(actor, "market.register_contract", contract)
+        and rules.contract_second_check_refusal(actor, contract) is None
     )
 
 
@@ -266,7 +279,11 @@ CONTRACT_ACTIONS = ActionSet(
         "submit": _contract_submit,
         "register": _contract_decide,
         "reject": _contract_decide,
-        "certify": _contract_certify,
+        "certify": _contract_after_registration,
+        "amend": _contract_after_registration,
+        "cancel": _contract_after_registration,
+        "national_number": _contract_after_registration,
+        "second_check": _contract_second_check,
     },
 )
 

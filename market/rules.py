@@ -6,6 +6,7 @@ buyers the members of an enterprise. Officials act on what lies in their jurisdi
 """
 
 import rules
+from django.utils.translation import gettext as _
 
 from institutions import rules as institution_rules
 from institutions.roles import actor_roles
@@ -232,7 +233,29 @@ def contract_registration_refusal(user, contract) -> str | None:
     )
 
 
+# The registrar who registered a contract may not make its second check (复核).
+SAME_REGISTRAR = "same_registrar"
+
+
+def contract_second_check_refusal(user, contract) -> str | None:
+    """The second check of a contract seeking tax exemption: by a registrar other than the one who
+    registered it, independent as for registering."""
+    if getattr(user, "pk", None) is not None and user.pk == contract.registrar_id:
+        return SAME_REGISTRAR
+    return contract_registration_refusal(user, contract)
+
+
 def require_independent(code: str | None) -> None:
     """Raises the separation-of-duties refusal named by ``code``, if any."""
+    if code == SAME_REGISTRAR:
+        raise institution_rules.SeparationOfDuties(
+            code,
+            str(
+                _(
+                    "You registered this contract, so you may not make its second check; another "
+                    "registrar of the body must do it."
+                )
+            ),
+        )
     if code:
         raise institution_rules.separation_of_duties(code)

@@ -1,6 +1,7 @@
 """The market's sections of the to-do page (``core.todo``), registered in ``AppConfig.ready()``.
 
-Officials: demands to review, objections to resolve; registrars: contracts to register. Parties:
+Officials: demands to review, objections to resolve; registrars: contracts to register and
+contracts seeking tax exemption awaiting their second check (复核). Parties:
 inquiries awaiting an answer, deals whose terms to confirm, contracts to submit (the seller) and
 demands returned for changes (the enterprise). Each queryset is the selector the full queue page uses,
 or one written for this page next to it.
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.todo import TodoItem, TodoSection
 from institutions.roles import actor_roles
 from market.choices import DealStatus, DemandStatus, InquiryStatus
+from market.selectors import contract_lifecycle as lifecycle_selectors
 from market.selectors import contracts as contract_selectors
 from market.selectors import deals as deal_selectors
 from market.selectors import demands as demand_selectors
@@ -104,6 +106,16 @@ SECTIONS = [
         queryset=lambda user: contract_selectors.registration_queue(actor=user),
         item=_contract_item,
         order=50,
+    ),
+    TodoSection(
+        key="contracts_to_check",
+        title=_("Contracts awaiting a second check (复核)"),
+        queue="market:registration-queue",
+        queue_query="tab=registered",
+        applies=_registers,
+        queryset=lambda user: lifecycle_selectors.second_check_queue(actor=user),
+        item=_contract_item,
+        order=55,
     ),
     TodoSection(
         key="inquiries_awaiting_answer",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import limits
 from core.forms import DateInput
-from core.validators import validate_not_in_future, validate_text
+from core.validators import validate_text
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
 from market.choices import ContractCategory, ContractSubType, RejectionReason
@@ -122,13 +122,3 @@ class RejectForm(forms.Form):
         help_text=_("Required when the reason is “Other reason”."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class CertifyIncomeForm(forms.Form):
-    certified_income = forms.DecimalField(
-        label=_("Certified technical income (yuan)"),
-        min_value=0,
-        **_MONEY,
-        widget=forms.NumberInput(attrs={"step": "0.01"}),
-    )
-    performed_on = forms.DateField(label=_("Performed on"), widget=_DATE, validators=[validate_not_in_future])

@@ -4,12 +4,22 @@ from market.models.contracts import ContractRegistration, RegistrationRuleSet, R
 from market.models.deals import Deal, DealBroker, Inquiry, InquiryMessage
 from market.models.listings import Demand, Listing, ListingObjection
 from market.models.matching import Match, MatchFeedback, MatchNotice
+from market.models.registration_lifecycle import (
+    ContractAmendment,
+    ContractCancellation,
+    IncomeCertification,
+    RegistrationCertificate,
+    SecondCheck,
+)
 
 __all__ = [
+    "ContractAmendment",
+    "ContractCancellation",
     "ContractRegistration",
     "Deal",
     "DealBroker",
     "Demand",
+    "IncomeCertification",
     "Inquiry",
     "InquiryMessage",
     "Listing",
@@ -17,6 +27,8 @@ __all__ = [
     "Match",
     "MatchFeedback",
     "MatchNotice",
+    "RegistrationCertificate",
     "RegistrationRuleSet",
     "RegistrationSequence",
+    "SecondCheck",
 ]

@@ -97,6 +97,9 @@ def contract_upload_to(instance, filename: str) -> str:
 CHINA_COUNTRY_CODE = "142"
 
 
+# The categories whose contracts may seek tax exemption (技术开发、技术转让; 财税〔2016〕36号).
+TAX_EXEMPT_CATEGORIES = frozenset({ContractCategory.DEVELOPMENT, ContractCategory.TRANSFER})
+
 registration_number_validator = RegexValidator(r"^\d{16}$", _("A registration number has exactly 16 digits."))
 country_code_validator = RegexValidator(r"^\d{3}$", _("A country code has exactly 3 digits."))
 identity_number_validator = RegexValidator(
@@ -207,6 +210,15 @@ class ContractRegistration(models.Model):
         _("expected new investment (yuan)"), null=True, blank=True, **MONEY
     )
     expected_output = models.DecimalField(_("expected new output (yuan)"), null=True, blank=True, **MONEY)
+    # The applicant declares that a 技术开发 or 技术转让 contract seeks tax exemption: once registered, it
+    # waits for a second check (复核) by another registrar (market.models.registration_lifecycle).
+    tax_exemption_claimed = models.BooleanField(
+        _("seeks tax exemption"),
+        default=False,
+        help_text=_(
+            "Technology development and transfer contracts only: a second registrar checks the registration."
+        ),
+    )
     seller_kind = models.CharField(
         _("seller kind"), max_length=12, choices=PartyKind.choices, default=PartyKind.PLATFORM
     )
@@ -407,5 +419,13 @@ class ContractRegistration(models.Model):
             errors["non_technical_amount"] = _("Non-technical costs cannot exceed the contract amount.")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The contract cannot end before it starts.")
+        if (
+            self.tax_exemption_claimed
+            and self.status in (ContractStatus.DRAFT, ContractStatus.REJECTED)
+            and self.contract_category not in TAX_EXEMPT_CATEGORIES
+        ):
+            errors["tax_exemption_claimed"] = _(
+                "Only technology development and technology transfer contracts may seek tax exemption."
+            )
         if errors:
             raise ValidationError(errors)

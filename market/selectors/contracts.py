@@ -17,6 +17,7 @@ from market import policies
 from market.choices import ContractStatus
 from market.filters.contracts import ContractFilterSet, DisclosureFilterSet, RegistrationQueueFilterSet
 from market.models import ContractRegistration, Deal, DealBroker, RegistrationRuleSet
+from market.selectors import contract_lifecycle
 
 QUEUE_TABS = ("waiting", "overdue", "registered", "refused")
 QUEUE_ORDERINGS = {
@@ -40,7 +41,7 @@ DISCLOSURE_ORDERINGS = {
 
 
 def _with_relations(queryset: QuerySet[ContractRegistration]) -> QuerySet[ContractRegistration]:
-    return queryset.select_related(
+    return contract_lifecycle.with_lifecycle(queryset).select_related(
         "deal__seller",
         "deal__buyer",
         "applicant",

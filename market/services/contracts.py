@@ -5,7 +5,8 @@ profiles), attaches the signed contract and submits it to the registration body 
 (按地域一次登记). A registrar of that body registers it with a 16-digit number — correcting the
 category or the technical transaction amount if needed — or refuses it with a coded reason (未予登记),
 after which the seller may correct and submit again. Registration opens the disclosure period and,
-after performance, the registrar records the certified technical income (核定技术性收入).
+after performance, the registrar certifies the technical income year by year (核定技术性收入; see
+services/contract_lifecycle.py with corrections, cancellation and the certificates).
 """
 
 import calendar
@@ -44,7 +45,7 @@ from market.choices import (
 )
 from market.models import ContractRegistration, Deal, RegistrationSequence
 from market.selectors import contracts as contract_selectors
-from market.services import common
+from market.services import common, contract_lifecycle
 from market.services import listings as listing_services
 
 # What the seller may change on the form; the parties' snapshot comes from their profiles.
@@ -63,6 +64,7 @@ CONTRACT_FIELDS = (
     "technology_field",
     "expected_investment",
     "expected_output",
+    "tax_exemption_claimed",
 )
 # What a registrar reviews: the form as the seller filled it in, and the signed contract attached.
 REVIEWED_FIELDS = (*CONTRACT_FIELDS, "contract_file_name")
@@ -485,6 +487,7 @@ def contract_register(
         contract.disclosure_starts_on, contract.disclosure_ends_on = disclosure_window(today)
     contract.full_clean()
     contract.save()
+    contract_lifecycle.on_registered(contract=contract, actor=actor)
     _save_deal(deal)
     if deal is not None and deal.listing_id:
         listing_services.listing_mark_sold(listing=deal.listing)
@@ -538,50 +541,6 @@ def contract_reject(
             verb="contract.rejected",
             title=_("Contract not registered: %(project)s") % {"project": contract.project_name},
             body=body + " " + _("Correct the form and submit it again."),
-            url=_contract_url(contract),
-        )
-    return contract
-
-
-@transaction.atomic
-def contract_certify_income(
-    *, actor, contract: ContractRegistration, certified_income: Decimal, performed_on: date
-) -> ContractRegistration:
-    """Records the certified technical income (核定技术性收入) of a performed contract; a deal closes."""
-    require(actor, "market.register_contract", contract)
-    deal = _deal_for_update(contract)
-    contract = lock_objects.contract_for_update(contract.pk)
-    market_rules.require_independent(market_rules.contract_registration_refusal(actor, contract))
-    if contract.status != ContractStatus.REGISTERED:
-        raise ValidationError(
-            _("Only a registered contract's income can be certified; it is %(status)s.")
-            % {"status": contract.get_status_display()},
-            code="illegal_transition",
-        )
-    if deal is not None:
-        common.move(deal, policies.DEAL_TRANSITIONS, DealStatus.PERFORMED, noun=pgettext("market", "deal"))
-    errors = {}
-    if certified_income is None or not Decimal(0) <= certified_income <= contract.contract_amount:
-        errors["certified_income"] = _(
-            "The certified income must be between 0 and the contract amount (%(amount)s yuan)."
-        ) % {"amount": contract.contract_amount}
-    if performed_on is None or performed_on > timezone.localdate() or performed_on < contract.signed_on:
-        errors["performed_on"] = _("The performance date must lie between the signing date and today.")
-    if errors:
-        raise ValidationError(errors)
-    contract.certified_income = certified_income
-    contract.certified_at = timezone.now()
-    contract.full_clean()
-    contract.save()
-    if deal is not None:
-        deal.performed_on = performed_on
-    _save_deal(deal)
-    with common.platform_language():
-        common.notify(
-            recipients=_applicant_recipients(contract),
-            verb="contract.income_certified",
-            title=_("Technical income certified: %(project)s") % {"project": contract.project_name},
-            body=_("Certified technical income: %(amount)s yuan.") % {"amount": certified_income},
             url=_contract_url(contract),
         )
     return contract

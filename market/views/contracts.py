@@ -26,6 +26,7 @@ from market.forms import contracts as forms
 from market.models import ContractRegistration
 from market.selectors import contracts as selectors
 from market.services import contracts as services
+from market.views import contract_lifecycle as lifecycle_views
 
 PAGE_SIZE = 20
 QUEUE_TAB_LABELS = {
@@ -122,7 +123,7 @@ def _labelled(problems: dict[str, list[str]]) -> list[tuple[str, str]]:
 
 
 def _detail_page(
-    request, contract, *, register_form=None, reject_form=None, certify_form=None, status=200, stale=None
+    request, contract, *, register_form=None, reject_form=None, status=200, stale=None, lifecycle=None
 ):
     # the form's actions (the API's ``actions``); the certificate is a download, not an action
     can = {
@@ -136,8 +137,8 @@ def _detail_page(
         "stale": stale,  # a decision on a version of the form the applicant changed since
         "register_form": register_form or forms.RegisterForm.for_contract(contract),
         "reject_form": reject_form or forms.RejectForm(),
-        "certify_form": certify_form
-        or forms.CertifyIncomeForm(initial={"certified_income": contract.technical_amount}),
+        # corrections, cancellation, second check, income per year, certificates
+        **lifecycle_views.detail_context(request, contract, lifecycle or {}),
     }
     return render(request, "market/contracts/detail.html", context, status=status)
 
@@ -223,29 +224,6 @@ def contract_reject(request, pk: int):
             )
             return redirect("market:contract-detail", pk=contract.pk)
     return _detail_page(request, contract, reject_form=form, status=400)
-
-
-@login_required
-@require_POST
-def contract_certify_income(request, pk: int):
-    contract = _registrar_contract(request, pk)
-    form = forms.CertifyIncomeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contract_certify_income(actor=request.user, contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The certified technical income has been recorded."))
-            return redirect("market:contract-detail", pk=contract.pk)
-    return _detail_page(request, contract, certify_form=form, status=400)
-
-
-@login_required
-@require_GET
-def contract_certificate(request, pk: int):
-    contract = selectors.contract_certificate_get(pk=pk, actor=request.user)
-    return render(request, "market/contracts/certificate.html", {"contract": contract})
 
 
 # --- The registrar's queue -------------------------------------------------------------------------

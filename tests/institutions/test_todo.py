@@ -178,9 +178,12 @@ def test_an_official_of_another_city_has_the_same_sections_and_nothing_in_them(m
 def test_a_registrar_sees_the_contracts_submitted_to_their_body(registrar, waiting):
     response = client_for(registrar).get("/todo/")
 
-    assert counts_on_page(response) == {"contracts_to_register": 1}
-    (group,) = response.context["groups"]
-    assert [item.url for item in group.items] == [f"/market/contracts/{waiting['contract'].pk}/"]
+    assert counts_on_page(response) == {"contracts_to_register": 1, "contracts_to_check": 0}
+    groups = {group.key: group for group in response.context["groups"]}
+    assert [item.url for item in groups["contracts_to_register"].items] == [
+        f"/market/contracts/{waiting['contract'].pk}/"
+    ]
+    assert groups["contracts_to_check"].items == []
 
 
 def test_institution_staff_see_returned_filings_inquiries_deals_and_contracts_to_submit(
@@ -294,7 +297,11 @@ def test_every_count_of_a_user_is_one_query(chengdu_official, waiting, django_as
     with django_assert_num_queries(2):  # the roles, then every count
         counts = todo.todo_counts(user=chengdu_official)
 
-    assert counts.counts == {**dict.fromkeys(OFFICIAL_SECTIONS, 1), "contracts_to_register": 1}
+    assert counts.counts == {
+        **dict.fromkeys(OFFICIAL_SECTIONS, 1),
+        "contracts_to_register": 1,
+        "contracts_to_check": 0,
+    }
     assert counts.total == 5
 
 

@@ -17,6 +17,7 @@ from institutions.api.serializers import ClassificationReferenceSerializer, Orga
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
 from market import actions as action_sets
+from market.api.serializers import contract_lifecycle as lifecycle
 from market.choices import (
     CONTRACT_IP_TYPES,
     ContractCategory,
@@ -31,6 +32,7 @@ from market.choices import (
     RejectionReason,
 )
 from market.models import ContractRegistration
+from market.selectors import contract_lifecycle as lifecycle_selectors
 from market.selectors import contracts as contract_selectors
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -142,7 +144,39 @@ class ContractSerializer(serializers.Serializer):
     disclosure_ends_on = serializers.DateField(read_only=True, allow_null=True)
     certified_income = serializers.DecimalField(read_only=True, allow_null=True, **MONEY)
     certified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    tax_exemption_claimed = serializers.BooleanField(
+        read_only=True,
+        help_text="The applicant seeks tax exemption (技术开发/技术转让 only): a second check follows.",
+    )
+    second_check = serializers.SerializerMethodField()
+    cancellation = serializers.SerializerMethodField()
+    certificate = serializers.SerializerMethodField()
+    amendments = serializers.SerializerMethodField()
+    income_certifications = serializers.SerializerMethodField()
     actions = ActionsField(action_sets.CONTRACT_ACTIONS)
+
+    @extend_schema_field(lifecycle.SecondCheckSerializer(allow_null=True))
+    def get_second_check(self, contract: ContractRegistration):
+        check = lifecycle_selectors.second_check_of(contract)
+        return lifecycle.SecondCheckSerializer(check).data if check else None
+
+    @extend_schema_field(lifecycle.CancellationSerializer(allow_null=True))
+    def get_cancellation(self, contract: ContractRegistration):
+        cancellation = lifecycle_selectors.cancellation_of(contract)
+        return lifecycle.CancellationSerializer(cancellation).data if cancellation else None
+
+    @extend_schema_field(lifecycle.CertificateReferenceSerializer(allow_null=True))
+    def get_certificate(self, contract: ContractRegistration):
+        certificate = lifecycle_selectors.current_certificate(contract)
+        return lifecycle.CertificateReferenceSerializer(certificate).data if certificate else None
+
+    @extend_schema_field(lifecycle.AmendmentSerializer(many=True))
+    def get_amendments(self, contract: ContractRegistration):
+        return lifecycle.AmendmentSerializer(contract.amendments.all(), many=True).data
+
+    @extend_schema_field(lifecycle.IncomeCertificationSerializer(many=True))
+    def get_income_certifications(self, contract: ContractRegistration):
+        return lifecycle.IncomeCertificationSerializer(contract.income_certifications.all(), many=True).data
 
     @extend_schema_field(PartySerializer)
     def get_seller(self, contract: ContractRegistration) -> dict:
@@ -223,11 +257,6 @@ class ContractRejectInputSerializer(serializers.Serializer):
         default="",
         help_text="Required for `other`.",
     )
-
-
-class ContractCertifyIncomeInputSerializer(serializers.Serializer):
-    certified_income = serializers.DecimalField(help_text="核定技术性收入 in yuan.", **MONEY)
-    performed_on = serializers.DateField(validators=[validate_not_in_future])
 
 
 class DisclosureSerializer(serializers.Serializer):

@@ -213,20 +213,6 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         services.contract_reject(actor=request.user, contract=contract, **serializer.validated_data)
         return self._response(contract.pk)
 
-    @_action_schema(
-        "Certify the technical income (核定技术性收入)",
-        "For registrars of the body, once the registered contract has been performed; closes the deal.",
-        request=serializers.ContractCertifyIncomeInputSerializer,
-    )
-    @action(detail=True, methods=["post"], url_path="certify-income", filter_backends=[])
-    def certify_income(self, request, pk=None):
-        contract = self._contract(pk)
-        _require_decider(request.user, contract)
-        serializer = serializers.ContractCertifyIncomeInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.contract_certify_income(actor=request.user, contract=contract, **serializer.validated_data)
-        return self._response(contract.pk)
-
 
 @extend_schema_view(
     list=extend_schema(

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/contracts/"
 
+# what an independent registrar of the body may do with a registered contract (a performed deal's too:
+# income is certified year by year)
+AFTER_REGISTRATION = ["certify", "amend", "cancel", "national_number"]
 # actor → the deal's status → the actions allowed
 CONTRACT_MATRIX = {
     "seller_user": {
@@ -26,11 +29,13 @@ CONTRACT_MATRIX = {
         DealStatus.AGREED: ["edit", "submit"],
         DealStatus.REJECTED: ["edit", "submit"],
         DealStatus.SUBMITTED: ["register", "reject"],
-        DealStatus.REGISTERED: ["certify"],
+        DealStatus.REGISTERED: AFTER_REGISTRATION,
+        DealStatus.PERFORMED: AFTER_REGISTRATION,
     },
     "registrar": {  # of the body it is submitted to
         DealStatus.SUBMITTED: ["register", "reject"],
-        DealStatus.REGISTERED: ["certify"],
+        DealStatus.REGISTERED: AFTER_REGISTRATION,
+        DealStatus.PERFORMED: AFTER_REGISTRATION,
     },
     "other_registrar": {},
     "buyer_user": {},  # the buyer reads the form; the seller applies
@@ -92,7 +97,7 @@ def test_the_answer_to_an_action_carries_the_actions_that_follow(client_as, subm
     )
 
     assert registered.status_code == 200
-    assert registered.json()["actions"] == ["certify"]
+    assert registered.json()["actions"] == AFTER_REGISTRATION
 
 
 def test_officials_and_registrars_see_only_submitted_forms(
@@ -114,8 +119,8 @@ def test_the_queue_with_actions_has_a_constant_query_count(
     forget_roles(registrar)
     client = client_as("registrar")
 
-    # the roles, the count and the page with its joins
-    with django_assert_num_queries(3):
+    # the roles, the count and the page with its joins, corrections, certifications and certificates
+    with django_assert_num_queries(6):
         response = client.get(URL, {"scope": "queue"})
 
     assert [row["actions"] for row in response.json()["results"]] == [["register", "reject"]] * count

@@ -11,6 +11,7 @@ from institutions.roles import forget_roles
 from institutions.rules import SeparationOfDuties
 from market.actions import CONTRACT_ACTIONS
 from market.choices import DealStatus, RejectionReason
+from market.services import contract_lifecycle as lifecycle
 from market.services import contracts as services
 from tests import factories
 from tests.market import factories as market_factories
@@ -88,11 +89,8 @@ def test_certifying_the_income_is_refused_to_a_registrar_who_joined_a_party(subm
     forget_roles(registrar)  # the factory bypasses the service, which would forget them
 
     with pytest.raises(SeparationOfDuties) as refusal:
-        services.contract_certify_income(
-            actor=registrar,
-            contract=registered,
-            certified_income=Decimal("1000000"),
-            performed_on=timezone.localdate(),
+        lifecycle.income_certify(
+            actor=registrar, contract=registered, amount=Decimal("1000000"), performed_on=timezone.localdate()
         )
 
     assert refusal.value.code == "own_organisation"

@@ -29,6 +29,7 @@ from market.choices import (
 )
 from market.models import ContractRegistration, Deal, RegistrationSequence
 from market.selectors import contracts as contract_selectors
+from market.services import contract_lifecycle as lifecycle
 from market.services import contracts as services
 from notifications.models import Notification
 from tests import factories
@@ -614,8 +615,8 @@ def test_certified_income_closes_the_deal(submitted, registrar):
     services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
     today = timezone.localdate()
 
-    services.contract_certify_income(
-        actor=registrar, contract=submitted, certified_income=Decimal("950000"), performed_on=today
+    lifecycle.income_certify(
+        actor=registrar, contract=submitted, amount=Decimal("950000"), performed_on=today
     )
 
     contract = reload(submitted)
@@ -628,16 +629,18 @@ def test_income_above_the_contract_amount_is_refused(submitted, registrar):
     services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
 
     with pytest.raises(ValidationError) as error:
-        services.contract_certify_income(
+        lifecycle.income_certify(
             actor=registrar,
             contract=submitted,
-            certified_income=Decimal("1200001"),
+            year=timezone.localdate().year,
+            amount=Decimal("1200001"),
             performed_on=timezone.localdate() + timedelta(days=1),
         )
 
     assert error.value.message_dict == {
-        "certified_income": [
-            "The certified income must be between 0 and the contract amount (1200000.00 yuan)."
+        "amount": [
+            "With the 0.00 yuan already certified, the total would exceed the contract amount "
+            "(1200000.00 yuan)."
         ],
         "performed_on": ["The performance date must lie between the signing date and today."],
     }
@@ -646,15 +649,12 @@ def test_income_above_the_contract_amount_is_refused(submitted, registrar):
 
 def test_income_cannot_be_certified_before_registration(submitted, registrar):
     with pytest.raises(ValidationError) as error:
-        services.contract_certify_income(
-            actor=registrar,
-            contract=submitted,
-            certified_income=Decimal("1"),
-            performed_on=timezone.localdate(),
+        lifecycle.income_certify(
+            actor=registrar, contract=submitted, amount=Decimal("1"), performed_on=timezone.localdate()
         )
 
     assert error.value.messages == [
-        "Only a registered contract's income can be certified; it is Submitted for registration."
+        "Only a registered contract can be certified; it is Submitted for registration."
     ]
 
 
@@ -722,10 +722,10 @@ def test_only_a_registrar_of_the_body_certifies_income(request, who, submitted, 
     services.contract_register(actor=registrar, contract=submitted, version=submitted.version)
 
     with pytest.raises(PermissionDenied):
-        services.contract_certify_income(
+        lifecycle.income_certify(
             actor=request.getfixturevalue(who),
             contract=submitted,
-            certified_income=Decimal("1"),
+            amount=Decimal("1"),
             performed_on=timezone.localdate(),
         )
 
