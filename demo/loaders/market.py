@@ -60,6 +60,7 @@ from market.models import (
     RegistrationRuleSet,
     RegistrationSequence,
 )
+from market.services import contract_lifecycle as lifecycle_services
 from market.services import contracts as contract_services
 from market.services import deals as deal_services
 from market.services import demands as demand_services
@@ -514,12 +515,10 @@ class MarketLoader:
             )
             self.counts["contracts registered"] += 1
             if spec.outcome == "performed":
-                contract = contract_services.contract_certify_income(
-                    actor=registrar,
-                    contract=contract,
-                    certified_income=spec.certified_income,
-                    performed_on=self.today,
+                lifecycle_services.income_certify(
+                    actor=registrar, contract=contract, amount=spec.certified_income, performed_on=self.today
                 )
+                contract.refresh_from_db()
         return self._date_contract(spec, rng, contract)
 
     def _date_contract(
