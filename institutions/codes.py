@@ -7,11 +7,13 @@ Classification schemes are ``ClassificationScheme`` values: ``entity_type`` (买
 (``industry``, ``strategic_industry``, ``trl``). Regions are GB/T 2260 six-digit codes of all China;
 organisations and jurisdictions use the platform's own province only (``Region.objects.home()``).
 
-Every function reads the database (one query), except ``province_of``, which reads the committed table.
+Every function reads the database (one query), except ``province_of`` and ``in_platform_province``,
+which read the committed table.
 """
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Q
 
 from institutions import reference_data
@@ -70,3 +72,9 @@ def province_of(code: str) -> str | None:
     province = code[:2] + "0000"
     names = reference_data.region_names()
     return province if province in names and code in names else None
+
+
+def in_platform_province(code: str) -> bool:
+    """Whether a GB/T 2260 code lies in the platform's own province (``settings.PLATFORM_PROVINCE_CODE``):
+    where its organisations, officials and jurisdictions are. No query."""
+    return province_of(code) == settings.PLATFORM_PROVINCE_CODE

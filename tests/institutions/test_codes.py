@@ -301,3 +301,11 @@ def test_a_province_filter_that_is_no_province_code_is_a_400(value):
 
     assert response.status_code == 400
     assert "province" in response.json()["fields"]
+
+
+def test_in_platform_province(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert codes.in_platform_province("510104")
+        assert codes.in_platform_province("510000")
+        assert not codes.in_platform_province("310101")
+        assert not codes.in_platform_province("519999")
