@@ -39,7 +39,6 @@ from institutions.choices import (
     DesignationStatus,
     MembershipRole,
     OrganisationKind,
-    RegionLevel,
     TransferKind,
     TransferLevel,
 )
@@ -92,7 +91,7 @@ _SUFFIXES = ("技术转移中心", "科技成果转化服务有限公司", "知�
 def institutions(count: int, *, seed: int = 2026) -> int:
     """Creates up to ``count`` synthetic transfer institutions named ``基准机构…``; returns how many exist."""
     rng = random.Random(seed)
-    counties = list(Region.objects.counties().values_list("code", "name"))
+    counties = list(Region.objects.home().counties().values_list("code", "name"))
     fields = list(Classification.objects.filter(scheme=ClassificationScheme.TECHNOLOGY_FIELD))
     existing = Organisation.objects.filter(name__startswith="基准机构").count()
     rows = []
@@ -304,7 +303,7 @@ class _Market:
 
     def _enterprises(self) -> list[Organisation]:
         existing = Organisation.objects.filter(name__startswith="基准企业").count()
-        counties = list(Region.objects.counties().values_list("code", "name"))
+        counties = list(Region.objects.home().counties().values_list("code", "name"))
         rows = []
         for index in range(existing, ENTERPRISES):
             code, county = self.rng.choice(counties)
@@ -329,7 +328,7 @@ class _Market:
     def _registration_bodies(self) -> tuple[dict[str, Organisation], dict[int, object]]:
         """A contract registration body (技术合同登记机构) in every city, each with a registrar."""
         bodies, registrars = {}, {}
-        for index, city in enumerate(Region.objects.filter(level=RegionLevel.CITY).order_by("code")):
+        for index, city in enumerate(Region.objects.home().cities().order_by("code")):
             body, _ = Organisation.objects.get_or_create(
                 name=f"基准{city.name}技术合同登记处",
                 defaults={
@@ -1112,7 +1111,7 @@ class _MatchingMarket(_Market):
     def __init__(self, rng: random.Random, *, sellers: int, enterprises: int):
         self.seller_count, self.enterprise_count = sellers, enterprises
         super().__init__(rng)
-        counties = list(Region.objects.counties().values_list("name", flat=True))
+        counties = list(Region.objects.home().counties().values_list("name", flat=True))
         self.text = _MatchingText(rng, counties)
         self.field_codes = {pk: code for code, pk in self.fields.items()}
         self.industries = dict(
@@ -1131,7 +1130,7 @@ class _MatchingMarket(_Market):
 
     def _enterprises(self) -> list[Organisation]:
         existing = Organisation.objects.filter(name__startswith="基准企业").count()
-        counties = list(Region.objects.counties().values_list("code", "name"))
+        counties = list(Region.objects.home().counties().values_list("code", "name"))
         rows = []
         for index in range(existing, self.enterprise_count):
             code, county = self.rng.choice(counties)

@@ -7,6 +7,7 @@ Every variable is documented in ``.env.example`` and the README. Two modes:
 * services: ``DATABASE_URL`` and ``REDIS_URL`` point at real servers and a worker and beat run.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -454,6 +455,13 @@ SUBMISSION_KEY_RETENTION_DAYS = env.int("SUBMISSION_KEY_RETENTION_DAYS", default
 HOLIDAY_CALENDAR_CACHE_SECONDS = env.int("HOLIDAY_CALENDAR_CACHE_SECONDS", default=3600)
 # From this day of the year (month, day) platform admins are told when next year's calendar is missing.
 HOLIDAY_CALENDAR_WARN_FROM = tuple(env.list("HOLIDAY_CALENDAR_WARN_FROM", cast=int, default=[11, 1]))
+
+# --- Institution network (DOMAIN.md §8) --------------------------------------------------------
+# The province whose organisations, officials and jurisdictions the platform serves (GB/T 2260, ending
+# 0000). Regions elsewhere in China are loaded for contract counterparties (JJ-001 行政区划代码) only.
+PLATFORM_PROVINCE_CODE = env.str("PLATFORM_PROVINCE_CODE", default="510000")
+if not re.fullmatch(r"\d{2}0000", PLATFORM_PROVINCE_CODE):
+    raise ImproperlyConfigured("PLATFORM_PROVINCE_CODE must be a province's six-digit code, e.g. 510000.")
 
 # --- Achievements (科技成果汇交) ----------------------------------------------------------------
 ACHIEVEMENT_MAX_KEYWORDS = env.int("ACHIEVEMENT_MAX_KEYWORDS", default=5)

@@ -91,3 +91,9 @@ class ClassificationScheme(models.TextChoices):
     ENTITY_TYPE = "entity_type", _("Legal-entity type (买/卖方性质)")
     STRATEGIC_INDUSTRY = "strategic_industry", _("Strategic emerging industry (2018)")
     TRL = "trl", _("Technology readiness level (GB/T 22900-2022)")
+    # The code lists of the registration form 技术合同登记表 (表号 JJ-001); see data/jj001.SOURCE.md.
+    COUNTRY = "country", _("Country or region (customs code, 国别代码)")
+    PLAN_CATEGORY = "plan_category", _("Plan category (计划类别)")
+    SOCIO_ECONOMIC_GOAL = "socio_economic_goal", _("Socio-economic goal (社会经济目标)")
+    TRADE_SUBJECT = "trade_subject", _("Trading party (交易主体)")
+    CONTRACT_IP_TYPE = "contract_ip_type", _("Intellectual-property type of a contract (知识产权类型)")

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,12 +24,20 @@ from institutions.roles import actor_roles
 
 class RegionFilterSet(django_filters.FilterSet):
     parent = django_filters.CharFilter(field_name="parent_id", label=_("Parent region code"))
+    province = django_filters.CharFilter(
+        method="filter_province",
+        label=_("Province code (six digits ending 0000): the province and everything in it"),
+        validators=[RegexValidator(r"^\d{2}0000$", _("Give a province's six-digit code, e.g. 510000."))],
+    )
     level = django_filters.ChoiceFilter(choices=Region._meta.get_field("level").choices)
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name contains"))
 
     class Meta:
         model = Region
-        fields = ["parent", "level", "q"]
+        fields = ["parent", "province", "level", "q"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(code__startswith=value[:2])
 
 
 class OrganisationFilterSet(django_filters.FilterSet):

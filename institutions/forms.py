@@ -171,7 +171,7 @@ class OrganisationForm(forms.ModelForm):
         self.is_official_editor = roles.is_platform_admin or (
             roles.covers_region(self.instance.region_id) if editing else roles.is_official
         )
-        regions = Region.objects.order_by("code")
+        regions = Region.objects.home().order_by("code")
         if self.is_official_editor and not roles.is_platform_admin:
             in_jurisdiction = Q(pk__in=[])
             for prefix in roles.jurisdiction_prefixes:

@@ -40,7 +40,7 @@ from institutions.querysets import (
 class Region(models.Model):
     """An administrative division (行政区划, GB/T 2260) with its 6-digit code.
 
-    Loaded from a dated code table (``institutions/data/regions_sichuan.csv``); names change over
+    Loaded from a dated code table (``institutions/data/regions_china.csv``); names change over
     time (郫县 → 郫都区), so rows carry ``valid_from`` / ``valid_to`` and are never hard-coded.
     """
 

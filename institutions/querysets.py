@@ -1,5 +1,6 @@
 """Query vocabulary for the institution network."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from pghistory import core as pghistory_core
@@ -12,6 +13,12 @@ LIVE_DESIGNATION_STATUSES = (DesignationStatus.ACTIVE, DesignationStatus.WARNED)
 
 
 class RegionQuerySet(models.QuerySet):
+    def home(self):
+        """The platform's own province and everything in it (``settings.PLATFORM_PROVINCE_CODE``): the
+        regions for organisations, officials, jurisdictions and the pickers that choose them. The rest of
+        China is there for contract counterparties only."""
+        return self.filter(code__startswith=settings.PLATFORM_PROVINCE_CODE[:2])
+
     def cities(self):
         return self.filter(level=RegionLevel.CITY)
 

@@ -275,7 +275,7 @@ class TermsForm(StepForm):
     )
     region = RegionChoiceField(
         label=_("Region"),
-        queryset=Region.objects.order_by("code"),
+        queryset=Region.objects.home().order_by("code"),
         empty_label=None,
         help_text=_("Where the achievement is, by default the filing institution's region."),
     )

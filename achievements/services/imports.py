@@ -86,7 +86,7 @@ def _vocabulary(
         )
     regions = tuple(
         importing.RegionTerm(region.code, region.name, region.parent.name if region.parent_id else "")
-        for region in Region.objects.select_related("parent").order_by("code")
+        for region in Region.objects.home().select_related("parent").order_by("code")
     )
     organisations = {importing.normalise(institution.name): institution.pk} if institution else {}
     if owner_references:

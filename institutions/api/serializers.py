@@ -283,9 +283,11 @@ class OrganisationInputSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("There is no legal-entity type with the code {value}.")},
     )
     region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(),
+        queryset=Region.objects.home(),
         help_text="GB/T 2260 region code, e.g. `510104`.",
-        error_messages={"does_not_exist": _("There is no region with the code {pk_value}.")},
+        error_messages={
+            "does_not_exist": _("There is no region in the platform's province with the code {pk_value}.")
+        },
     )
     address = serializers.CharField(
         max_length=200, required=False, allow_blank=True, validators=[validate_single_line]

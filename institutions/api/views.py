@@ -42,7 +42,9 @@ _NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or it
     retrieve=extend_schema(summary="One region", tags=["regions"]),
 )
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Sichuan's administrative divisions: the province, its 21 cities and their counties."""
+    """China's administrative divisions (GB/T 2260) to county level: the platform's province (Sichuan:
+    the province, its 21 cities and their counties) and, for contract counterparties, every other
+    province's. ``province`` narrows the list to one province."""
 
     permission_classes = [AllowAny]
     serializer_class = serializers.RegionSerializer
@@ -52,10 +54,10 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
     def get_queryset(self):
-        return selectors.region_list()
+        return selectors.region_list(everywhere=True)
 
     def get_object(self):
-        return selectors.region_get(code=self.kwargs["code"])
+        return selectors.region_get(code=self.kwargs["code"], everywhere=True)
 
     @extend_schema(
         summary="The network under a region",
@@ -68,14 +70,16 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def children(self, request, code=None):
-        region = selectors.region_get(code=code)
+        region = selectors.region_get(code=code, everywhere=True)
         nodes = selectors.network_children(actor=request.user, region=region)
         return Response(serializers.NetworkNodeSerializer(nodes, many=True).data)
 
 
 @extend_schema_view(list=extend_schema(summary="List classification entries", tags=["reference data"]))
 class ClassificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Current entries of the taxonomies: technology fields, industries, legal-entity types."""
+    """Current entries of the taxonomies: technology fields, industries, strategic industries, TRL, and
+    the code lists of the contract registration form JJ-001 (legal-entity types, customs country codes,
+    plan categories, socio-economic goals, trading parties, IP types). Filter by ``scheme``."""
 
     permission_classes = [AllowAny]
     serializer_class = serializers.ClassificationSerializer

@@ -5,6 +5,7 @@ and API call; callers get querysets with everything they display already joined 
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Left
 from django.http import Http404
@@ -12,7 +13,7 @@ from django.http import Http404
 from accounts.models import User
 from core.filtering import apply_filterset
 from institutions import policies
-from institutions.choices import DesignationStatus, MembershipRole, OrganisationKind, RegionLevel
+from institutions.choices import DesignationStatus, MembershipRole, OrganisationKind
 from institutions.filters import OrganisationFilterSet, RegionFilterSet
 from institutions.models import Classification, Designation, Membership, Organisation, Region
 from institutions.querysets import LIVE_DESIGNATION_STATUSES
@@ -119,15 +120,22 @@ def designation_list(*, actor, organisation: Organisation | None = None) -> Quer
     return queryset.order_by("-year_granted", "-pk")
 
 
-def region_list(*, filters: dict | None = None) -> QuerySet[Region]:
+def region_list(*, filters: dict | None = None, everywhere: bool = False) -> QuerySet[Region]:
+    """The platform province's regions (what the pickers and filters offer), or with ``everywhere`` the
+    whole country's (the reference list the API serves for contract counterparties)."""
     queryset = Region.objects.select_related("parent")
+    if not everywhere:
+        queryset = queryset.home()
     queryset = apply_filterset(queryset, RegionFilterSet, filters)
     return queryset.order_by("code")
 
 
-def region_get(*, code: str) -> Region:
+def region_get(*, code: str, everywhere: bool = False) -> Region:
+    queryset = Region.objects.select_related("parent__parent")
+    if not everywhere:
+        queryset = queryset.home()
     try:
-        return Region.objects.select_related("parent__parent").get(code=code)
+        return queryset.get(code=code)
     except Region.DoesNotExist as error:
         raise Http404 from error
 
@@ -197,7 +205,8 @@ def classification_taxonomy(*, schemes) -> dict[str, list[Classification]]:
 
 
 def region_province() -> Region:
-    return Region.objects.get(level=RegionLevel.PROVINCE)
+    """The platform's own province (``settings.PLATFORM_PROVINCE_CODE``)."""
+    return Region.objects.get(code=settings.PLATFORM_PROVINCE_CODE)
 
 
 def headline_counts() -> dict[str, int]:

@@ -8,14 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core import filtering
-from institutions.choices import RegionLevel
 from institutions.models import Region
 from market.choices import ContractCategory, ContractSource, ContractStatus
 from market.models import ContractRegistration
 
 
 def _cities():
-    return Region.objects.filter(level=RegionLevel.CITY).order_by("code")
+    return Region.objects.home().cities().order_by("code")
 
 
 def _city_prefix(region: Region) -> str:

@@ -144,7 +144,7 @@ class DemandForm(SubmissionKeyForm):
     cooperation_mode = _model_field("cooperation_mode")
     region = RegionChoiceField(
         label=_("Region"),
-        queryset=Region.objects.order_by("code"),
+        queryset=Region.objects.home().order_by("code"),
         required=False,
         empty_label=_("The enterprise's region"),
     )

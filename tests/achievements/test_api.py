@@ -778,7 +778,7 @@ def test_invalid_input_reports_every_field(client_as, chengdu_staff, chengdu_ins
             "technology_field": ["There is no technology field with the code 99."],
             "trl": ["Ensure this value is less than or equal to 9."],
             "cooperation_modes": ['"barter" is not a valid choice.'],
-            "region": ["There is no region with the code 999999."],
+            "region": ["There is no region in the platform's province with the code 999999."],
             "owners": ["There is no organisation with the id 999999."],
         },
     }

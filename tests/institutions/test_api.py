@@ -509,7 +509,7 @@ def test_unknown_region_and_field_codes_are_400(client_as):
 
     assert response.status_code == 400
     assert response.json()["fields"] == {
-        "region": ["There is no region with the code 519999."],
+        "region": ["There is no region in the platform's province with the code 519999."],
         "service_fields": ["Object with code=99 does not exist."],
     }
 
@@ -1108,7 +1108,14 @@ def test_filtered_directory_for_an_official_has_a_fixed_query_count(
     assert response.json()["count"] == (count + 1) // 2
 
 
-@pytest.mark.parametrize(("filters", "count"), [({"q": "成都"}, 1), ({"level": "county"}, 183)])
+@pytest.mark.parametrize(
+    ("filters", "count"),
+    [
+        ({"q": "成都"}, 1),
+        ({"level": "county", "province": "510000"}, 183),
+        ({"level": "county"}, 2975),
+    ],
+)
 def test_region_list_query_count_is_fixed(filters, count, django_assert_num_queries):
     with django_assert_num_queries(2):
         response = APIClient().get("/api/v1/regions/", {**filters, "page_size": 100})

@@ -1,4 +1,5 @@
-"""Sichuan's administrative divisions are loaded from the committed GB/T 2260 table."""
+"""Sichuan's administrative divisions (the platform's own) are loaded from the committed GB/T 2260 table,
+with the rest of China's beside them (tests/institutions/test_codes.py)."""
 
 import pytest
 
@@ -10,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sichuan_has_one_province_21_cities_and_183_counties():
-    assert Region.objects.filter(level=RegionLevel.PROVINCE).count() == 1
-    assert Region.objects.cities().count() == 21
-    assert Region.objects.counties().count() == 183
+    assert Region.objects.home().filter(level=RegionLevel.PROVINCE).count() == 1
+    assert Region.objects.home().cities().count() == 21
+    assert Region.objects.home().counties().count() == 183
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,7 @@ def test_sample_regions_carry_their_official_names(code, name):
 
 
 def test_every_city_belongs_to_the_province_and_every_county_to_a_city():
-    assert set(Region.objects.cities().values_list("parent_id", flat=True)) == {"510000"}
+    assert set(Region.objects.home().cities().values_list("parent_id", flat=True)) == {"510000"}
     county_parents = set(Region.objects.counties().values_list("parent__level", flat=True))
     assert county_parents == {RegionLevel.CITY}
 

@@ -383,10 +383,12 @@ class AchievementInputSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, required=False, allow_null=True, help_text="Yuan."
     )
     region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(),
+        queryset=Region.objects.home(),
         required=False,
         help_text="GB/T 2260 region code; the filing institution's region when left out.",
-        error_messages={"does_not_exist": _("There is no region with the code {pk_value}.")},
+        error_messages={
+            "does_not_exist": _("There is no region in the platform's province with the code {pk_value}.")
+        },
     )
     is_dual_use = serializers.BooleanField(required=False)
     secrecy_status = serializers.ChoiceField(choices=SecrecyStatus.choices, required=False)

@@ -123,10 +123,12 @@ class DemandInputSerializer(serializers.Serializer):
     deadline = serializers.DateField(required=False, help_text="Must be in the future.")
     cooperation_mode = serializers.ChoiceField(choices=CooperationMode.choices, required=False)
     region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(),
+        queryset=Region.objects.home(),
         required=False,
         help_text="GB/T 2260 region code; the enterprise's region when left out.",
-        error_messages={"does_not_exist": _("There is no region with the code {pk_value}.")},
+        error_messages={
+            "does_not_exist": _("There is no region in the platform's province with the code {pk_value}.")
+        },
     )
     contact_name = serializers.CharField(max_length=50, required=False, validators=[validate_single_line])
     contact_phone = serializers.CharField(max_length=30, required=False, validators=[validate_phone])
