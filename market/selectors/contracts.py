@@ -225,6 +225,13 @@ def organisations_to_apply_for(*, actor) -> QuerySet:
     return Organisation.objects.filter(pk__in=actor_roles(actor).member_of, is_active=True).order_by("name")
 
 
+def bodies_of_registrar(*, actor) -> QuerySet:
+    """The registration bodies the actor registers for."""
+    return Organisation.objects.filter(pk__in=actor_roles(actor).registrar_of, is_active=True).order_by(
+        "name"
+    )
+
+
 def _tab_condition(tab: str, today: date) -> Q:
     if tab == "overdue":
         return Q(status=ContractStatus.SUBMITTED, due_on__lt=today)

@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from institutions.choices import RegionLevel
-from institutions.models import AuditEvent, Region
+from institutions.models import AuditEvent
 from market import policies
 from market.choices import ContractSource, ContractStatus, PartyKind
 from market.models import ContractRegistration
@@ -24,13 +23,6 @@ from tests.market.contracts.conftest import pdf_file
 
 SHANGHAI_CREDIT_CODE = factories.credit_code_for("310104", 901)
 PERSON_ID = "11010519491231002X"  # a valid check character (python-stdnum's own example)
-
-
-@pytest.fixture
-def shanghai(db):
-    province = Region.objects.create(code="310000", name="上海市", level=RegionLevel.PROVINCE)
-    city = Region.objects.create(code="310100", name="市辖区", level=RegionLevel.CITY, parent=province)
-    return Region.objects.create(code="310104", name="徐汇区", level=RegionLevel.COUNTY, parent=city)
 
 
 def form_data(**overrides) -> dict:
