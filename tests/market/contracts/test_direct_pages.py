@@ -337,3 +337,27 @@ def test_the_audit_log_never_shows_an_identity_number_but_records_its_reveal(
     assert response.json()["count"] >= 1
     assert PERSON_ID not in response.content.decode()
     assert AuditEvent.objects.filter(pgh_label=ID_NUMBER_REVEALED, pgh_obj_id=str(contract.pk)).exists()
+
+
+def test_opening_a_contract_already_submitted_elsewhere_warns(
+    page_as, seller, seller_user, chengdu_body, shanghai
+):
+    first = _with_file(direct(seller_user, seller))
+    services.contract_submit(actor=seller_user, contract=first)
+    client = page_as("seller_user")
+
+    response = client.post(
+        "/market/contracts/new/",
+        page_data(
+            applicant=seller.pk,
+            signed_on=first.signed_on.isoformat(),
+            valid_from=first.valid_from.isoformat(),
+            valid_until=first.valid_until.isoformat(),
+            non_technical_amount="50000",
+        ),
+        follow=True,
+    )
+
+    content = response.content.decode()
+    assert "data-duplicate" in content
+    assert chengdu_body.name in content
