@@ -400,6 +400,7 @@ SPECTACULAR_SETTINGS = {
         "InquiryStatusEnum": "market.choices.InquiryStatus",
         "DealStatusEnum": "market.choices.DealStatus",
         "BrokerRoleEnum": "market.choices.BrokerRole",
+        "PartyKindEnum": "market.choices.PartyKind",
         "MembershipRoleEnum": "institutions.choices.MembershipRole",
         "MatchSideEnum": "market.choices.MatchSide",
         "MatchVerdictEnum": "market.choices.MatchVerdict",

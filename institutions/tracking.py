@@ -21,7 +21,9 @@ from django.db import models
 from django.utils.text import capfirst
 
 # Fields that are editable in Django's sense but are secrets or bookkeeping of the sign-in.
-SECRET_FIELDS = frozenset({"password", "hashed_key", "password_changed_at", "last_login"})
+SECRET_FIELDS = frozenset(
+    {"password", "hashed_key", "password_changed_at", "last_login", "seller_id_number", "buyer_id_number"}
+)
 
 _children: dict[str, str] = {}
 

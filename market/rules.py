@@ -180,6 +180,15 @@ def is_contract_applicant(user, record) -> bool:
 
 rules.add_perm("market.manage_contract", is_platform_admin | is_contract_applicant)
 
+
+@rules.predicate
+def is_member_of_applicant(user, organisation) -> bool:
+    """A member (admin, staff) of the organisation that applies: the seller side opens its own forms."""
+    return organisation is not None and organisation.pk in _roles(user).member_of
+
+
+rules.add_perm("market.apply_for_registration", is_member_of_applicant)
+
 # Registration --------------------------------------------------------------------------------------
 
 
@@ -199,6 +208,25 @@ def is_registrar(user) -> bool:
 
 rules.add_perm("market.register_contract", is_platform_admin | is_registrar_of_contract)
 rules.add_perm("market.view_registration_queue", is_platform_admin | is_registrar)
+
+
+@rules.predicate
+def is_registrar_of_body(user, body) -> bool:
+    return body is not None and body.pk in _roles(user).registrar_of
+
+
+# A registrar enters a paper application for the body they work for.
+rules.add_perm("market.enter_paper_application", is_registrar_of_body)
+
+
+@rules.predicate
+def may_read_personal_data(user, contract) -> bool:
+    """Platform admins and the registrars of the contract's body read a natural person's full identity
+    number (each reading is audited); everyone else sees it masked."""
+    return is_platform_admin(user) or is_registrar_of_contract(user, contract)
+
+
+rules.add_perm("market.reveal_id_number", may_read_personal_data)
 
 
 # Separation of duties -------------------------------------------------------------------------------

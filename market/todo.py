@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.todo import TodoItem, TodoSection
 from institutions.roles import actor_roles
-from market.choices import DealStatus, DemandStatus, InquiryStatus
+from market import policies
+from market.choices import ContractSource, DealStatus, DemandStatus, InquiryStatus
 from market.selectors import contract_lifecycle as lifecycle_selectors
 from market.selectors import contracts as contract_selectors
 from market.selectors import deals as deal_selectors
@@ -146,6 +147,19 @@ SECTIONS = [
         queryset=lambda user: deal_selectors.deal_awaiting_contract_list(actor=user),
         item=_deal_item,
         order=140,
+    ),
+    TodoSection(
+        key="registrations_to_submit",
+        title=_("Contract registrations to complete and submit"),
+        queue="market:my-contracts",
+        applies=_takes_part,
+        queryset=lambda user: (
+            contract_selectors.my_contract_list(actor=user, filters={"status": ""})
+            .filter(status__in=policies.CONTRACT_EDITABLE_STATUSES)
+            .exclude(source=ContractSource.DEAL)
+        ),
+        item=_contract_item,
+        order=145,
     ),
     TodoSection(
         key="returned_demands",

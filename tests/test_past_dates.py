@@ -13,8 +13,9 @@ from rest_framework import serializers
 from achievements.api.serializers import filings as filing_serializers
 from achievements.forms.filings import IPAssetForm, TermsForm
 from achievements.models import Achievement, IPAsset
+from market.api.serializers import contract_lifecycle as lifecycle_serializers
 from market.api.serializers import contracts as contract_serializers
-from market.forms.contracts import CertifyIncomeForm
+from market.forms.contract_lifecycle import IncomeForm
 from market.models import ContractRegistration, Deal
 
 # 23:30 in Chengdu: already the next day in UTC's terms would be wrong; local time decides
@@ -32,12 +33,12 @@ MODEL_FIELDS = [
 FORM_FIELDS = [
     (TermsForm, "completed_on"),
     (IPAssetForm, "granted_on"),
-    (CertifyIncomeForm, "performed_on"),
+    (IncomeForm, "performed_on"),
 ]
 
 
 def _serializer_fields():
-    for module in (filing_serializers, contract_serializers):
+    for module in (filing_serializers, contract_serializers, lifecycle_serializers):
         for serializer in vars(module).values():
             if isinstance(serializer, type) and issubclass(serializer, serializers.Serializer):
                 for name, field in serializer._declared_fields.items():

@@ -37,7 +37,11 @@ from institutions.roles import actor_roles
 
 # Changes that carry no meaning for a reader of the history (besides the fields no form edits,
 # which ``audit_entries`` hides by their model field).
-HIDDEN_DIFF_FIELDS = frozenset({"updated_at", "password_changed_at", "hashed_key", "password", "last_login"})
+HIDDEN_DIFF_FIELDS = frozenset(
+    {"updated_at", "password_changed_at", "hashed_key", "password", "last_login"}
+    # a natural person's identity number (personal data): read only through an audited reveal
+    | {"seller_id_number", "buyer_id_number"}
+)
 
 
 def organisation_history(*, actor, organisation: Organisation) -> QuerySet[AuditEvent]:

@@ -83,3 +83,19 @@ class DisclosureFilterSet(_ContractFilterSetBase):
         return queryset.filter(
             Q(seller_region_code__startswith=prefix) | Q(buyer_region_code__startswith=prefix)
         )
+
+
+class MyContractFilterSet(_ContractFilterSetBase):
+    """The applicant's own registrations: by status, category, source and year of signing."""
+
+    status = django_filters.ChoiceFilter(
+        choices=ContractStatus.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+    source = django_filters.ChoiceFilter(
+        choices=ContractSource.choices, label=_("Source"), empty_label=_("All sources")
+    )
+    year = filtering.YearFilter(field_name="signed_on__year", label=_("Year of signing"))
+
+    class Meta:
+        model = ContractRegistration
+        fields = ["status", "category", "source", "year"]

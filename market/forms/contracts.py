@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core import limits
 from core.forms import DateInput
-from core.validators import validate_text
+from core.validators import validate_single_line, validate_text
 from institutions.choices import ClassificationScheme
-from institutions.models import Classification
-from market.choices import ContractCategory, ContractSubType, RejectionReason
+from institutions.models import Classification, Organisation
+from market import policies
+from market.choices import ContractCategory, ContractSubType, PartyKind, RejectionReason
 from market.models import ContractRegistration
 from market.services.contracts import CONTRACT_FIELDS
 
@@ -122,3 +123,116 @@ class RejectForm(forms.Form):
         help_text=_("Required when the reason is “Other reason”."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# --- Contracts made off the platform: parties of every kind ------------------------------------------
+
+PARTY_TEXT_FIELDS = {
+    "name": (_("Name (in Chinese)"), 200),
+    "name_original": (_("Name in the original language"), 200),
+    "credit_code": (_("Unified social credit code (统一社会信用代码)"), 18),
+    "id_number": (_("Resident identity number (居民身份证号码)"), 18),
+    "country_code": (_("Country code (国别代码, customs, 3 digits)"), 3),
+    "region_code": (_("Region code (GB/T 2260, 6 digits)"), 6),
+}
+# Which fields each kind of party fills in (the page hides the others when scripts run).
+PARTY_KIND_FIELDS = {
+    "organisation": "platform",
+    "name": "organisation,foreign,person",
+    "name_original": "foreign",
+    "credit_code": "organisation",
+    "id_number": "person",
+    "country_code": "foreign",
+    "region_code": "organisation",
+    "entity_type": "organisation,foreign",
+}
+
+
+def _entity_type_choices():
+    return [
+        ("", _("Choose a type")),
+        *(
+            (row.code, f"{row.code} {row.label}")
+            for row in Classification.objects.filter(scheme=ClassificationScheme.ENTITY_TYPE, is_current=True)
+        ),
+    ]
+
+
+def _add_party_fields(form: forms.Form, side: str, contract: ContractRegistration | None) -> None:
+    form.fields[f"{side}_kind"] = forms.ChoiceField(
+        label=_("Kind of party"), choices=PartyKind.choices, initial=PartyKind.ORGANISATION
+    )
+    form.fields[f"{side}_organisation"] = forms.ModelChoiceField(
+        label=_("Organisation on the platform"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+        required=False,
+    )
+    for name, (label, max_length) in PARTY_TEXT_FIELDS.items():
+        form.fields[f"{side}_{name}"] = forms.CharField(
+            label=label, max_length=max_length, required=False, validators=[validate_single_line]
+        )
+    form.fields[f"{side}_entity_type"] = forms.ChoiceField(
+        label=_("Legal-entity type (买/卖方性质)"), choices=_entity_type_choices(), required=False
+    )
+    if contract is not None:
+        for name in ("kind", *PARTY_TEXT_FIELDS, "entity_type"):
+            form.initial.setdefault(f"{side}_{name}", getattr(contract, f"{side}_{name}"))
+        form.initial[f"{side}_organisation"] = getattr(contract, f"{side}_organisation_id")
+        stored = getattr(contract, f"{side}_id_number")
+        form.initial[f"{side}_id_number"] = ""
+        if stored:
+            # personal data: never sent back to the browser
+            form.fields[f"{side}_id_number"].help_text = _("On file: %(masked)s. Leave empty to keep it.") % {
+                "masked": policies.mask_id_number(stored)
+            }
+
+
+def party_data(form: forms.Form, side: str, contract: ContractRegistration | None = None) -> dict:
+    """A party's input for the services (``market.services.contracts.party_fields``)."""
+    data = {
+        name: form.cleaned_data.get(f"{side}_{name}") or ""
+        for name in ("kind", *PARTY_TEXT_FIELDS, "entity_type")
+    }
+    organisation = form.cleaned_data.get(f"{side}_organisation")
+    data["organisation"] = organisation.pk if organisation else None
+    if contract is not None and not data["id_number"]:
+        data["id_number"] = getattr(contract, f"{side}_id_number")
+    return data
+
+
+class DirectContractForm(ContractForm):
+    """The registration form of a contract made off the platform: the JJ-001 fields, the buyer of any
+    kind and — on a new form of someone in several organisations — which of them applies."""
+
+    party_sides = ("buyer",)
+
+    def __init__(self, *args, applicants=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        contract = self.instance if self.instance.pk else None
+        for side in self.party_sides:
+            _add_party_fields(self, side, contract)
+        if applicants is not None:
+            self.fields["applicant"] = forms.ModelChoiceField(
+                label=_("Applicant (the seller side)"), queryset=applicants, empty_label=None
+            )
+
+    def parties(self) -> dict:
+        contract = self.instance if self.instance.pk else None
+        return {side: party_data(self, side, contract) for side in self.party_sides}
+
+
+class PaperContractForm(DirectContractForm):
+    """A paper application entered by a registrar: the seller too is of any kind (on the platform, off
+    it, or a person) in the body's area."""
+
+    party_sides = ("seller", "buyer")
+
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seller_kind"].choices = [
+            choice for choice in PartyKind.choices if choice[0] != PartyKind.FOREIGN
+        ]
+        if bodies is not None:
+            self.fields["registration_body"] = forms.ModelChoiceField(
+                label=_("Registration body"), queryset=bodies, empty_label=None
+            )

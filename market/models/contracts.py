@@ -113,7 +113,16 @@ national_number_validator = RegexValidator(
 )
 
 
-@pghistory.track()
+# The audit event recorded when someone reads a natural person's full identity number (personal data).
+ID_NUMBER_REVEALED = "id_number.revealed"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    pghistory.ManualEvent(ID_NUMBER_REVEALED),
+)
 class ContractRegistration(models.Model):
     """The registration form (表号 JJ-001) of a technology contract, its handling by the registration
     body and, for a deal made on the platform, the disclosure (成交公示) of the registered deal.
@@ -265,6 +274,10 @@ class ContractRegistration(models.Model):
     buyer_region_code = models.CharField(_("buyer region code"), max_length=6, blank=True)
     contract_file = models.FileField(_("signed contract"), upload_to=contract_upload_to, blank=True)
     contract_file_name = limits.single_line_field(_("file name"), max_length=200, blank=True)
+    # The contract's identity across registration bodies (``market.policies.duplicate_key``): set when
+    # the form is submitted; unique among submitted and registered forms, so a contract registered once
+    # cannot be registered again elsewhere, even by two submissions at the same moment.
+    duplicate_key = models.CharField(_("duplicate-check key"), max_length=64, blank=True, editable=False)
     # Bumped by every change the applicant makes to the form: the registrar's decision names the version
     # the registrar reviewed, so a form changed after it was opened is never registered unseen.
     version = models.PositiveIntegerField(_("version of the form"), default=1, editable=False)
@@ -385,6 +398,13 @@ class ContractRegistration(models.Model):
                 condition=Q(source=ContractSource.DEAL, deal__isnull=False)
                 | (~Q(source=ContractSource.DEAL) & Q(deal__isnull=True)),
                 name="%(app_label)s_%(class)s_deal_iff_from_deal",
+            ),
+            models.UniqueConstraint(
+                fields=["duplicate_key"],
+                condition=Q(status__in=[ContractStatus.SUBMITTED, ContractStatus.REGISTERED])
+                & ~Q(duplicate_key=""),
+                name="market_contract_registered_once",
+                violation_error_message=_("This contract is already submitted or registered."),
             ),
             models.CheckConstraint(
                 condition=Q(seller_organisation__isnull=False) | ~Q(seller_kind=PartyKind.PLATFORM),

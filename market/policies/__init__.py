@@ -1,6 +1,9 @@
 """Pure rules of the market: state machines, publicity, the technical-amount arithmetic, registration
 rules and numbers, commissions. Values in, values out; no database."""
 
+import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -327,3 +330,55 @@ def category_for_mode(transaction_mode: str, ip_type: str = "none") -> tuple[str
     elif category == ContractCategory.LICENCE and ip_type not in _PATENTS:
         sub_type = ContractSubType.TECHNICAL_SECRET_LICENCE
     return category, sub_type, _MODE_LICENCE_SCOPE.get(transaction_mode, "")
+
+
+# One registration per contract (按地域一次登记) ---------------------------------------------------------
+
+# The statuses in which a registration holds its contract: another with the same key is refused.
+CONTRACT_ACTIVE_STATUSES = frozenset({ContractStatus.SUBMITTED, ContractStatus.REGISTERED})
+_TITLE_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _normalised_text(value: str) -> str:
+    """Case, width (全角/半角) and punctuation folded away, so ``《XX技术》转让合同`` and
+    ``XX技术 转让合同`` are one title."""
+    return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", value or "").casefold())
+
+
+def party_identity(
+    *, credit_code: str = "", id_number: str = "", country_code: str = "", name: str = ""
+) -> str:
+    """What identifies a party across registration bodies: its unified social credit code, else a person's
+    identity number, else its country and normalised name."""
+    if credit_code:
+        return f"uscc:{credit_code.strip().upper()}"
+    if id_number:
+        return f"ric:{id_number.strip().upper()}"
+    return f"name:{(country_code or '').strip()}:{_normalised_text(name)}"
+
+
+def duplicate_key(
+    *,
+    seller: str,
+    buyer: str,
+    signed_on: date,
+    contract_amount: Decimal,
+    title: str,
+) -> str:
+    """The key under which a contract may be registered once (a SHA-256 hex digest, 64 characters):
+    seller and buyer identity (``party_identity``), signing date, contract amount and normalised title.
+    The bulk import reuses it."""
+    amount = Decimal(contract_amount).quantize(Decimal("0.01"))
+    text = "|".join((seller, buyer, signed_on.isoformat(), str(amount), _normalised_text(title)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def mask_id_number(value: str) -> str:
+    """A resident identity number as pages and the API show it: the region (6) and the last 4 characters,
+    e.g. ``510104********123X``. Anything shorter than 10 characters is masked whole."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]

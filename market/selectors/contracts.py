@@ -12,10 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.filtering import apply_filterset
+from institutions.models import Organisation
 from institutions.roles import actor_roles
 from market import policies
 from market.choices import ContractStatus
-from market.filters.contracts import ContractFilterSet, DisclosureFilterSet, RegistrationQueueFilterSet
+from market.filters.contracts import (
+    ContractFilterSet,
+    DisclosureFilterSet,
+    MyContractFilterSet,
+    RegistrationQueueFilterSet,
+)
 from market.models import ContractRegistration, Deal, DealBroker, RegistrationRuleSet
 from market.selectors import contract_lifecycle
 
@@ -166,6 +172,65 @@ def contract_of_deal(*, deal: Deal) -> ContractRegistration | None:
 def contract_list(*, actor, filters: dict | None = None, ordering: str = "") -> QuerySet:
     queryset = apply_filterset(ContractRegistration.objects.visible_to(actor), ContractFilterSet, filters)
     return _with_relations(queryset).order_by(*CONTRACT_ORDERINGS.get(ordering, CONTRACT_ORDERINGS["newest"]))
+
+
+def my_contract_list(*, actor, filters: dict | None = None, ordering: str = "") -> QuerySet:
+    """The registrations the actor's organisations applied for ("My contract registrations")."""
+    roles = actor_roles(actor)
+    queryset = ContractRegistration.objects.filter(applicant_id__in=roles.member_of)
+    queryset = apply_filterset(queryset, MyContractFilterSet, filters)
+    return queryset.select_related("applicant", "registration_body").order_by(
+        *CONTRACT_ORDERINGS.get(ordering, CONTRACT_ORDERINGS["newest"])
+    )
+
+
+# One registration per contract ------------------------------------------------------------------
+
+
+def _identity(contract: ContractRegistration, side: str) -> str:
+    return policies.party_identity(
+        credit_code=getattr(contract, f"{side}_credit_code"),
+        id_number=getattr(contract, f"{side}_id_number"),
+        country_code=getattr(contract, f"{side}_country_code"),
+        name=getattr(contract, f"{side}_name"),
+    )
+
+
+def duplicate_key_of(contract: ContractRegistration) -> str:
+    """The form's key under ``market.policies.duplicate_key``."""
+    return policies.duplicate_key(
+        seller=_identity(contract, "seller"),
+        buyer=_identity(contract, "buyer"),
+        signed_on=contract.signed_on,
+        contract_amount=contract.contract_amount,
+        title=contract.project_name,
+    )
+
+
+def contract_duplicate(contract: ContractRegistration, key: str | None = None) -> ContractRegistration | None:
+    """Another registration of the same contract that is submitted or registered, at any body."""
+    if contract.signed_on is None or contract.contract_amount is None:
+        return None
+    key = key or duplicate_key_of(contract)
+    return (
+        ContractRegistration.objects.filter(duplicate_key=key, status__in=policies.CONTRACT_ACTIVE_STATUSES)
+        .exclude(pk=contract.pk)
+        .select_related("registration_body")
+        .order_by("pk")
+        .first()
+    )
+
+
+def organisations_to_apply_for(*, actor) -> QuerySet:
+    """The organisations the actor may open a registration for (their memberships)."""
+    return Organisation.objects.filter(pk__in=actor_roles(actor).member_of, is_active=True).order_by("name")
+
+
+def bodies_of_registrar(*, actor) -> QuerySet:
+    """The registration bodies the actor registers for."""
+    return Organisation.objects.filter(pk__in=actor_roles(actor).registrar_of, is_active=True).order_by(
+        "name"
+    )
 
 
 def _tab_condition(tab: str, today: date) -> Q:

@@ -15,21 +15,24 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from stdnum.cn import ric
 
 from achievements.choices import IPKind
 from core import uploads, versions, workdays
 from core import validators as core_validators
 from core.permissions import require
+from institutions import identifiers
 from institutions.choices import OrganisationKind
-from institutions.models import Organisation
-from market import lock_objects, policies
+from institutions.models import Organisation, validate_credit_code
+from market import codes, lock_objects, policies
 from market import rules as market_rules
 from market.choices import (
     CONTRACT_NO_IP,
@@ -44,6 +47,7 @@ from market.choices import (
     RejectionReason,
 )
 from market.models import ContractRegistration, Deal, RegistrationSequence
+from market.models.contracts import CHINA_COUNTRY_CODE, ID_NUMBER_REVEALED
 from market.selectors import contracts as contract_selectors
 from market.services import common, contract_lifecycle
 from market.services import listings as listing_services
@@ -65,10 +69,33 @@ CONTRACT_FIELDS = (
     "expected_investment",
     "expected_output",
     "tax_exemption_claimed",
+    "plan_category",
+    "socio_economic_goal",
+    "trade_subject",
+)
+# A party as the form records it (``<side>_<name>`` on the model).
+PARTY_FIELDS = (
+    "kind",
+    "organisation",
+    "name",
+    "name_original",
+    "credit_code",
+    "id_number",
+    "entity_type",
+    "country_code",
+    "region_code",
 )
 # What a registrar reviews: the form as the seller filled it in, and the signed contract attached.
-REVIEWED_FIELDS = (*CONTRACT_FIELDS, "contract_file_name")
+REVIEWED_FIELDS = (
+    *CONTRACT_FIELDS,
+    "contract_file_name",
+    # a person's identity number is personal data: its change bumps the version but is never listed
+    *(f"{side}_{name}" for side in ("seller", "buyer") for name in PARTY_FIELDS if name != "id_number"),
+)
 VALIDITY_YEARS = 2
+# 买/卖方性质 of a natural person (个人), and the GB/T 2260 prefix of Sichuan: its sellers register here.
+PERSON_ENTITY_TYPE = "400"
+SICHUAN_PREFIX = "51"
 
 
 def disclosure_window(registered_on: date) -> tuple[date, date]:
@@ -223,6 +250,326 @@ def contract_prepare(*, actor, deal: Deal) -> ContractRegistration:
     return contract
 
 
+# Parties of every kind ---------------------------------------------------------------------------
+
+
+def _code_is_valid(scheme: str, code: str) -> bool:
+    """Every code of the form is checked here (``market.codes``), so the source of the lists can change
+    in one place."""
+    return codes.code_is_valid(scheme, code)
+
+
+def _organisation_of(value) -> Organisation | None:
+    if value in (None, ""):
+        return None
+    pk = value.pk if isinstance(value, Organisation) else value
+    try:
+        return Organisation.objects.select_related("entity_type", "region").get(pk=pk, is_active=True)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def _clean_text(data: dict, name: str) -> str:
+    value = data.get(name)
+    return str(value).strip() if value is not None else ""
+
+
+def party_fields(side: str, data: dict) -> dict:
+    """The ``<side>_*`` model fields of a party from its input (``kind`` and the fields of that kind;
+    the fields of other kinds are cleared). Every problem is reported at once, by ``<side>_<field>``:
+
+    - on the platform: the organisation; its name, credit code, entity type and region are taken from
+      its profile;
+    - an organisation off the platform (anywhere in China): name, unified social credit code, GB/T 2260
+      region code and 买/卖方性质 code;
+    - a foreign party: customs country code (not 142 China), name in the original language and in
+      Chinese; no credit code or region;
+    - a natural person: name and resident identity number (personal data: shown masked).
+    """
+    kind = _clean_text(data, "kind") or PartyKind.PLATFORM
+    errors: dict[str, list[str]] = {}
+
+    def error(name: str, message: str) -> None:
+        errors.setdefault(f"{side}_{name}", []).append(message)
+
+    values = {
+        f"{side}_kind": kind,
+        f"{side}_organisation": None,
+        f"{side}_name": _clean_text(data, "name"),
+        f"{side}_name_original": "",
+        f"{side}_credit_code": "",
+        f"{side}_id_number": "",
+        f"{side}_entity_type": _clean_text(data, "entity_type"),
+        f"{side}_country_code": CHINA_COUNTRY_CODE,
+        f"{side}_region_code": "",
+    }
+    if kind not in PartyKind.values:
+        error("kind", _("Choose what kind of party this is."))
+        raise ValidationError(errors)
+    if kind == PartyKind.PLATFORM:
+        organisation = _organisation_of(data.get("organisation"))
+        if organisation is None:
+            error("organisation", _("Choose an organisation on the platform."))
+        else:
+            try:
+                values.update(_party_snapshot(organisation, side))
+            except ValidationError as problem:
+                error("organisation", problem.messages[0])
+    else:
+        if not values[f"{side}_name"]:
+            error("name", _("Enter the name."))
+    if kind == PartyKind.ORGANISATION:
+        credit_code = identifiers.compact(_clean_text(data, "credit_code"))
+        values[f"{side}_credit_code"] = credit_code
+        if not credit_code:
+            error("credit_code", _("Enter the unified social credit code (统一社会信用代码)."))
+        else:
+            try:
+                validate_credit_code(credit_code)
+            except ValidationError as problem:
+                error("credit_code", problem.messages[0])
+        region_code = _clean_text(data, "region_code")
+        values[f"{side}_region_code"] = region_code
+        if not _code_is_valid(codes.REGION, region_code):
+            error("region_code", _("Enter the 6-digit GB/T 2260 code of a region of China, e.g. 310104."))
+        if not _code_is_valid(codes.ENTITY_TYPE, values[f"{side}_entity_type"]):
+            error("entity_type", _("Choose the legal-entity type (买/卖方性质)."))
+    elif kind == PartyKind.FOREIGN:
+        country_code = _clean_text(data, "country_code")
+        values[f"{side}_country_code"] = country_code
+        values[f"{side}_name_original"] = _clean_text(data, "name_original")
+        if country_code == CHINA_COUNTRY_CODE:
+            error(
+                "country_code",
+                _("142 is China: a party in China is an organisation or a person, not a foreign party."),
+            )
+        elif not _code_is_valid(codes.COUNTRY, country_code):
+            error(
+                "country_code", _("Enter the 3-digit customs country code (国别代码), e.g. 502 for the USA.")
+            )
+        if not values[f"{side}_name_original"]:
+            error("name_original", _("Enter the name in the original language."))
+        if not _code_is_valid(codes.ENTITY_TYPE, values[f"{side}_entity_type"]):
+            error("entity_type", _("Choose the legal-entity type (买/卖方性质)."))
+    elif kind == PartyKind.PERSON:
+        id_number = _clean_text(data, "id_number").upper()
+        values[f"{side}_id_number"] = id_number
+        values[f"{side}_entity_type"] = PERSON_ENTITY_TYPE
+        if not id_number:
+            error("id_number", _("Enter the resident identity number (居民身份证号码)."))
+        elif not ric.is_valid(id_number):
+            error(
+                "id_number",
+                _(
+                    "This is not a valid resident identity number: 18 characters with a matching check character."
+                ),
+            )
+        else:
+            values[f"{side}_region_code"] = (
+                id_number[:6] if _code_is_valid(codes.REGION, id_number[:6]) else ""
+            )
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _route(seller_region_code: str, *, field: str = "seller_region_code") -> Organisation:
+    """The registration body of the seller's locality (按地域一次登记); the seller must be in Sichuan."""
+    if not (seller_region_code or "").startswith(SICHUAN_PREFIX):
+        raise ValidationError(
+            {
+                field: _(
+                    "Only contracts whose seller (the applicant) is in Sichuan are registered here; the "
+                    "seller's region code is %(code)s. Register it in the seller's own province."
+                )
+                % {"code": seller_region_code or "—"}
+            },
+            code="not_in_sichuan",
+        )
+    body = registration_body_for(seller_region_code)
+    if body is None:
+        raise ValidationError(
+            {
+                field: _(
+                    "No registration body serves region %(code)s yet, so the contract cannot be registered "
+                    "on the platform; please contact the platform administrators."
+                )
+                % {"code": seller_region_code}
+            },
+            code="no_registration_body",
+        )
+    return body
+
+
+def _apply_fields(contract: ContractRegistration, data: dict) -> None:
+    for name in CONTRACT_FIELDS:
+        if name in data:
+            value = data[name]
+            if name in {"plan_category", "socio_economic_goal", "trade_subject"}:
+                value = (value or "").strip()
+            setattr(contract, name, value)
+    if contract.non_technical_amount is None:
+        contract.non_technical_amount = Decimal("0")
+    if contract.contract_category != ContractCategory.LICENCE:
+        contract.licence_scope = ""
+
+
+def _new_form(
+    *, actor, source: str, applicant, body, seller_values: dict, buyer: dict, data: dict
+) -> ContractRegistration:
+    """Builds, checks (every problem at once) and saves a form opened without a deal."""
+    contract = ContractRegistration(
+        source=source,
+        status=ContractStatus.DRAFT,
+        applicant=applicant,
+        registration_body=body,
+        prepared_by=actor,
+        non_technical_amount=Decimal("0"),
+        technical_amount=Decimal("0"),
+        **seller_values,
+    )
+    _apply_fields(contract, data)
+    party_errors: dict = {}
+    try:
+        for name, value in party_fields("buyer", buyer).items():
+            setattr(contract, name, value)
+    except ValidationError as problem:
+        party_errors = problem.update_error_dict(party_errors)
+    # a party in error is reported once, by its own checks, not again by the model's
+    exclude = [f"buyer_{name}" for name in PARTY_FIELDS] if party_errors else []
+    core_validators.collect_errors(
+        partial(_raise, ValidationError(party_errors)) if party_errors else (lambda: None),
+        partial(_validate_new, contract, exclude),
+    )
+    contract.save()
+    return contract
+
+
+def _validate_new(contract: ContractRegistration, exclude) -> None:
+    if contract.contract_amount is None:
+        raise ValidationError({"contract_amount": _("Enter the contract amount.")})
+    _validate(contract, exclude=exclude)
+
+
+@transaction.atomic
+def contract_open(*, actor, applicant: Organisation, data: dict, buyer: dict) -> ContractRegistration:
+    """Opens the registration form of a contract made off the platform (no deal). The applicant is the
+    seller side (a member of it opens the form); it is routed to the registration body of the
+    applicant's locality. The buyer may be of any kind (``party_fields``)."""
+    require(actor, "market.apply_for_registration", applicant)
+    applicant = Organisation.objects.select_related("entity_type", "region").get(pk=applicant.pk)
+    seller_values = _party_snapshot(applicant, "seller")
+    body = _route(applicant.region_id, field="applicant")
+    return _new_form(
+        actor=actor,
+        source=ContractSource.DIRECT,
+        applicant=applicant,
+        body=body,
+        seller_values=seller_values,
+        buyer=buyer,
+        data=data,
+    )
+
+
+@transaction.atomic
+def contract_enter_paper(
+    *, actor, body: Organisation, seller: dict, buyer: dict, data: dict
+) -> ContractRegistration:
+    """A registrar enters a paper application on the applicant's behalf (source ``paper``, prepared by
+    the registrar): the seller is an organisation on the platform (then the applicant) or one off it, or
+    a person, in the body's area. Another registrar of the body decides it (separation of duties)."""
+    require(actor, "market.enter_paper_application", body)
+    if _clean_text(seller, "kind") == PartyKind.FOREIGN:
+        raise ValidationError(
+            {
+                "seller_kind": _(
+                    "The seller applies in its own locality: a foreign seller is not registered here."
+                )
+            }
+        )
+    seller_values = party_fields("seller", seller)
+    routed = _route(seller_values["seller_region_code"])
+    if routed.pk != body.pk:
+        raise ValidationError(
+            {
+                "seller_region_code": _(
+                    "The seller's locality is served by %(body)s: the application must be entered there."
+                )
+                % {"body": routed.name}
+            },
+            code="other_body",
+        )
+    applicant = (
+        seller_values["seller_organisation"] if seller_values["seller_kind"] == PartyKind.PLATFORM else None
+    )
+    return _new_form(
+        actor=actor,
+        source=ContractSource.PAPER,
+        applicant=applicant,
+        body=body,
+        seller_values=seller_values,
+        buyer=buyer,
+        data=data,
+    )
+
+
+def _update_parties(contract: ContractRegistration, parties: dict) -> None:
+    """Replaces the parties of a form opened without a deal (a deal's parties come from their profiles);
+    the seller of a direct application stays the applicant."""
+    if not parties:
+        return
+    if contract.deal_id is not None:
+        raise ValidationError(
+            _("The parties of a platform deal come from their profiles and cannot be changed here."),
+            code="parties_from_deal",
+        )
+    errors: dict = {}
+    for side, data in parties.items():
+        if data is None:
+            continue
+        if side == "seller" and contract.source == ContractSource.DIRECT:
+            continue
+        try:
+            values = party_fields(side, data)
+        except ValidationError as problem:
+            errors = problem.update_error_dict(errors)
+            continue
+        for name, value in values.items():
+            setattr(contract, name, value)
+    if errors:
+        raise ValidationError(errors)
+    if contract.source == ContractSource.PAPER:
+        routed = _route(contract.seller_region_code)
+        if routed.pk != contract.registration_body_id:
+            raise ValidationError(
+                {
+                    "seller_region_code": _(
+                        "The seller's locality is served by %(body)s: the application must be entered there."
+                    )
+                    % {"body": routed.name}
+                }
+            )
+        if contract.seller_kind == PartyKind.PLATFORM:
+            contract.applicant = contract.seller_organisation
+        else:
+            contract.applicant = None
+
+
+# Personal data ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_reveal_id_number(*, actor, contract: ContractRegistration, side: str) -> str:
+    """A natural person's full identity number, for platform admins and the registrars of the contract's
+    body; every reading is recorded in the audit trail (``id_number.revealed``, with the side)."""
+    require(actor, "market.reveal_id_number", contract)
+    if side not in ("seller", "buyer") or getattr(contract, f"{side}_kind") != PartyKind.PERSON:
+        raise ValidationError({"side": _("Only a natural person's identity number can be revealed.")})
+    with pghistory.context(revealed_id_number=side, revealed_by=actor.pk):
+        pghistory.create_event(contract, label=ID_NUMBER_REVEALED)
+    return getattr(contract, f"{side}_id_number")
+
+
 def _deal_for_update(contract: ContractRegistration) -> Deal | None:
     return lock_objects.deal_for_update(contract.deal_id) if contract.deal_id else None
 
@@ -251,15 +598,17 @@ def _recompute_technical_amount(contract: ContractRegistration) -> None:
         ) from error
 
 
-def _validate(contract: ContractRegistration) -> None:
+def _validate(contract: ContractRegistration, exclude=None) -> None:
     """The amounts and the form's other fields together, so every error shows at once."""
     try:
         _recompute_technical_amount(contract)
     except ValidationError as error:
         # with the amounts wrong, the model's cross-field rules and constraints would only restate
         # the amount error: only the fields' own checks (a signing date in the future…) join it
-        core_validators.collect_errors(partial(_raise, error), contract.clean_fields)
-    contract.full_clean()
+        core_validators.collect_errors(
+            partial(_raise, error), partial(contract.clean_fields, exclude=exclude)
+        )
+    contract.full_clean(exclude=exclude)
 
 
 def _raise(error: ValidationError) -> None:
@@ -267,18 +616,20 @@ def _raise(error: ValidationError) -> None:
 
 
 @transaction.atomic
-def contract_update(*, actor, contract: ContractRegistration, data: dict) -> ContractRegistration:
+def contract_update(
+    *, actor, contract: ContractRegistration, data: dict, parties: dict | None = None
+) -> ContractRegistration:
     """Changes the form while it is being prepared or was refused registration; the technical amount
-    follows (contract amount − non-technical costs)."""
+    follows (contract amount − non-technical costs). ``parties`` ({"seller": {…}, "buyer": {…}}) replaces
+    the parties of a form opened without a deal; every problem is reported at once."""
     contract = _editable(actor, contract)
     before = copy.copy(contract)
-    for name in CONTRACT_FIELDS:
-        if name in data:
-            setattr(contract, name, data[name])
-    if contract.contract_category != ContractCategory.LICENCE:
-        contract.licence_scope = ""
-    _validate(contract)
-    if versions.changes_between(before, contract, CONTRACT_FIELDS):
+    _apply_fields(contract, data)
+    core_validators.collect_errors(
+        partial(_update_parties, contract, parties or {}), partial(_validate, contract)
+    )
+    party_columns = [f"{side}_{name}" for side in ("seller", "buyer") for name in PARTY_FIELDS]
+    if versions.changes_between(before, contract, (*CONTRACT_FIELDS, *party_columns)):
         contract.version += 1
     contract.save()
     return contract
@@ -319,6 +670,11 @@ def contract_submit(*, actor, contract: ContractRegistration) -> ContractRegistr
     rule_set, problems = contract_selectors.contract_problems(contract, today)
     if problems:
         raise ValidationError(problems)
+    key = contract_selectors.duplicate_key_of(contract)
+    duplicate = contract_selectors.contract_duplicate(contract, key)
+    if duplicate is not None:
+        raise ValidationError(duplicate_message(duplicate), code="duplicate")
+    contract.duplicate_key = key
     decision_days = rule_set.decision_days or settings.MARKET_REGISTRATION_DECISION_DAYS
     contract.rule_set = rule_set
     contract.submitted_at = timezone.now()
@@ -330,8 +686,19 @@ def contract_submit(*, actor, contract: ContractRegistration) -> ContractRegistr
     contract.rejection_reason = ""
     contract.rejection_note = ""
     contract.overdue_notified_at = None
-    contract.full_clean()
-    contract.save()
+    contract.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError as error:
+        # another submission of the same contract won the race (the partial unique index)
+        duplicate = contract_selectors.contract_duplicate(contract, key)
+        message = (
+            duplicate_message(duplicate)
+            if duplicate
+            else _("This contract is already submitted or registered.")
+        )
+        raise ValidationError(message, code="duplicate") from error
     _save_deal(deal)
     late = policies.is_late_application(
         contract_selectors.rule_set_value(rule_set), contract.signed_on, today
@@ -354,6 +721,18 @@ def contract_submit(*, actor, contract: ContractRegistration) -> ContractRegistr
             url=_contract_url(contract),
         )
     return contract
+
+
+def duplicate_message(duplicate: ContractRegistration) -> str:
+    """Names where the same contract already is: a contract is registered once (按地域一次登记)."""
+    return _(
+        "This contract (same parties, signing date, amount and title) is already with %(body)s: "
+        "%(status)s, number %(number)s. A contract is registered once, at the body of the seller's locality."
+    ) % {
+        "body": duplicate.registration_body.name if duplicate.registration_body_id else "—",
+        "status": duplicate.get_status_display(),
+        "number": duplicate.registration_number or _("not yet assigned"),
+    }
 
 
 # The registrar's decision --------------------------------------------------------------------------

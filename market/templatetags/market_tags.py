@@ -2,7 +2,7 @@
 
 from django import template
 
-from market import choices
+from market import choices, policies
 
 register = template.Library()
 
@@ -33,3 +33,26 @@ def contract_category_label(code: str) -> str:
         return str(choices.ContractCategory(code).label)
     except ValueError:
         return code or ""
+
+
+@register.filter
+def mask_id(value: str) -> str:
+    """A resident identity number as pages show it (personal data): ``510104********123X``."""
+    return policies.mask_id_number(value)
+
+
+@register.filter
+def form_field(form, name: str):
+    """The bound field ``name`` of ``form`` (party sections are named by side: ``buyer_kind``…)."""
+    return form[name] if name in form.fields else None
+
+
+@register.simple_tag
+def party_field(form, side: str, name: str):
+    return form_field(form, f"{side}_{name}")
+
+
+@register.simple_tag
+def id_number_shown(revealed, side: str, id_number: str) -> str:
+    """The identity number of ``side``: in full only when it was just revealed (audited), else masked."""
+    return (revealed or {}).get(side) or policies.mask_id_number(id_number)

@@ -7,7 +7,15 @@ from market.views import contracts as views
 
 urlpatterns = [
     path("deals/<int:pk>/contract/", views.contract_edit, name="contract-edit"),
+    path("contracts/", views.my_contracts, name="my-contracts"),
+    path("contracts/new/", views.contract_new, name="contract-new"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract-detail"),
+    path("contracts/<int:pk>/edit/", views.contract_form, name="contract-form"),
+    path(
+        "contracts/<int:pk>/reveal/<str:side>/",
+        views.contract_reveal_id_number,
+        name="contract-reveal-id-number",
+    ),
     path("contracts/<int:pk>/file/", views.contract_file, name="contract-file"),
     path("contracts/<int:pk>/submit/", views.contract_submit, name="contract-submit"),
     path("contracts/<int:pk>/register/", views.contract_register, name="contract-register"),
@@ -38,6 +46,7 @@ urlpatterns = [
         name="contract-certificate-pdf",
     ),
     path("registration/", views.registration_queue, name="registration-queue"),
+    path("registration/paper/", views.contract_paper_new, name="contract-paper-new"),
     path("disclosures/", views.disclosure_list, name="disclosure-list"),
     path("disclosures/<int:pk>/", views.disclosure_detail, name="disclosure-detail"),
 ]

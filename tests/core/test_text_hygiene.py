@@ -42,6 +42,7 @@ NOT_FREE_TEXT = {
     ("market", "demand", "contact_phone"),
     ("market", "inquirymessage", "attachment_type"),
     ("market", "registrationruleset", "code"),
+    ("market", "contractregistration", "duplicate_key"),
     ("market", "contractregistration", "seller_credit_code"),
     ("market", "contractregistration", "seller_entity_type"),
     ("market", "contractregistration", "seller_region_code"),

@@ -191,7 +191,10 @@ def test_institution_staff_see_returned_filings_inquiries_deals_and_contracts_to
 ):
     response = client_for(chengdu_staff).get("/todo/")
 
-    assert counts_on_page(response) == dict.fromkeys(INSTITUTION_SECTIONS, 1)
+    assert counts_on_page(response) == {
+        **dict.fromkeys(INSTITUTION_SECTIONS, 1),
+        "registrations_to_submit": 0,
+    }
     urls = {group.key: [item.url for item in group.items] for group in response.context["groups"]}
     assert urls["returned_filings"] == [f"/achievements/{waiting['returned'].pk}/"]
     assert urls["inquiries_awaiting_answer"] == [f"/market/inquiries/{waiting['inquiry'].pk}/"]
@@ -206,6 +209,7 @@ def test_an_enterprise_sees_its_returned_demands_and_nothing_it_already_answered
     assert counts_on_page(response) == {
         "inquiries_awaiting_answer": 0,
         "deals_to_confirm": 0,
+        "registrations_to_submit": 0,
         "returned_demands": 1,
     }
 

@@ -17,6 +17,7 @@ from institutions.api.serializers import ClassificationReferenceSerializer, Orga
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
 from market import actions as action_sets
+from market import policies
 from market.api.serializers import contract_lifecycle as lifecycle
 from market.choices import (
     CONTRACT_IP_TYPES,
@@ -53,6 +54,11 @@ class PartySerializer(serializers.Serializer):
     credit_code = serializers.CharField(read_only=True, help_text="统一社会信用代码.")
     entity_type = serializers.CharField(read_only=True, help_text="买/卖方性质 code of form JJ-001.")
     region_code = serializers.CharField(read_only=True, help_text="GB/T 2260 region code (6 digits).")
+    id_number = serializers.CharField(
+        read_only=True,
+        help_text="A natural person's resident identity number, always masked (e.g. 510104********123X): "
+        "personal data.",
+    )
 
 
 def _party(contract: ContractRegistration, side: str) -> dict:
@@ -65,6 +71,7 @@ def _party(contract: ContractRegistration, side: str) -> dict:
         "credit_code": getattr(contract, f"{side}_credit_code"),
         "entity_type": getattr(contract, f"{side}_entity_type"),
         "region_code": getattr(contract, f"{side}_region_code"),
+        "id_number": policies.mask_id_number(getattr(contract, f"{side}_id_number")),
     }
 
 
@@ -197,6 +204,39 @@ class ContractPrepareInputSerializer(serializers.Serializer):
     deal = serializers.IntegerField(help_text="The id of a signed (agreed) deal of which you are the seller.")
 
 
+class PartyInputSerializer(serializers.Serializer):
+    """A party of a contract made off the platform; the fields of other kinds are ignored."""
+
+    kind = serializers.ChoiceField(
+        choices=PartyKind.choices,
+        help_text="platform: `organisation` (its profile gives the rest); organisation (anywhere in China): "
+        "`name`, `credit_code`, `region_code`, `entity_type`; foreign: `country_code` (not 142), `name` "
+        "(Chinese), `name_original`, `entity_type`; person: `name`, `id_number`.",
+    )
+    organisation = serializers.IntegerField(required=False, allow_null=True, help_text="Organisation id.")
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, validators=[validate_single_line]
+    )
+    name_original = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, validators=[validate_single_line]
+    )
+    credit_code = serializers.CharField(
+        required=False, allow_blank=True, max_length=18, help_text="统一社会信用代码."
+    )
+    id_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=18, help_text="居民身份证号码 (personal data)."
+    )
+    entity_type = serializers.CharField(
+        required=False, allow_blank=True, max_length=3, help_text="买/卖方性质 code."
+    )
+    country_code = serializers.CharField(
+        required=False, allow_blank=True, max_length=3, help_text="国别代码."
+    )
+    region_code = serializers.CharField(
+        required=False, allow_blank=True, max_length=6, help_text="GB/T 2260 code."
+    )
+
+
 class ContractInputSerializer(serializers.Serializer):
     project_name = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
     contract_category = serializers.ChoiceField(choices=ContractCategory.choices, required=False)
@@ -218,6 +258,44 @@ class ContractInputSerializer(serializers.Serializer):
     )
     expected_investment = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY)
     expected_output = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY)
+    plan_category = serializers.CharField(
+        required=False, allow_blank=True, max_length=4, help_text="计划类别 code."
+    )
+    socio_economic_goal = serializers.CharField(
+        required=False, allow_blank=True, max_length=4, help_text="社会经济目标 code."
+    )
+    trade_subject = serializers.CharField(
+        required=False, allow_blank=True, max_length=4, help_text="交易主体 code."
+    )
+    seller = PartyInputSerializer(
+        required=False, help_text="Paper applications only; a direct application's seller is the applicant."
+    )
+    buyer = PartyInputSerializer(
+        required=False, help_text="Not for a platform deal (its parties are its own)."
+    )
+
+    def service_arguments(self) -> dict:
+        data = dict(self.validated_data)
+        parties = {side: data.pop(side) for side in ("seller", "buyer") if side in data}
+        return {"data": data, "parties": parties}
+
+
+class ContractOpenInputSerializer(ContractInputSerializer):
+    """A contract made off the platform, opened by a member of the applicant (the seller side)."""
+
+    applicant = serializers.IntegerField(
+        help_text="The id of your organisation, the seller side, that applies."
+    )
+    buyer = PartyInputSerializer()
+
+
+class RevealInputSerializer(serializers.Serializer):
+    side = serializers.ChoiceField(choices=[("seller", "seller"), ("buyer", "buyer")])
+
+
+class RevealedIdNumberSerializer(serializers.Serializer):
+    side = serializers.CharField(read_only=True)
+    id_number = serializers.CharField(read_only=True)
 
 
 class ContractFileInputSerializer(serializers.Serializer):

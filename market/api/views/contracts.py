@@ -10,7 +10,13 @@ partner systems read them too.
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -20,6 +26,7 @@ from rest_framework.response import Response
 from core.api.filters import NamedOrderingFilter
 from core.api.schema import ErrorSerializer, stale_version_response
 from core.permissions import require
+from institutions.models import Organisation
 from market import rules as market_rules
 from market.api.serializers import contracts as serializers
 from market.filters.contracts import ContractFilterSet, DisclosureFilterSet
@@ -109,15 +116,25 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._response(pk)
 
     @extend_schema(
-        summary="Prepare the registration form of a signed deal",
-        description="For the seller of an agreed (or refused) deal. The form is pre-filled from the deal and "
-        "the parties' profiles and sent to the registration body of the seller's locality. Calling it again "
-        "returns the existing form (200).",
-        request=serializers.ContractPrepareInputSerializer,
+        summary="Open a registration form: of a signed deal, or of a contract made off the platform",
+        description='With `{"deal": id}`: for the seller of an agreed (or refused) deal; the form is '
+        "pre-filled from the deal and the parties' profiles, and calling it again returns the existing form "
+        "(200). Otherwise the whole form of a contract made off the platform: `applicant` (your organisation, "
+        "the seller side; partner systems: an organisation whose member the key's account is), the JJ-001 "
+        "fields and the `buyer` of any kind. Either way the form goes to the registration body of the "
+        "applicant's locality (a seller in Sichuan); every problem is reported at once, by field "
+        "(`buyer_credit_code`…). Identity numbers are always returned masked.",
+        request=PolymorphicProxySerializer(
+            component_name="ContractCreateInput",
+            serializers=[serializers.ContractPrepareInputSerializer, serializers.ContractOpenInputSerializer],
+            resource_type_field_name=None,
+        ),
         responses={201: serializers.ContractSerializer, 200: serializers.ContractSerializer, 404: _NOT_FOUND},
         tags=_TAGS,
     )
     def create(self, request):
+        if "deal" not in request.data:
+            return self._open(request)
         target = serializers.ContractPrepareInputSerializer(data=request.data)
         target.is_valid(raise_exception=True)
         deal = selectors.deal_for_contract(pk=target.validated_data["deal"], actor=request.user)
@@ -126,13 +143,29 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         contract = services.contract_prepare(actor=request.user, deal=deal)
         return self._response(contract.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
+    def _open(self, request) -> Response:
+        serializer = serializers.ContractOpenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        arguments = serializer.service_arguments()
+        applicant = Organisation.objects.filter(pk=arguments["data"].pop("applicant"), is_active=True).first()
+        if applicant is None:
+            raise exceptions.ValidationError({"applicant": [_("No such organisation.")]})
+        contract = services.contract_open(
+            actor=request.user,
+            applicant=applicant,
+            data=arguments["data"],
+            buyer=arguments["parties"]["buyer"],
+        )
+        return self._response(contract.pk, status.HTTP_201_CREATED)
+
     def _contract(self, pk) -> ContractRegistration:
         return selectors.contract_get(pk=pk, actor=self.request.user)
 
     @extend_schema(
         summary="Change the registration form",
-        description="While the deal is signed or was refused registration. The technical amount follows "
-        "the contract amount and the non-technical costs.",
+        description="While the form is being prepared or was refused registration. The technical amount "
+        "follows the contract amount and the non-technical costs. `buyer` (and, for a paper application, "
+        "`seller`) replace the parties of a contract made off the platform.",
         request=serializers.ContractInputSerializer,
         responses={200: serializers.ContractSerializer, 404: _NOT_FOUND},
         tags=_TAGS,
@@ -142,7 +175,7 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.manage_contract", contract)
         serializer = serializers.ContractInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.contract_update(actor=request.user, contract=contract, data=serializer.validated_data)
+        services.contract_update(actor=request.user, contract=contract, **serializer.service_arguments())
         return self._response(contract.pk)
 
     @_action_schema(
@@ -178,6 +211,24 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require(request.user, "market.manage_contract", contract)
         services.contract_submit(actor=request.user, contract=contract)
         return self._response(contract.pk)
+
+    @extend_schema(
+        summary="Read a natural person's full identity number",
+        description="For platform admins and the registrars of the contract's body; every reading is recorded "
+        "in the audit log (`id_number.revealed`). Everywhere else the number is masked.",
+        request=serializers.RevealInputSerializer,
+        responses={200: serializers.RevealedIdNumberSerializer, 404: _NOT_FOUND},
+        tags=_TAGS,
+    )
+    @action(detail=True, methods=["post"], url_path="reveal-id-number", filter_backends=[])
+    def reveal_id_number(self, request, pk=None):
+        contract = self._contract(pk)
+        require(request.user, "market.reveal_id_number", contract)
+        serializer = serializers.RevealInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        side = serializer.validated_data["side"]
+        number = services.contract_reveal_id_number(actor=request.user, contract=contract, side=side)
+        return Response({"side": side, "id_number": number})
 
     @_action_schema(
         "Register the contract",

@@ -163,4 +163,4 @@ def test_the_page_offers_exactly_the_actions_the_api_lists(
         assert (f'action="/market/contracts/{contract.pk}/{path}"' in content) is (action in api_actions), (
             action
         )
-    assert (f'href="/market/deals/{deal.pk}/contract/"' in content) is ("edit" in api_actions)
+    assert (f'href="/market/contracts/{contract.pk}/edit/"' in content) is ("edit" in api_actions)

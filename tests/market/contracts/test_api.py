@@ -67,6 +67,7 @@ def test_the_seller_prepares_the_form_once(client_as, deal, chengdu_body):
         "credit_code": deal.seller.credit_code,
         "entity_type": "024",
         "region_code": "510104",
+        "id_number": "",
     }
     assert (body["source"], body["deal"], body["applicant"]["id"]) == ("deal", deal.pk, deal.seller_id)
     assert (body["contract_amount"], body["technical_amount"], body["status"], body["deal_status"]) == (

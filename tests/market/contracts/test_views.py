@@ -50,10 +50,11 @@ def form_data(contract, **overrides) -> dict:
 
 
 def test_the_first_visit_creates_the_prefilled_form(page_as, deal, chengdu_body):
-    response = page_as("seller_user").get(f"/market/deals/{deal.pk}/contract/")
+    response = page_as("seller_user").get(f"/market/deals/{deal.pk}/contract/", follow=True)
 
     assert response.status_code == 200
     contract = ContractRegistration.objects.get(deal=deal)
+    assert response.redirect_chain == [(f"/market/contracts/{contract.pk}/edit/", 302)]
     assert contract.registration_body == chengdu_body
     assert response.context["problems"] == [
         (
@@ -71,7 +72,7 @@ def test_the_seller_saves_uploads_and_submits_in_one_go(page_as, deal, chengdu_b
     contract = ContractRegistration.objects.get(deal=deal)
 
     response = client.post(
-        f"/market/deals/{deal.pk}/contract/",
+        f"/market/contracts/{contract.pk}/edit/",
         {**form_data(contract, non_technical_amount="100000", action="submit"), "upload": pdf_file()},
     )
 
@@ -85,7 +86,7 @@ def test_the_seller_saves_uploads_and_submits_in_one_go(page_as, deal, chengdu_b
 
 def test_service_errors_are_shown_next_to_the_field(page_as, contract):
     response = page_as("seller_user").post(
-        f"/market/deals/{contract.deal_id}/contract/", form_data(contract, non_technical_amount="1300000")
+        f"/market/contracts/{contract.pk}/edit/", form_data(contract, non_technical_amount="1300000")
     )
 
     assert response.status_code == 400
