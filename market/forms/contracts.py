@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from core import limits
 from core.forms import DateInput
 from core.validators import validate_single_line, validate_text
+from institutions import codes as institution_codes
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification, Organisation
-from market import policies
+from market import codes, policies
 from market.choices import ContractCategory, ContractSubType, PartyKind, RejectionReason
 from market.models import ContractRegistration
 from market.services.contracts import CONTRACT_FIELDS
@@ -53,6 +54,14 @@ class ContractForm(forms.ModelForm):
             scheme=ClassificationScheme.TECHNOLOGY_FIELD, is_current=True
         ).order_by("code")
         self.fields["licence_scope"].required = False
+        # JJ-001's own codes (计划类别, 社会经济目标, 交易主体): chosen from their code lists
+        for name, scheme in codes.FORM_CODE_FIELDS.items():
+            if name in self.fields:
+                self.fields[name] = forms.ChoiceField(
+                    label=self.fields[name].label,
+                    choices=[("", _("Not stated")), *institution_codes.code_choices(scheme)],
+                    required=False,
+                )
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in CONTRACT_FIELDS if name in self.cleaned_data}

@@ -598,8 +598,25 @@ def _recompute_technical_amount(contract: ContractRegistration) -> None:
         ) from error
 
 
+def _check_form_codes(contract: ContractRegistration) -> None:
+    """计划类别, 社会经济目标 and 交易主体, when stated, are codes of their lists."""
+    errors = {
+        name: _("%(code)s is not a code of this list.") % {"code": getattr(contract, name)}
+        for name, scheme in codes.FORM_CODE_FIELDS.items()
+        if getattr(contract, name) and not _code_is_valid(scheme, getattr(contract, name))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _validate(contract: ContractRegistration, exclude=None) -> None:
-    """The amounts and the form's other fields together, so every error shows at once."""
+    """The amounts, the form's codes and its other fields together, so every error shows at once."""
+    core_validators.collect_errors(
+        partial(_check_form_codes, contract), partial(_validate_fields, contract, exclude)
+    )
+
+
+def _validate_fields(contract: ContractRegistration, exclude=None) -> None:
     try:
         _recompute_technical_amount(contract)
     except ValidationError as error:

@@ -5,12 +5,13 @@ registration body, whose registrar registers it with a 16-digit number. On a pho
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from institutions.choices import ClassificationScheme, RegionLevel
+from institutions.choices import ClassificationScheme
 from institutions.models import Region
 from market.choices import ContractSource, ContractStatus
 from market.models import ContractRegistration
@@ -33,9 +34,7 @@ BUYER = "上海徐汇光伏材料有限公司"
 
 @pytest.fixture
 def people():
-    province = Region.objects.create(code="310000", name="上海市", level=RegionLevel.PROVINCE)
-    city = Region.objects.create(code="310100", name="市辖区", level=RegionLevel.CITY, parent=province)
-    Region.objects.create(code="310104", name="徐汇区", level=RegionLevel.COUNTY, parent=city)
+    assert Region.objects.filter(code="310104").exists()  # regions of all China are loaded
     office = factories.TransferInstitutionFactory(
         name="四川大学技术转移中心",
         region=factories.region("510107"),
@@ -119,10 +118,30 @@ def test_an_office_registers_an_offline_contract_with_a_shanghai_buyer(phone, pe
     expect(page.locator("a[data-enter-paper]")).to_be_visible()
     page.click(f"a[href='/market/contracts/{contract.pk}/']")
     expect(page.locator("body")).to_contain_text(BUYER)
-    page.locator(f"form[action='/market/contracts/{contract.pk}/register/'] button[type=submit]").click()
+    # … correcting the technical amount (技术交易额): 1,400,000 declared, 1,200,000 found technical
+    register_form = page.locator(f"form[action='/market/contracts/{contract.pk}/register/']")
+    register_form.locator("input[name$=technical_amount]:not([name$=non_technical_amount])").fill("1200000")
+    register_form.locator("button[type=submit]").click()
     expect(page.locator(".contract-status")).to_have_attribute("data-status", "registered")
     contract.refresh_from_db()
     assert contract.status == ContractStatus.REGISTERED
+    assert (contract.contract_amount, contract.technical_amount) == (
+        Decimal("1500000.00"),
+        Decimal("1200000.00"),
+    )
     assert re.fullmatch(r"\d{16}", contract.registration_number)
-    expect(page.locator("[data-registration-number]")).to_have_text(contract.registration_number)
+    expect(page.locator("[data-registration-number]")).to_contain_text(contract.registration_number)
     screenshot(page, "direct-registration-registered")
+
+    # the certificate carries a verification code anyone can check on the public page
+    page.goto(f"{page.base_url}/market/contracts/{contract.pk}/certificate/")
+    code = page.locator("[data-verification-code] strong").inner_text().strip()
+    sign_out(page)
+    page.goto(f"{page.base_url}/verify/")
+    page.fill("input[name=code]", code)
+    page.locator("form[action='/verify/'] button[type=submit]").click()
+    expect(page.locator("[data-outcome=valid]")).to_be_visible()
+    expect(page.locator("body")).to_contain_text(contract.registration_number)
+    expect(page.locator("[data-technical-amount]").first).to_contain_text("1,200,000.00")
+    expect(page.locator("[data-contract-amount]").first).to_contain_text("1,500,000.00")
+    screenshot(page, "direct-registration-verified")

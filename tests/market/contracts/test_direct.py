@@ -106,6 +106,16 @@ def test_an_applicant_registers_a_contract_without_a_deal(
     assert contract.disclosure_starts_on is None  # 成交公示 is of platform deals only
 
 
+def test_the_forms_own_codes_come_from_their_lists(seller, seller_user, chengdu_body, shanghai):
+    with pytest.raises(ValidationError) as error:
+        open_direct(seller_user, seller, plan_category="9", socio_economic_goal="99", trade_subject="Z")
+
+    assert set(error.value.message_dict) == {"plan_category", "socio_economic_goal", "trade_subject"}
+    assert error.value.message_dict["plan_category"] == ["9 is not a code of this list."]
+    blank = open_direct(seller_user, seller, plan_category="", socio_economic_goal="", trade_subject="")
+    assert (blank.plan_category, blank.socio_economic_goal, blank.trade_subject) == ("", "", "")
+
+
 def test_only_members_of_the_applicant_open_its_forms(seller, other_party, registrar, chengdu_body, shanghai):
     for outsider in (other_party, registrar):
         with pytest.raises(PermissionDenied):
