@@ -232,7 +232,13 @@ class PaymentMethod(models.TextChoices):
 
 # 知识产权类型 of the registration form: the kind of the achievement's IP (achievements' ``IPKind``), or none.
 CONTRACT_NO_IP = "none"
-CONTRACT_IP_TYPES = [*IPKind.choices, (CONTRACT_NO_IP, _("No intellectual property involved"))]
+# 生物、医药新品种 is registrable (DOMAIN §2.2) though no achievement records it as an IP asset.
+CONTRACT_BIOMEDICAL_VARIETY = "biomedical_variety"
+CONTRACT_IP_TYPES = [
+    *IPKind.choices,
+    (CONTRACT_BIOMEDICAL_VARIETY, _("New biological or pharmaceutical variety")),
+    (CONTRACT_NO_IP, _("No intellectual property involved")),
+]
 
 
 class RejectionReason(models.TextChoices):
