@@ -10,7 +10,7 @@ from market.choices import CONTRACT_IP_TYPES
 pytestmark = pytest.mark.django_db
 
 
-def test_the_forms_ip_types_are_the_code_list_of_知识产权类型():
+def test_the_forms_ip_types_are_the_jj001_code_list():
     listed = [code for code, _label in institution_codes.code_choices("contract_ip_type")]
 
     assert sorted(listed) == sorted(code for code, _label in CONTRACT_IP_TYPES)
