@@ -200,6 +200,15 @@ rules.add_perm("market.register_contract", is_platform_admin | is_registrar_of_c
 rules.add_perm("market.view_registration_queue", is_platform_admin | is_registrar)
 
 
+@rules.predicate
+def is_registrar_of_body(user, body) -> bool:
+    return body is not None and body.pk in _roles(user).registrar_of
+
+
+# Importing a body's historical registrations (market.services.contract_imports).
+rules.add_perm("market.import_contract_registrations", is_platform_admin | is_registrar_of_body)
+
+
 # Separation of duties -------------------------------------------------------------------------------
 # Who holds a permission above may still be barred from one decision: nobody reviews, resolves or
 # registers what their own organisation put forward or what they prepared or submitted themselves
