@@ -109,7 +109,7 @@ class CodeLists:
         known = self.codes.get(scheme)
         if known:
             return code in known
-        return code.isdigit() and len(code) in (2, 3, 4)
+        return code.isdigit() and 1 <= len(code) <= 4
 
     def region_is_valid(self, code: str) -> bool:
         return code in self.regions

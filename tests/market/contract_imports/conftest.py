@@ -114,7 +114,12 @@ def workbook(rows: list[dict], headers: list[str] | None = None) -> bytes:
     headers = headers or list(jj001.HEADERS)
     sheet.append(headers)
     for row in rows:
-        sheet.append([row.get(jj001.COLUMNS_BY_HEADER[h].field) if h in jj001.COLUMNS_BY_HEADER else "x" for h in headers])
+        sheet.append(
+            [
+                row.get(jj001.COLUMNS_BY_HEADER[h].field) if h in jj001.COLUMNS_BY_HEADER else "x"
+                for h in headers
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -23,7 +23,12 @@ def test_a_good_file_is_saved_as_registered_national_imports(registrar, chengdu_
     record = run_import(registrar, chengdu_body, workbook([good_row(1), good_row(2)]))
 
     assert record.status == ContractImportStatus.DONE
-    assert (record.total_rows, record.created_count, record.updated_count, record.unchanged_count) == (2, 2, 0, 0)
+    assert (record.total_rows, record.created_count, record.updated_count, record.unchanged_count) == (
+        2,
+        2,
+        0,
+        0,
+    )
     assert record.errors == []
     contract = ContractRegistration.objects.get(registration_number="5101012024000001")
     assert contract.source == ContractSource.IMPORT
@@ -76,7 +81,9 @@ def test_party_kinds_are_inferred_from_the_columns(registrar, chengdu_body, chen
 def test_bad_cells_are_listed_per_cell_and_the_valid_rows_still_saved(registrar, chengdu_body, run_import):
     rows = [
         good_row(1),
-        good_row(2, signed_on="2024-13-45", contract_amount="五十万", seller_credit_code="91510100MA0000000X"),
+        good_row(
+            2, signed_on="2024-13-45", contract_amount="五十万", seller_credit_code="91510100MA0000000X"
+        ),
         good_row(3, registration_number="123", buyer_entity_type="999", buyer_region_code="999999"),
         good_row(4, seller_region_code="510703"),  # a 绵阳 seller is not in 成都's area
         good_row(5, sub_type="专利权转让", non_technical_amount=600000),
@@ -166,7 +173,9 @@ def test_re_upload_is_idempotent_and_updates_changed_rows_with_history(registrar
     assert [event.pgh_data["technical_amount"] for event in events] == [400000.0]
 
 
-def test_a_number_of_another_body_is_not_touched(registrar, chengdu_body, mianyang_body, run_import, mianyang_registrar):
+def test_a_number_of_another_body_is_not_touched(
+    registrar, chengdu_body, mianyang_body, run_import, mianyang_registrar
+):
     run_import(mianyang_registrar, mianyang_body, workbook([good_row(1, seller_region_code="510703")]))
 
     record = run_import(registrar, chengdu_body, workbook([good_row(1)]))
