@@ -295,6 +295,40 @@ def _error(result: checks.RowResult, code: str, **params) -> dict:
     }
 
 
+def _update_all(contracts: list[ContractRegistration], names: list[str]) -> None:
+    """Writes ``names`` of every contract by one ``UPDATE … FROM (VALUES …)`` per batch. Django's
+    ``bulk_update`` writes a ``CASE WHEN`` per field and row, which took 14 s for 1,000 rows of some
+    forty fields (bench/contract_import.py); this takes well under one. The audit trigger records each
+    changed row as for any update."""
+    meta = ContractRegistration._meta
+    fields = [meta.get_field(name) for name in names]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(field.column)} = v.{connection.ops.quote_name(field.column)}"
+        for field in fields
+    )
+    pk = connection.ops.quote_name(meta.pk.column)
+    casts = [
+        f"%s::{meta.pk.cast_db_type(connection)}",
+        *(f"%s::{field.cast_db_type(connection)}" for field in fields),
+    ]
+    row = f"({', '.join(casts)})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(contracts), SAVE_BATCH_ROWS):
+            batch = contracts[start : start + SAVE_BATCH_ROWS]
+            params = []
+            for contract in batch:
+                params.append(contract.pk)
+                params.extend(
+                    field.get_db_prep_save(getattr(contract, field.attname), connection) for field in fields
+                )
+            cursor.execute(
+                f"UPDATE {connection.ops.quote_name(meta.db_table)} AS t SET {assignments} "
+                f"FROM (VALUES {', '.join([row] * len(batch))}) AS v({pk}, {columns}) WHERE t.{pk} = v.{pk}",
+                params,
+            )
+
+
 def _save(record: ContractImport, valid: list[checks.RowResult], errors: list[dict], total: int) -> None:
     body = record.registration_body
     now = timezone.now()
@@ -359,11 +393,7 @@ def _save(record: ContractImport, valid: list[checks.RowResult], errors: list[di
             contract.updated_at = now
             to_update.append(contract)
         ContractRegistration.objects.bulk_create(to_create, batch_size=SAVE_BATCH_ROWS)
-        ContractRegistration.objects.bulk_update(
-            to_update,
-            [*COMPARED_FIELDS, "registered_at", "applicant_id", "updated_at"],
-            batch_size=SAVE_BATCH_ROWS,
-        )
+        _update_all(to_update, [*COMPARED_FIELDS, "registered_at", "applicant_id", "updated_at"])
         errors.sort(key=lambda error: (error["row"], error["cell"]))
         ContractImport.objects.filter(pk=record.pk).update(
             status=ContractImportStatus.DONE,
