@@ -213,6 +213,7 @@ def run() -> None:
     # Files are stored under a temporary folder, not the developer's media.
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media, DEBUG=False):
         body, registrar = _setup()
+        load_before = round(os.getloadavg()[0], 1)
         started = time.perf_counter()
         content = _workbook(ROWS)
         generation = round(time.perf_counter() - started, 2)
@@ -234,6 +235,7 @@ def run() -> None:
         cursor.execute("SHOW server_version")
         postgresql = cursor.fetchone()[0]
     results = {
+        "load_average_before_after": [load_before, round(os.getloadavg()[0], 1)],
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": ROWS,
         "file_mb": round(len(content) / 1024 / 1024, 2),

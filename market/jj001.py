@@ -133,7 +133,7 @@ def _party(side: str, name: str) -> list[Column]:
             f"{side}_entity_type",
             Kind.CODE,
             True,
-            _("买/卖方性质 code (400 and below: a natural person)."),
+            _("买/卖方性质 code (from 400: a natural person)."),
             "022",
             scheme="entity_type",
         ),

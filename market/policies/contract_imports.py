@@ -7,6 +7,7 @@ Each error is ``{"row", "column", "cell", "code", "params"}``; ``message(error)`
 active language (Chinese by default, English when chosen), so stored errors are shown in either.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from core.spreadsheets import column_letter
 from core.validators import text_problem
 from institutions.identifiers import check_credit_code
 from market.choices import SUB_TYPE_CATEGORY, ContractCategory, PartyKind
-from market.jj001 import COLUMNS, TERM_VALUES, TERMS, Column, Kind
+from market.jj001 import COLUMNS, COLUMNS_BY_FIELD, TERM_VALUES, TERMS, Column, Kind
 
 CHINA = "142"
 # 买/卖方性质 codes from 400 up are natural persons (个人).
@@ -185,6 +186,9 @@ class RowChecker:
         self.lists = lists
         self.positions = positions
         self.seen_numbers: dict[str, int] = {}
+        # The same parties come back row after row: each distinct code is checked once.
+        self._credit_code = functools.lru_cache(maxsize=100_000)(check_credit_code)
+        self._id_number_is_valid = functools.lru_cache(maxsize=100_000)(ric.is_valid)
 
     def _error(self, result: RowResult, column: Column | None, code: str, **params) -> None:
         position = self.positions.get(column.field) if column else None
@@ -268,13 +272,13 @@ class RowChecker:
             else:
                 values[column.field] = text
         elif column.kind == Kind.CREDIT_CODE:
-            checked = check_credit_code(text)
+            checked = self._credit_code(text)
             if not checked.is_valid:
                 self._error(result, column, "credit_code", value=text, reason=checked.error)
             else:
                 values[column.field] = checked.code
         elif column.kind == Kind.ID_NUMBER:
-            if not ric.is_valid(text):
+            if not self._id_number_is_valid(text):
                 self._error(result, column, "id_number", value=text)
             else:
                 values[column.field] = ric.compact(text)
@@ -292,7 +296,7 @@ class RowChecker:
 
     def _row(self, result: RowResult) -> None:
         values = result.values
-        by_field = {column.field: column for column in COLUMNS}
+        by_field = COLUMNS_BY_FIELD
         category, sub_type = values.get("contract_category"), values.get("sub_type")
         if category and sub_type and SUB_TYPE_CATEGORY.get(sub_type) != category:
             self._error(

@@ -352,7 +352,8 @@ def _save(record: ContractImport, valid: list[checks.RowResult], errors: list[di
                 *COMPARED_FIELDS,
             ):
                 stored_rows[row["registration_number"]] = row
-        to_create, to_update = [], []
+        to_create: list[ContractRegistration] = []
+        to_update: dict[tuple[str, ...], list[ContractRegistration]] = {}
         unchanged = 0
         for result in valid:
             values = dict(result.values)
@@ -391,16 +392,21 @@ def _save(record: ContractImport, valid: list[checks.RowResult], errors: list[di
             contract.registered_at = stored["registered_at"] if same_day else _registered_at(registered_on)
             contract.applicant_id = values["seller_organisation_id"]
             contract.updated_at = now
-            to_update.append(contract)
+            written = (*changed, "updated_at", *(() if same_day else ("registered_at",)))
+            if "seller_organisation_id" in changed:
+                written += ("applicant_id",)
+            to_update.setdefault(written, []).append(contract)
         ContractRegistration.objects.bulk_create(to_create, batch_size=SAVE_BATCH_ROWS)
-        _update_all(to_update, [*COMPARED_FIELDS, "registered_at", "applicant_id", "updated_at"])
+        # Rows that changed the same columns are written together, those columns only.
+        for names, contracts in to_update.items():
+            _update_all(contracts, list(names))
         errors.sort(key=lambda error: (error["row"], error["cell"]))
         ContractImport.objects.filter(pk=record.pk).update(
             status=ContractImportStatus.DONE,
             total_rows=total,
             processed_rows=total,
             created_count=len(to_create),
-            updated_count=len(to_update),
+            updated_count=sum(len(contracts) for contracts in to_update.values()),
             unchanged_count=unchanged,
             error_count=len({error["row"] for error in errors}),
             errors=errors,

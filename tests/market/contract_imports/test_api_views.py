@@ -38,7 +38,9 @@ def test_api_upload_answers_202_and_the_import_shows_progress_and_errors(
     assert response.status_code == 202
     assert response.json()["status"] == "queued"
 
-    detail = api_client.get(f"{IMPORTS}{response.json()['id']}/").json()
+    url = f"{IMPORTS}{response.json()['id']}/"
+    assert api_client.get(url).json()["errors"][0]["message"] == "“x”不是日期，请按 YYYY-MM-DD 填写。"
+    detail = api_client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
     assert detail["status"] == "done"
     assert (detail["created_count"], detail["error_count"], detail["progress_percent"]) == (1, 1, 100)
     assert detail["errors"] == [
