@@ -41,7 +41,8 @@ def test_upload_progress_and_result(page, monkeypatch):
 
     status = page.locator("#contract-import-status")
     expect(status).to_have_attribute("data-status", "queued")
-    expect(page.locator("#contract-import-status .progress-bar")).to_be_visible()
+    expect(page.locator("#contract-import-status .progress")).to_be_visible()
+    expect(page.locator("#contract-import-status [role=progressbar]")).to_have_attribute("aria-valuenow", "0")
     screenshot(page, "contract-import-queued")
 
     import_services.contract_import_run(import_pk=queued[0])
