@@ -204,3 +204,37 @@ def test_the_task_run_twice_changes_nothing_more(registrar, chengdu_body, run_im
     record.refresh_from_db()
     assert (record.status, record.created_count) == (ContractImportStatus.DONE, 1)
     assert ContractRegistration.objects.count() == 1
+
+
+def test_a_workbook_with_macros_is_refused_at_upload(registrar, chengdu_body):
+    source = zipfile.ZipFile(io.BytesIO(workbook([good_row()])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            archive.writestr(item, source.read(item))
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro")
+
+    with pytest.raises(ValidationError) as refusal:
+        import_services.contract_import_create(
+            actor=registrar, registration_body=chengdu_body, uploaded_file=upload(buffer.getvalue())
+        )
+    assert "macros" in refusal.value.message_dict["file"][0]
+    assert not ContractImport.objects.exists()
+
+
+def test_the_valid_rows_are_saved_all_or_nothing(registrar, chengdu_body, run_import, monkeypatch):
+    run_import(registrar, chengdu_body, workbook([good_row(1)]))
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(import_services, "_update_all", fail)
+    record = run_import(
+        registrar, chengdu_body, workbook([good_row(1, technical_amount=1), good_row(2), good_row(3)])
+    )
+
+    assert record.status == ContractImportStatus.FAILED
+    assert "未导入任何数据" in record.failure  # background messages are stored in the site's language
+    assert list(ContractRegistration.objects.values_list("registration_number", "technical_amount")) == [
+        ("5101012024000001", Decimal("450000.00"))
+    ]
