@@ -58,11 +58,12 @@ def contract_import_template(request):
 def contract_import_detail(request, pk: int):
     """The import's progress (the fragment polls itself while it runs) and, once done, its error table."""
     record = selectors.contract_import_get(pk=pk, actor=request.user)
-    errors = [{**error, "message": checks.message(error)} for error in record.errors]
-    context = {
-        "record": record,
-        "errors_page": Paginator(errors, ERRORS_PER_PAGE).get_page(request.GET.get("page")),
-    }
+    errors_page = Paginator(record.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    # Only the page's errors are worded (a file of 10,000 bad rows holds tens of thousands).
+    errors_page.object_list = [
+        {**error, "message": checks.message(error)} for error in errors_page.object_list
+    ]
+    context = {"record": record, "errors_page": errors_page}
     partial = request.htmx and not request.htmx.history_restore_request
     template = "market/contract_imports/_status.html" if partial else "market/contract_imports/detail.html"
     response = render(request, template, context)
