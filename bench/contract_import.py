@@ -166,7 +166,14 @@ def _timed_import(body, registrar, content: bytes) -> dict:
         record = services.contract_import_run(import_pk=record.pk)
     finished = time.perf_counter()
     assert record.status == "done", record.failure
+    by_kind: dict[str, float] = {}
+    for query in queries.captured_queries:
+        kind = " ".join(query["sql"].split()[:3])[:40]
+        by_kind[kind] = by_kind.get(kind, 0.0) + float(query["time"])
+    slowest = sorted(by_kind.items(), key=lambda item: -item[1])[:3]
     return {
+        "database_seconds": round(sum(by_kind.values()), 2),
+        "slowest_statements": {kind: round(seconds, 2) for kind, seconds in slowest},
         "seconds": round(finished - started, 2),
         "upload_seconds": round(uploaded - started, 2),
         "cpu_seconds": round(time.process_time() - cpu, 2),
