@@ -141,3 +141,14 @@ def test_status_filter_of_the_export(registrar, chengdu_body, run_import):
     ContractRegistration.objects.update(status=ContractStatus.CANCELLED)
 
     assert _sheet(_client(registrar).get(PAGE_EXPORT, {"status": "registered"}))[1:] == []
+
+
+def test_the_queue_page_links_its_export(registrar, chengdu_body, run_import):
+    run_import(registrar, chengdu_body, workbook([good_row(1)]))
+    client = _client(registrar)
+
+    page = client.get("/market/registration/", {"tab": "registered", "category": "development"})
+    link = f"{PAGE_EXPORT}?tab=registered&amp;category=development"
+    assert link in page.content.decode()
+    rows = _sheet(client.get(PAGE_EXPORT, {"tab": "registered", "category": "development"}))
+    assert [row[0] for row in rows[1:]] == ["5101012024000001"]
