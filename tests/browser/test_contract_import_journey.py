@@ -9,8 +9,15 @@ from market.models import ContractImport, ContractRegistration
 from market.services import contract_imports as import_services
 from market.tasks import contract_imports as import_tasks
 from tests.browser.conftest import screenshot
+from tests.browser.test_phone_layout import WIDE_ELEMENTS
 from tests.market import factories as market_factories
-from tests.market.contract_imports.conftest import XLSX, good_row, reference_codes, workbook  # noqa: F401 (a fixture)
+from tests.market.contract_imports.conftest import (  # noqa: F401 (reference_codes: a fixture)
+    XLSX,
+    good_row,
+    reference_codes,
+    upload,
+    workbook,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,3 +61,24 @@ def test_upload_progress_and_result(page, monkeypatch):
     screenshot(page, "contract-import-done")
     assert ContractImport.objects.get().created_count == 2
     assert ContractRegistration.objects.count() == 2
+
+
+def test_the_import_pages_fit_a_phone(phone, django_capture_on_commit_callbacks):
+    body = market_factories.registration_body("510100")
+    registrar = market_factories.registrar_of(body, "chengdu-registrar")
+    with django_capture_on_commit_callbacks(execute=True):
+        record = import_services.contract_import_create(
+            actor=registrar,
+            registration_body=body,
+            uploaded_file=upload(workbook([good_row(1), good_row(2, contract_amount="五十万")])),
+        )
+
+    phone.goto(f"{phone.base_url}/accounts/login/")
+    phone.fill("input[name=username]", "chengdu-registrar")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("form[action='/accounts/login/'] button[type=submit]")
+    for path in ("/market/contract-imports/", f"/market/contract-imports/{record.pk}/"):
+        phone.goto(f"{phone.base_url}{path}")
+        assert phone.evaluate(WIDE_ELEMENTS) == [], path
+    expect(phone.locator("table.import-errors tr[data-cell=AC3]")).to_contain_text("五十万")
+    screenshot(phone, "contract-import-phone")
