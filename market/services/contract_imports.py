@@ -163,8 +163,9 @@ def read_sheet(content: bytes) -> tuple[dict[str, int], list[tuple[int, tuple]]]
                     unknown.append(name)
                 else:
                     positions[column.field] = index
-            missing = [column.header for column in jj001.COLUMNS if column.field not in positions]
-            if unknown or any(jj001.COLUMNS_BY_HEADER[name].required for name in missing):
+            # Optional columns may be left out; a required one may not, nor a header of another layout.
+            missing = [c.header for c in jj001.COLUMNS if c.required and c.field not in positions]
+            if unknown or missing:
                 parts = []
                 if missing:
                     parts.append(_("missing: %(columns)s") % {"columns": "、".join(missing)})
