@@ -18,8 +18,9 @@ import environ
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-BENCH_DATABASE = "tianfu_bench"
-BENCHMARKS = ("directory", "market", "matching")
+# BENCH_DATABASE lets two checkouts on one server benchmark side by side.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "tianfu_bench")
+BENCHMARKS = ("directory", "market", "matching", "contract_import")
 
 
 def recreate_database(url: str) -> str:

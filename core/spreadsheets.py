@@ -40,9 +40,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
@@ -148,6 +149,43 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def column_letter(index: int) -> str:
+    """The letter of the 1-based column ``index`` (1 → A, 27 → AA)."""
+    return get_column_letter(index)
+
+
+def style_header(cell: Cell, *, required: bool = False) -> Cell:
+    """A header cell of an ``editable_workbook``: bold (red when the column is required), shaded."""
+    cell.font = Font(bold=True, color="C0392B" if required else "1F2D3D")
+    cell.fill = _HEADER_FILL
+    cell.alignment = Alignment(wrap_text=True, vertical="center")
+    return cell
+
+
+def style_text(cell: Cell, *, bold: bool = False, size: int = 11, wrap: bool = False) -> Cell:
+    cell.font = Font(bold=bold, size=size)
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def set_column_widths(worksheet, widths: Iterable[int]) -> None:
+    for index, width in enumerate(widths, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def add_drop_down(worksheet, *, cells: str, source: str, error: str) -> None:
+    """A drop-down on ``cells`` (``"E2:E10001"``) listing the values of the range ``source``
+    (``"'选项'!$A$2:$A$9"``); a value typed outside the list is warned about, not refused, so a pasted
+    code still goes in and the import checks it."""
+    rule = DataValidation(
+        type="list", formula1=source, allow_blank=True, errorStyle="warning", showErrorMessage=True
+    )
+    rule.error = error
+    rule.add(cells)
+    worksheet.add_data_validation(rule)
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from market.choices import MatchFeedbackReason, MatchVerdict
 from market.models import (
+    ContractImport,
     ContractRegistration,
     Deal,
     DealBroker,
@@ -249,3 +250,29 @@ class MatchFeedbackAdmin(ReadOnlyAdmin):
 
 def _percent(value: float | None) -> int | None:
     return round(value * 100) if value is not None else None
+
+
+@admin.register(ContractImport)
+class ContractImportAdmin(admin.ModelAdmin):
+    """Imports are made on the registration pages and the API; read here."""
+
+    list_display = (
+        "original_name",
+        "registration_body",
+        "status",
+        "total_rows",
+        "created_count",
+        "updated_count",
+        "error_count",
+        "created_at",
+    )
+    list_filter = ("status", "registration_body")
+    list_select_related = ("registration_body",)
+    exclude = ("errors",)
+    readonly_fields = [field.name for field in ContractImport._meta.fields if field.name != "errors"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

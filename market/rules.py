@@ -228,6 +228,9 @@ def may_read_personal_data(user, contract) -> bool:
 
 rules.add_perm("market.reveal_id_number", may_read_personal_data)
 
+# Importing a body's historical registrations (market.services.contract_imports).
+rules.add_perm("market.import_contract_registrations", is_platform_admin | is_registrar_of_body)
+
 
 # Separation of duties -------------------------------------------------------------------------------
 # Who holds a permission above may still be barred from one decision: nobody reviews, resolves or

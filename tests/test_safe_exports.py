@@ -10,11 +10,13 @@ marked quote-prefixed. ``EXPORTS`` lists every download; a module that starts bu
 
 import ast
 import io
+from datetime import date
 from decimal import Decimal
 
 import pghistory
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from achievements.services import filings as achievement_services
@@ -22,6 +24,16 @@ from core.spreadsheets import FORMULA_STARTS
 from institutions import services as institution_services
 from institutions.choices import ClassificationScheme
 from institutions.models import Classification
+from market.choices import (
+    ContractCategory,
+    ContractSource,
+    ContractStatus,
+    ContractSubType,
+    NumberSource,
+    PartyKind,
+    PaymentMethod,
+)
+from market.models import ContractRegistration
 from tests.achievements.factories import filing_data
 from tests.core.test_spreadsheets import ROOT, formula_cells, production_modules
 
@@ -43,6 +55,10 @@ EXPORTS = [
     ("/achievements/import/template/", "staff", "achievements.excel_template"),
     ("/api/v1/achievement-imports/template/", "staff", "achievements.excel_template"),
     ("/audit/export/", "official", "institutions.exporting"),
+    ("/market/contracts/export/", "official", "market.selectors.contract_imports"),
+    ("/api/v1/contracts/export/", "official", "market.selectors.contract_imports"),
+    ("/market/contract-imports/template/", "official", "market.selectors.contract_imports"),
+    ("/api/v1/contract-imports/template/", "official", "market.selectors.contract_imports"),
 ]
 # What building a spreadsheet looks like (tests/core/test_spreadsheets.py keeps every other way out).
 _BUILDERS = {"ExportWorkbook", "editable_workbook"}
@@ -67,6 +83,33 @@ def hostile_records(chengdu_staff, chengdu_official, chengdu_institution):
         institution_services.organisation_update(
             actor=chengdu_official, organisation=chengdu_institution, data={"address": TITLE}
         )
+    # A registered contract of a seller in 成都 (the official's jurisdiction), as an import makes it.
+    ContractRegistration.objects.create(
+        source=ContractSource.IMPORT,
+        status=ContractStatus.REGISTERED,
+        registration_number="5101012024000001",
+        number_source=NumberSource.NATIONAL,
+        project_name=TITLE,
+        contract_category=ContractCategory.DEVELOPMENT,
+        sub_type=ContractSubType.COMMISSIONED_DEVELOPMENT,
+        signed_on=date(2024, 3, 15),
+        valid_from=date(2024, 3, 15),
+        valid_until=date(2025, 3, 14),
+        contract_amount=Decimal(500000),
+        technical_amount=Decimal(500000),
+        payment_method=PaymentMethod.LUMP_SUM,
+        ip_type="none",
+        seller_kind=PartyKind.ORGANISATION,
+        seller_name=DDE,
+        seller_entity_type="022",
+        seller_region_code="510104",
+        buyer_kind=PartyKind.PERSON,
+        buyer_name="-张三",
+        buyer_entity_type="400",
+        buyer_region_code="510104",
+        submitted_at=timezone.now(),
+        registered_at=timezone.now(),
+    )
     return {"staff": chengdu_staff, "official": chengdu_official}
 
 

@@ -1,5 +1,6 @@
 """Models of the market, split by sub-domain: listings and demands, matching, deals, contract registration."""
 
+from market.models.contract_imports import ContractImport, ContractImportStatus
 from market.models.contracts import ContractRegistration, RegistrationRuleSet, RegistrationSequence
 from market.models.deals import Deal, DealBroker, Inquiry, InquiryMessage
 from market.models.listings import Demand, Listing, ListingObjection
@@ -15,6 +16,8 @@ from market.models.registration_lifecycle import (
 __all__ = [
     "ContractAmendment",
     "ContractCancellation",
+    "ContractImport",
+    "ContractImportStatus",
     "ContractRegistration",
     "Deal",
     "DealBroker",

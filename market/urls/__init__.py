@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("market.urls.listings")),
     path("", include("market.urls.demands")),
     path("", include("market.urls.deals")),
+    path("", include("market.urls.contract_imports")),
     path("", include("market.urls.contracts")),
     path("", include("market.urls.matching")),
 ]

@@ -18,6 +18,7 @@ APPS = ("accounts", "notifications", "institutions", "achievements", "market")
 # Excel import failed.
 DERIVED = {("achievements", "achievement", "match_terms"), ("market", "listing", "match_terms")}
 DERIVED |= {("market", "demand", "match_terms"), ("achievements", "importbatch", "failure")}
+DERIVED |= {("market", "contractimport", "failure")}
 LIMITS = {
     limits.REASON_MAX_LENGTH,
     limits.MESSAGE_MAX_LENGTH,

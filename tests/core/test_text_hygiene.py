@@ -37,6 +37,7 @@ NOT_FREE_TEXT = {
     ("achievements", "attachment", "content_type"),
     ("achievements", "filingsequence", "region_code"),
     ("achievements", "importbatch", "file_sha256"),
+    ("market", "contractimport", "file_sha256"),
     ("market", "listing", "contact_phone"),
     ("market", "listing", "contact_email"),
     ("market", "demand", "contact_phone"),

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("market.api.urls.listings")),
     path("", include("market.api.urls.demands")),
     path("", include("market.api.urls.deals")),
+    path("", include("market.api.urls.contract_imports")),
     path("", include("market.api.urls.contracts")),
     path("", include("market.api.urls.matching")),
 ]
