@@ -61,6 +61,10 @@ MESSAGES = {
         "Registration number %(value)s belongs to a registration made on the platform; an import does "
         "not change it."
     ),
+    "duplicate_contract": _(
+        "This contract (same parties, signing date, amount and title) is already registered as %(other)s "
+        "at %(body)s; a contract is registered once."
+    ),
 }
 CREDIT_CODE_REASONS = {
     "length": _("it has not 18 characters"),

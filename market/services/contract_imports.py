@@ -28,10 +28,11 @@ from core import spreadsheets, uploads
 from institutions.choices import ClassificationScheme, OrganisationKind
 from institutions.models import Classification, Organisation, Region
 from institutions.roles import actor_roles
-from market import jj001
+from market import jj001, policies
 from market.choices import ContractSource, ContractStatus, NumberSource, PartyKind
 from market.models import ContractImport, ContractImportStatus, ContractRegistration
 from market.policies import contract_imports as checks
+from market.selectors import contracts as contract_selectors
 from market.tasks import contract_imports as tasks
 
 logger = logging.getLogger(__name__)
@@ -330,6 +331,46 @@ def _update_all(contracts: list[ContractRegistration], names: list[str]) -> None
             )
 
 
+def _refuse_duplicates(
+    to_create: list[ContractRegistration],
+    to_update: dict[tuple[str, ...], list[ContractRegistration]],
+    rows_of: dict[str, checks.RowResult],
+    errors: list[dict],
+) -> tuple[list[ContractRegistration], dict[tuple[str, ...], list[ContractRegistration]]]:
+    """A contract is registered once (按地域一次登记): each row's key (``market.policies.duplicate_key``)
+    is set, and a row whose contract is already submitted or registered under another number — at any
+    body, or earlier in the same file — is refused with where it is registered."""
+    contracts = [*to_create, *(contract for group in to_update.values() for contract in group)]
+    for contract in contracts:
+        contract.duplicate_key = contract_selectors.duplicate_key_of(contract)
+    taken: dict[str, tuple[str, str]] = {}
+    keys = [contract.duplicate_key for contract in contracts]
+    for start in range(0, len(keys), 5000):
+        for key, number, body in ContractRegistration.objects.filter(
+            duplicate_key__in=keys[start : start + 5000], status__in=policies.CONTRACT_ACTIVE_STATUSES
+        ).values_list("duplicate_key", "registration_number", "registration_body__name"):
+            taken.setdefault(key, (number or "", body or ""))
+    refused: set[str] = set()
+    for contract in contracts:
+        number = contract.registration_number
+        other = taken.get(contract.duplicate_key)
+        if other is not None and other[0] != number:
+            refused.add(number)
+            errors.append(_error(rows_of[number], "duplicate_contract", other=other[0], body=other[1]))
+        else:
+            taken.setdefault(contract.duplicate_key, (number, ""))
+    if not refused:
+        return to_create, to_update
+    kept_updates = {
+        names: [contract for contract in group if contract.registration_number not in refused]
+        for names, group in to_update.items()
+    }
+    return (
+        [contract for contract in to_create if contract.registration_number not in refused],
+        {names: group for names, group in kept_updates.items() if group},
+    )
+
+
 def _save(record: ContractImport, valid: list[checks.RowResult], errors: list[dict], total: int) -> None:
     body = record.registration_body
     now = timezone.now()
@@ -355,6 +396,7 @@ def _save(record: ContractImport, valid: list[checks.RowResult], errors: list[di
                 stored_rows[row["registration_number"]] = row
         to_create: list[ContractRegistration] = []
         to_update: dict[tuple[str, ...], list[ContractRegistration]] = {}
+        rows_of: dict[str, checks.RowResult] = {}
         unchanged = 0
         for result in valid:
             values = dict(result.values)
@@ -362,6 +404,7 @@ def _save(record: ContractImport, valid: list[checks.RowResult], errors: list[di
             number = values["registration_number"]
             stored = stored_rows.get(number)
             if stored is None:
+                rows_of[number] = result
                 to_create.append(
                     ContractRegistration(
                         **values,
@@ -389,14 +432,16 @@ def _save(record: ContractImport, valid: list[checks.RowResult], errors: list[di
             if stored["source"] != ContractSource.IMPORT:
                 errors.append(_error(result, "not_imported", value=number))
                 continue
+            rows_of[number] = result
             contract = ContractRegistration(pk=stored["pk"], **values)
             contract.registered_at = stored["registered_at"] if same_day else _registered_at(registered_on)
             contract.applicant_id = values["seller_organisation_id"]
             contract.updated_at = now
-            written = (*changed, "updated_at", *(() if same_day else ("registered_at",)))
+            written = (*changed, "duplicate_key", "updated_at", *(() if same_day else ("registered_at",)))
             if "seller_organisation_id" in changed:
                 written += ("applicant_id",)
             to_update.setdefault(written, []).append(contract)
+        to_create, to_update = _refuse_duplicates(to_create, to_update, rows_of, errors)
         ContractRegistration.objects.bulk_create(to_create, batch_size=SAVE_BATCH_ROWS)
         # Rows that changed the same columns are written together, those columns only.
         for names, contracts in to_update.items():

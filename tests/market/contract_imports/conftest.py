@@ -9,8 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import Workbook
 
-from institutions.choices import ClassificationScheme, RegionLevel
-from institutions.models import Classification, Region
 from market import jj001
 from market.services import contract_imports as import_services
 from tests import factories
@@ -23,20 +21,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def reference_codes(db):
-    """Rows the code lists of the "codes" branch will load: a person's entity type, other provinces."""
-    Classification.objects.get_or_create(
-        scheme=ClassificationScheme.ENTITY_TYPE, version="JJ-001", code="400", defaults={"name": "个人"}
-    )
-    shanghai, _ = Region.objects.get_or_create(
-        code="310000", defaults={"name": "上海市", "level": RegionLevel.PROVINCE}
-    )
-    Region.objects.get_or_create(
-        code="310115", defaults={"name": "浦东新区", "level": RegionLevel.COUNTY, "parent": shanghai}
-    )
 
 
 @pytest.fixture

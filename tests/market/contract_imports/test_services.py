@@ -185,6 +185,33 @@ def test_a_number_of_another_body_is_not_touched(
     assert ContractRegistration.objects.get().registration_body == mianyang_body
 
 
+def test_a_contract_registered_once_is_not_imported_again_under_another_number(
+    registrar, chengdu_body, mianyang_body, run_import, mianyang_registrar
+):
+    # the same contract (parties, date, amount, title), registered at Mianyang under its number
+    run_import(mianyang_registrar, mianyang_body, workbook([good_row(1, seller_region_code="510703")]))
+
+    record = run_import(
+        registrar, chengdu_body, workbook([good_row(2, project_name="锂电池正极材料制备技术开发1")])
+    )
+
+    assert [(e["code"], e["params"]["other"]) for e in record.errors] == [
+        ("duplicate_contract", "5101012024000001")
+    ]
+    assert checks.message(record.errors[0]).startswith("This contract (same parties")
+    assert mianyang_body.name in checks.message(record.errors[0])
+    assert ContractRegistration.objects.count() == 1
+
+
+def test_the_same_contract_twice_in_one_file_is_saved_once(registrar, chengdu_body, run_import):
+    twin = good_row(2, project_name="锂电池正极材料制备技术开发1")
+
+    record = run_import(registrar, chengdu_body, workbook([good_row(1), twin]))
+
+    assert (record.created_count, [e["code"] for e in record.errors]) == (1, ["duplicate_contract"])
+    assert ContractRegistration.objects.get().duplicate_key != ""
+
+
 def test_only_registrars_of_the_body_import(chengdu_body, mianyang_registrar, chengdu_official):
     for actor in (mianyang_registrar, chengdu_official):
         with pytest.raises(PermissionDenied):
