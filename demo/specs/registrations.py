@@ -126,7 +126,8 @@ PLATFORM_SELLER_SHARE = 0.4
 # 买/卖方性质 of a foreign organisation and of a person (JJ-001 entity_type codes).
 FOREIGN_ENTITY_TYPE = "300"
 PERSON_ENTITY_TYPE = "400"
-# JJ-001 codes (institutions' ``plan_category``, ``socio_economic_goal``, ``trade_subject`` lists).
+# JJ-001 codes, of the lists in institutions/data (jj001_plan_category.csv, jj001_socio_economic_goal.csv,
+# jj001_trade_subject.csv; the lists' own notes say which codes are unconfirmed): mostly 计划外.
 PLAN_CATEGORIES = (("5", 70), ("3", 18), ("1", 6), ("2", 4), ("4", 2))
 GOAL_OF_FIELD = {
     "01": "10", "02": "10", "03": "10", "04": "03", "05": "08", "06": "05",
