@@ -144,8 +144,11 @@ IP_TYPES = {
     ContractSubType.TECHNOLOGY_EQUITY: (IPKind.INVENTION_PATENT,),
 }
 # Demo organisations on the platform that also register contracts made off it: its universities and
-# institutes (the legal persons, not their transfer offices) and transfer agencies.
+# institutes (the legal persons, not their transfer offices) and transfer agencies — the provincial
+# ones too, registered with the provincial centre.
 PLATFORM_SELLERS = (
+    "sw_centre",
+    "sc_centre",
     *[academy.key for academy in institution_specs.ACADEMIES],
     *[spec.key for spec in institution_specs.CITY_AGENCIES],
 )

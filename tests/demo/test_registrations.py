@@ -17,6 +17,7 @@ from stdnum.cn import ric
 from demo import dates
 from demo.specs import market as market_specs
 from demo.specs import registrations as registration_specs
+from demo.specs.institutions import CITIES
 from institutions.identifiers import is_valid_credit_code
 from market.choices import SUB_TYPE_CATEGORY, ContractCategory, PartyKind
 from market.models.contracts import CHINA_COUNTRY_CODE
@@ -143,6 +144,10 @@ def test_every_party_is_filled_in_as_its_kind_requires():
 
 
 def test_registration_goes_to_the_body_of_the_sellers_city():
+    bodies = Counter(spec.body for spec in SPECS)
+
+    assert set(bodies) == {"sc_registration", *(f"{city.code}_registration" for city in CITIES)}
+    assert bodies.most_common(1)[0][0] == "510100_registration"
     for spec in SPECS:
         body = market_specs.ORGANISATIONS[spec.body]
         assert body.kind == "registration_body"
