@@ -1,6 +1,7 @@
 """``manage.py seed_demo`` builds a plausible demo market through the real services: listings in every
 state, demands, inquiries, deals in every state and about 120 registered contracts over the 21 市(州)
-and the years since 2021; a second run creates nothing. The same market on any day: the specifications
+and the years since 2021, then the off-platform registrations of those years (``demo.specs.registrations``,
+checked in ``test_registrations``), imported; a second run creates nothing. The same market on any day: the specifications
 are checked for today, 400 days later and another year, and CI runs this module with the clock 400 days
 ahead too.
 
@@ -27,9 +28,19 @@ from accounts.models import User
 from demo import dates
 from demo.specs import institutions as institution_specs
 from demo.specs import market as market_specs
+from demo.specs import registrations as registration_specs
 from institutions.models import AuditEvent
 from market import policies
-from market.choices import DealStatus, DemandStatus, ListingStatus, RejectionReason
+from market.choices import (
+    ContractSource,
+    ContractStatus,
+    DealStatus,
+    DemandStatus,
+    ListingStatus,
+    NumberSource,
+    PartyKind,
+    RejectionReason,
+)
 from market.models import (
     ContractRegistration,
     Deal,
@@ -48,6 +59,7 @@ from tests.conftest import load_reference_data
 TODAY = timezone.localdate()
 SPECS = market_specs.market_specs(TODAY)
 REGISTERED = [chain for chain in SPECS.chains if chain.is_registered]
+IMPORTED = registration_specs.import_specs(TODAY)
 CITY_CODES = {city.code for city in institution_specs.CITIES}
 # Every year of the demo's history, on fixed dates; the recent contracts fall in the disclosure period.
 YEARS = set(range(market_specs.FIRST_YEAR, dates.HISTORY_ENDS.year + 1))
@@ -231,6 +243,7 @@ def test_the_command_reports_what_it_created_and_the_new_logins(db, seeded):
     assert "148 listings created" in seeded["first"]
     assert "160 deals created" in seeded["first"]
     assert "120 contracts registered" in seeded["first"]
+    assert f"{len(IMPORTED)} off-platform registrations imported" in seeded["first"]
     for username in ("registrar", "registrar-cd", "enterprise-cd"):
         assert f"\n{username} " in seeded["first"]
 
@@ -287,7 +300,11 @@ def test_each_listing_that_takes_one_deal_has_at_most_one_signed_deal_holding_it
 
 
 def test_registered_contracts_spread_over_cities_and_years_with_16_digit_numbers(db, seeded):
-    contracts = ContractRegistration.objects.registered().select_related("deal", "registration_body")
+    contracts = (
+        ContractRegistration.objects.registered()
+        .filter(source=ContractSource.DEAL)
+        .select_related("deal", "registration_body")
+    )
 
     assert contracts.count() == 120
     assert {contract.seller_region_code[:4] + "00" for contract in contracts} == {*CITY_CODES, "510000"}
@@ -331,7 +348,13 @@ def test_nothing_in_the_demo_market_is_dated_after_now(db, seeded):
         assert deal.created_at <= now and deal.updated_at <= now, deal.title
         assert deal.signed_on is None or deal.signed_on <= today, deal.title
     for contract in ContractRegistration.objects.exclude(registered_at=None):
-        assert contract.registered_at <= now and contract.disclosure_starts_on <= today
+        assert contract.submitted_at <= contract.registered_at <= now, contract.registration_number
+        assert contract.signed_on <= today
+        # Disclosed (成交公示) are the platform's deals only.
+        if contract.source == ContractSource.DEAL:
+            assert contract.disclosure_starts_on <= today
+        else:
+            assert contract.disclosure_starts_on is None
     assert not Demand.objects.filter(published_at__gt=now).exists()
     assert not Inquiry.objects.filter(created_at__gt=now).exists()
     assert not InquiryMessage.objects.filter(created_at__gt=now).exists()
@@ -383,3 +406,93 @@ def test_the_seed_leaves_no_notifications_and_is_audited_as_seed_demo(db, seeded
 
     assert Notification.objects.count() == 0
     assert set(events.values_list("pgh_context__source", flat=True)) == {"seed_demo"}
+
+
+# --- the off-platform registrations ----------------------------------------------------------------------
+
+
+def test_the_off_platform_registrations_are_imported_with_their_national_numbers(db, seeded):
+    imported = ContractRegistration.objects.filter(source=ContractSource.IMPORT)
+
+    assert imported.count() == len(IMPORTED)
+    assert set(imported.values_list("registration_number", flat=True)) == {
+        spec.registration_number for spec in IMPORTED
+    }
+    assert not imported.exclude(number_source=NumberSource.NATIONAL).exists()
+    assert not imported.exclude(national_number=F("registration_number")).exists()
+    assert not imported.filter(deal__isnull=False).exists()
+    assert not imported.filter(registrar__isnull=True).exists()
+    cancelled = imported.filter(status=ContractStatus.CANCELLED)
+    assert cancelled.count() == len([spec for spec in IMPORTED if not spec.is_counted])
+    assert not cancelled.filter(registrar_note="").exists()
+    assert set(imported.values_list("status", flat=True)) == {
+        ContractStatus.REGISTERED,
+        ContractStatus.CANCELLED,
+    }
+    # The platform's own numbers are year + the body's region code: never one of these.
+    platform_numbers = ContractRegistration.objects.filter(number_source=NumberSource.PLATFORM)
+    assert not platform_numbers.filter(registration_number__regex=r"^\d{4}9").exists()
+
+
+def test_imported_rows_are_valid_registrations_of_every_kind_of_party(db, seeded):
+    imported = ContractRegistration.objects.filter(source=ContractSource.IMPORT).order_by("pk")
+    sample = {}
+    for contract in imported:
+        sample.setdefault((contract.seller_kind, contract.buyer_kind, contract.status), contract)
+
+    assert {kind for _seller, kind, _status in sample} == set(PartyKind.values)
+    for contract in sample.values():
+        contract.full_clean()
+        if contract.seller_kind == PartyKind.PLATFORM:
+            assert contract.applicant_id == contract.seller_organisation_id
+        else:
+            assert contract.applicant_id is None
+
+
+def test_registrations_go_to_the_body_of_the_sellers_city_and_its_registrar(db, seeded):
+    imported = ContractRegistration.objects.filter(source=ContractSource.IMPORT).select_related(
+        "registration_body"
+    )
+    chengdu_registrar = User.objects.get(username="registrar-cd")
+
+    for contract in imported:
+        body_region = contract.registration_body.region_id
+        assert body_region in (contract.seller_region_code[:4] + "00", "510000"), contract.registration_number
+    chengdu = imported.filter(registration_body__region_id="510100")
+    assert chengdu.count() > 100
+    assert set(chengdu.values_list("registrar", flat=True)) == {chengdu_registrar.pk}
+
+
+def test_most_contracts_of_every_year_are_off_the_platform_and_the_years_add_up_as_planned(db, seeded):
+    """Each year of the history: 技术合同成交额 of the registered contracts (on the platform or off it) is
+    the province's over the demo's scale, so the years stand in the ratio of the province's figures."""
+    totals: dict[int, Decimal] = Counter()
+    sources: dict[int, Counter] = {year: Counter() for year in registration_specs.PROVINCE_TOTALS}
+    history = ContractRegistration.objects.registered().filter(registered_at__date__lte=dates.HISTORY_ENDS)
+    for registered_at, amount, source in history.values_list("registered_at", "contract_amount", "source"):
+        year = timezone.localtime(registered_at).year
+        totals[year] += amount
+        sources[year][source] += 1
+
+    for year in registration_specs.PROVINCE_TOTALS:
+        assert totals[year] == registration_specs.planned_total(year), year
+        assert sources[year][ContractSource.IMPORT] > 5 * sources[year][ContractSource.DEAL], year
+    assert totals[2021] == Decimal("1396700000")
+
+
+def test_buyers_are_in_other_provinces_abroad_and_natural_persons(db, seeded):
+    registered = ContractRegistration.objects.registered()
+    other_provinces = registered.filter(buyer_kind=PartyKind.ORGANISATION).exclude(
+        buyer_region_code__startswith="51"
+    )
+    foreign = registered.filter(buyer_kind=PartyKind.FOREIGN)
+    persons = registered.filter(buyer_kind=PartyKind.PERSON)
+
+    assert other_provinces.count() > registered.count() / 4
+    assert {"31", "11", "44", "50", "33", "32"} <= {
+        code[:2] for code in other_provinces.values_list("buyer_region_code", flat=True)
+    }
+    assert foreign.exists() and not foreign.filter(buyer_name_original="").exists()
+    assert not foreign.filter(buyer_country_code="142").exists()
+    assert persons.exists() and not persons.filter(buyer_id_number="").exists()
+    assert set(persons.values_list("buyer_entity_type", flat=True)) == {"400"}

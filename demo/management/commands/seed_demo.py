@@ -2,12 +2,14 @@
 a few hundred demo achievements filed, reviewed and published through the services and the first
 dual-use catalogues (``demo.loaders.achievements``), then the demo market — listings, demands, inquiries,
 deals in every state and registered contracts over the 21 cities and the years since 2021
-(``demo.loaders.market``) — and last the supply–demand matches of it all (``match_recompute``).
+(``demo.loaders.market``), the registrations of contracts made off the platform as registration bodies
+import them (``demo.loaders.registrations``: most of the province's contracts, 1/100 of them) — and
+last the supply–demand matches of it all (``match_recompute``).
 
 All of it is audited with ``source=seed_demo`` and idempotent: a second run creates nothing and changes
 nothing, so ``make run`` can call it on every start. The institutions load in one transaction, each
 achievement, listing, demand and deal in its own (an interrupted run leaves whole records, and the next
-one adds the rest). The demo is the same on any day it is seeded (``demo.dates``).
+one adds the rest), the imported registrations together in one. The demo is the same on any day it is seeded (``demo.dates``).
 """
 
 from django.core.management.base import BaseCommand
@@ -18,6 +20,7 @@ from django.utils.translation import ngettext
 from demo.loaders import achievements as achievement_loader
 from demo.loaders import institutions as institution_loader
 from demo.loaders import market as market_loader
+from demo.loaders import registrations as registration_loader
 from market.models import Match
 from market.services import matching as matching_services
 from market.tasks import matching as tasks_matching
@@ -38,8 +41,8 @@ def demo_matches() -> int:
 class Command(BaseCommand):
     help = (
         "Creates the demo institutions in all 21 cities, designations, a login for each role, a few "
-        "hundred published achievements and a demo technology market with deals and registered "
-        "contracts since 2021 (idempotent)."
+        "hundred published achievements, a demo technology market with deals and registered "
+        "contracts since 2021 and the off-platform registrations of those years (idempotent)."
     )
 
     def handle(self, *args, **options):
@@ -50,12 +53,14 @@ class Command(BaseCommand):
                 organisations=directory.organisations, users=directory.users
             )
             market = market_loader.load(organisations=directory.organisations, users=directory.users)
+        imports = registration_loader.load(market=market)
         labels = {
             **institution_loader.COUNT_LABELS,
             **achievement_loader.COUNT_LABELS,
             **market_loader.COUNT_LABELS,
+            **registration_loader.COUNT_LABELS,
         }
-        counts = directory.counts + achievements.counts + market.counts
+        counts = directory.counts + achievements.counts + market.counts + imports.counts
         self.stdout.write(institution_loader.summary(counts, labels))
         # Ranked only when this run added to the demo (or an interrupted run left it unranked): the
         # freshness of a match counts from now, so ranking again minutes later would move scores and
