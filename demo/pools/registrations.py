@@ -169,11 +169,11 @@ FOREIGN_BUYERS = (
 )
 # fmt: on
 
-# Where the persons who buy technology live (current county codes that were in use from the 1980s on,
+# Where the persons who buy technology live (county codes current in the GB/T 2260 table and in use since the 1980s,
 # so that a synthetic identity number drawn for them passes the birth-place check).
 PERSON_REGIONS = (
     "510112", "510113", "510121", "510129", "510302", "510402", "510502", "510521", "510623",
-    "510722", "510802", "511002", "511102", "511112", "513401", "513221", "513321",
+    "510722", "510802", "511002", "511102", "511112", "513401", "513221", "513322",
     "110108", "310112", "440305", "330106", "420111", "610113",
 )  # fmt: skip
 

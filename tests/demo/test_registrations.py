@@ -18,6 +18,7 @@ from demo import dates
 from demo.specs import market as market_specs
 from demo.specs import registrations as registration_specs
 from demo.specs.institutions import CITIES
+from institutions import codes as institution_codes
 from institutions.identifiers import is_valid_credit_code
 from market.choices import SUB_TYPE_CATEGORY, ContractCategory, PartyKind
 from market.models.contracts import CHINA_COUNTRY_CODE
@@ -195,11 +196,22 @@ def test_a_few_registrations_were_cancelled_with_a_reason():
     assert not any(spec.cancel_note for spec in COUNTED)
 
 
+@pytest.mark.django_db
 def test_the_form_codes_are_of_the_jj001_lists():
+    """Every code the demo writes is in the code list institutions loads from its dated file."""
+    lists = {
+        scheme: {code for code, _label in institution_codes.code_choices(scheme)}
+        for scheme in ("plan_category", "socio_economic_goal", "trade_subject", "entity_type", "country")
+    }
     for spec in SPECS:
-        assert spec.plan_category in {"1", "2", "3", "4", "5"}
-        assert spec.socio_economic_goal in {f"{code:02d}" for code in range(1, 14)}
-        assert spec.trade_subject in {"1", "2", "3", "4", "5", "6"}
+        assert spec.plan_category in lists["plan_category"]
+        assert spec.socio_economic_goal in lists["socio_economic_goal"]
+        assert spec.trade_subject in lists["trade_subject"]
+        for party in (spec.seller, spec.buyer):
+            assert party.entity_type in lists["entity_type"], party
+            assert party.country_code in lists["country"], party
+            if party.region_code:
+                assert institution_codes.region_is_valid(party.region_code), party
     subjects = {spec.seller.entity_type: spec.trade_subject for spec in SPECS}
     assert subjects.get("022") == "3" and subjects.get("021") == "2" and subjects.get("150") == "1"
 
