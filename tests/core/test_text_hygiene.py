@@ -59,6 +59,7 @@ NOT_FREE_TEXT = {
     ("market", "contractregistration", "socio_economic_goal"),
     ("market", "contractregistration", "trade_subject"),
     ("market", "contractregistration", "national_number"),
+    ("market", "registrationcertificate", "code"),
     ("market", "match", "matched_terms"),
 }
 
