@@ -11,10 +11,12 @@ Every function reads the database (one query), except ``province_of`` and ``in_p
 which read the committed table.
 """
 
+import functools
 from datetime import date
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 
 from institutions import reference_data
 from institutions.choices import ClassificationScheme
@@ -47,6 +49,22 @@ def code_choices(scheme: str) -> list[tuple[str, str]]:
         "position", "code"
     )
     return [(entry.code, entry.label) for entry in entries.only("code", "name", "name_en")]
+
+
+@functools.lru_cache(maxsize=64)
+def _labels(scheme: str, language: str) -> dict[str, str]:
+    with translation.override(language):
+        return dict(code_choices(scheme))
+
+
+def code_label(scheme: str, code: str) -> str:
+    """``code`` with its name in the active language (``"1 国家科技计划"``), or the bare code when the list
+    does not hold it. The lists come from dated files loaded by migrations, so each is read once per
+    process and language."""
+    if not code:
+        return ""
+    name = _labels(_scheme(scheme), translation.get_language() or settings.LANGUAGE_CODE).get(code)
+    return f"{code} {name}" if name else code
 
 
 def region_is_valid(code: str, on: date | None = None) -> bool:

@@ -55,7 +55,9 @@ class ContractFilterSet(RegistrationQueueFilterSet):
     """The contracts an actor may see, through the API."""
 
     status = django_filters.MultipleChoiceFilter(choices=ContractStatus.choices, label=_("Status"))
-    source = django_filters.MultipleChoiceFilter(choices=ContractSource.choices, label=_("Source"))
+    source = django_filters.MultipleChoiceFilter(
+        choices=ContractSource.choices, label=_("Source of the registration")
+    )
     deal = filtering.IdFilter(field_name="deal_id", label=_("Deal id"))
 
     class Meta:
@@ -92,7 +94,7 @@ class MyContractFilterSet(_ContractFilterSetBase):
         choices=ContractStatus.choices, label=_("Status"), empty_label=_("All statuses")
     )
     source = django_filters.ChoiceFilter(
-        choices=ContractSource.choices, label=_("Source"), empty_label=_("All sources")
+        choices=ContractSource.choices, label=_("Source of the registration"), empty_label=_("All sources")
     )
     year = filtering.YearFilter(field_name="signed_on__year", label=_("Year of signing"))
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from institutions import codes as institution_codes
 from market import choices, policies
 
 register = template.Library()
@@ -56,3 +57,9 @@ def party_field(form, side: str, name: str):
 def id_number_shown(revealed, side: str, id_number: str) -> str:
     """The identity number of ``side``: in full only when it was just revealed (audited), else masked."""
     return (revealed or {}).get(side) or policies.mask_id_number(id_number)
+
+
+@register.simple_tag
+def code_label(scheme: str, code: str) -> str:
+    """A JJ-001 code with its name (计划类别, 社会经济目标, 交易主体, 国别代码), e.g. ``1 国家科技计划``."""
+    return institution_codes.code_label(scheme, code)

@@ -180,6 +180,23 @@ def test_a_foreign_buyer_has_a_country_code_and_two_names(seller, seller_user, c
     assert (contract.buyer_credit_code, contract.buyer_region_code) == ("", "")
 
 
+def test_the_page_names_the_codes_of_the_form(seller, seller_user, chengdu_body, page_as):
+    foreign = {
+        "kind": "foreign",
+        "name": "德国精密机械公司",
+        "name_original": "Deutsche Präzisionsmaschinen GmbH",
+        "country_code": "304",
+        "entity_type": "300",
+    }
+    contract = open_direct(seller_user, seller, buyer=foreign)
+
+    content = page_as("seller_user").get(f"/market/contracts/{contract.pk}/").content.decode()
+
+    assert "Country code 304 Germany" in content
+    assert "1 National science and technology programme" in content  # 计划类别 1
+    assert "Expected new investment / output" in content
+
+
 @pytest.mark.parametrize(
     ("buyer", "fields"),
     [
