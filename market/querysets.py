@@ -146,7 +146,7 @@ class ContractQuerySet(models.QuerySet):
         if not roles.is_authenticated:
             return self.none()
         condition = (
-            Q(applicant_id__in=roles.member_of)
+            Q(applicant_id__in=roles.member_of | roles.partner_of)
             | Q(seller_organisation_id__in=roles.member_of)
             | Q(buyer_organisation_id__in=roles.member_of)
         )

@@ -173,7 +173,7 @@ def is_contract_applicant(user, record) -> bool:
     if not hasattr(record, "applicant_id"):
         return is_seller_party(user, record)
     roles = _roles(user)
-    if record.applicant_id is not None and record.applicant_id in roles.member_of:
+    if record.applicant_id is not None and record.applicant_id in (roles.member_of | roles.partner_of):
         return True
     return record.source == ContractSource.PAPER and record.registration_body_id in roles.registrar_of
 
@@ -183,8 +183,10 @@ rules.add_perm("market.manage_contract", is_platform_admin | is_contract_applica
 
 @rules.predicate
 def is_member_of_applicant(user, organisation) -> bool:
-    """A member (admin, staff) of the organisation that applies: the seller side opens its own forms."""
-    return organisation is not None and organisation.pk in _roles(user).member_of
+    """A member (admin, staff) of the organisation that applies — the seller side opens its own forms —
+    or a partner system linked to it (its service account holds a partner membership)."""
+    roles = _roles(user)
+    return organisation is not None and organisation.pk in (roles.member_of | roles.partner_of)
 
 
 rules.add_perm("market.apply_for_registration", is_member_of_applicant)

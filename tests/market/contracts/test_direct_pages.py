@@ -19,6 +19,7 @@ from market.models.contracts import ID_NUMBER_REVEALED
 from market.services import contracts as services
 from tests import factories
 from tests.market import factories as market_factories
+from tests.market.contracts.conftest import pdf_file
 from tests.market.contracts.test_direct import PERSON_ID, form_data, off_platform_seller, shanghai_buyer
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +150,6 @@ def test_the_identity_number_is_masked_and_revealed_with_an_audit_event(
 
 
 def _with_file(contract):
-    from tests.market.contracts.conftest import pdf_file
 
     contract.contract_file.save("signed.pdf", pdf_file(), save=True)
     return contract
@@ -290,7 +290,7 @@ def test_the_api_masks_identity_numbers_and_patches_parties(
 
 def test_a_partner_system_submits_for_an_applicant_it_belongs_to(seller, chengdu_body, shanghai):
     service_account = factories.UserFactory(username="partner-system")
-    factories.MembershipFactory(user=service_account, organisation=seller, role=MembershipRole.STAFF)
+    factories.MembershipFactory(user=service_account, organisation=seller, role=MembershipRole.PARTNER)
     _api_key, key = account_services.partner_key_issue(user=service_account, name="某高校科研管理系统")
     client = APIClient(HTTP_AUTHORIZATION=f"Api-Key {key}", HTTP_ACCEPT_LANGUAGE="en")
 
@@ -298,6 +298,12 @@ def test_a_partner_system_submits_for_an_applicant_it_belongs_to(seller, chengdu
 
     assert response.status_code == 201, response.json()
     assert response.json()["status"] == ContractStatus.DRAFT
+    contract = ContractRegistration.objects.get(pk=response.json()["id"])
+    contract.contract_file.save("signed.pdf", pdf_file(), save=True)
+    submitted = client.post(f"{CONTRACTS}{contract.pk}/submit/", format="json")
+    assert submitted.status_code == 200, submitted.json()
+    assert submitted.json()["status"] == ContractStatus.SUBMITTED
+    assert client.get(f"{CONTRACTS}?source=direct").json()["count"] == 1
 
 
 def test_a_partner_system_of_another_organisation_is_refused(
@@ -305,7 +311,7 @@ def test_a_partner_system_of_another_organisation_is_refused(
 ):
     service_account = factories.UserFactory(username="partner-system")
     factories.MembershipFactory(
-        user=service_account, organisation=mianyang_institution, role=MembershipRole.STAFF
+        user=service_account, organisation=mianyang_institution, role=MembershipRole.PARTNER
     )
     _api_key, key = account_services.partner_key_issue(user=service_account, name="某高校科研管理系统")
 
