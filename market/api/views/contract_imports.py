@@ -22,6 +22,7 @@ from core.api.schema import ErrorSerializer
 from core.spreadsheets import XLSX_CONTENT_TYPE
 from market.api.serializers import contract_imports as serializers
 from market.filters.contracts import ContractFilterSet
+from market.models import ContractRegistration
 from market.selectors import contract_imports as selectors
 from market.selectors.contracts import QUEUE_TABS
 from market.services import contract_imports as services
@@ -119,7 +120,9 @@ class ContractExportView(_AnyAcceptMixin, APIView):
         ],
         responses={
             **_XLSX,
-            400: OpenApiResponse(ErrorSerializer, description="An unknown tab."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="An unknown tab or a filter value that is not valid."
+            ),
             403: OpenApiResponse(ErrorSerializer, description="A queue's tab asked by a non-registrar."),
         },
         tags=_TAGS,
@@ -130,6 +133,10 @@ class ContractExportView(_AnyAcceptMixin, APIView):
             raise exceptions.ValidationError({"tab": [_("Unknown tab.")]})
         if tab and not request.user.has_perm("market.view_registration_queue"):
             raise exceptions.PermissionDenied(_("Only registrars have a registration queue."))
+        # a filter that does not validate is a 400 here, as on the contract list, not an empty workbook
+        filterset = ContractFilterSet(request.query_params, queryset=ContractRegistration.objects.none())
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
         contracts = selectors.contract_export_list(actor=request.user, filters=request.query_params, tab=tab)
         return selectors.contract_export_workbook(contracts).response(
             filename=selectors.contract_export_filename()

@@ -136,6 +136,15 @@ def test_the_api_export_refuses_an_unknown_tab_and_anonymous(api_client, registr
     assert "tab" in response.json()["fields"]
 
 
+def test_the_api_export_refuses_a_filter_that_is_not_valid(api_client, registrar):
+    api_client.force_authenticate(registrar)
+
+    response = api_client.get(API_EXPORT, {"year": "abc", "status": "nonsense"})
+
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"year", "status"}
+
+
 def test_status_filter_of_the_export(registrar, chengdu_body, run_import):
     run_import(registrar, chengdu_body, workbook([good_row(1)]))
     ContractRegistration.objects.update(status=ContractStatus.CANCELLED)
