@@ -11,18 +11,12 @@ from market.tasks import contract_imports as import_tasks
 from tests.browser.conftest import screenshot
 from tests.browser.test_phone_layout import WIDE_ELEMENTS
 from tests.market import factories as market_factories
-from tests.market.contract_imports.conftest import (  # noqa: F401 (reference_codes: a fixture)
-    XLSX,
-    good_row,
-    reference_codes,
-    upload,
-    workbook,
-)
+from tests.market.contract_imports.conftest import XLSX, good_row, upload, workbook
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_tables", "reference_codes"),
+    pytest.mark.usefixtures("reference_tables"),
 ]
 
 PASSWORD = "Tianfu#2026"

@@ -272,7 +272,7 @@ def test_a_listing_is_published_negotiated_registered_and_disclosed(page, people
     register.locator("button[type=submit]").click()
 
     expect(page.locator(".contract-status")).to_have_attribute("data-status", "registered")
-    number = page.locator("dd[data-registration-number]")
+    number = page.locator("span[data-registration-number]")
     expect(number).to_have_text(re.compile(r"^\s*\d{16}\s*$"))
     screenshot(page, "market-contract-registered")
     contract.refresh_from_db()
@@ -288,7 +288,7 @@ def test_a_listing_is_published_negotiated_registered_and_disclosed(page, people
 
     page.click(f"a[href='/market/contracts/{contract_pk}/certificate/']")
     expect(page).to_have_url(re.compile(rf"/market/contracts/{contract_pk}/certificate/$"))
-    expect(page.locator("td[data-registration-number]")).to_have_text(contract.registration_number)
+    expect(page.locator("strong[data-registration-number]")).to_have_text(contract.registration_number)
     expect(page.locator(".certificate")).to_contain_text(SELLER)
     expect(page.locator(".certificate")).to_contain_text(BUYER)
     expect(page.locator(".certificate [data-technical-amount]")).to_contain_text(TECHNICAL_AMOUNT)
