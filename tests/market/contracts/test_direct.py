@@ -180,6 +180,20 @@ def test_a_foreign_buyer_has_a_country_code_and_two_names(seller, seller_user, c
     assert (contract.buyer_credit_code, contract.buyer_region_code) == ("", "")
 
 
+def test_the_certificate_shows_each_kind_of_party(seller, seller_user, chengdu_body, registrar, page_as):
+    person = {"kind": "person", "name": "张伟", "id_number": PERSON_ID}
+    contract = services.contract_submit(
+        actor=seller_user, contract=ready(open_direct(seller_user, seller, person))
+    )
+    contract = services.contract_register(actor=registrar, contract=contract, version=contract.version)
+
+    content = page_as("seller_user").get(f"/market/contracts/{contract.pk}/certificate/").content.decode()
+
+    assert "Natural person · 110105********002X" in content
+    assert PERSON_ID not in content
+    assert "Credit code" in content  # the seller, an organisation on the platform
+
+
 def test_the_page_names_the_codes_of_the_form(seller, seller_user, chengdu_body, page_as):
     foreign = {
         "kind": "foreign",
