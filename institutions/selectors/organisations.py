@@ -130,6 +130,24 @@ def region_list(*, filters: dict | None = None, everywhere: bool = False) -> Que
     return queryset.order_by("code")
 
 
+REGION_SEARCH_LIMIT = 20
+
+
+def region_search(*, text: str) -> list[Region]:
+    """Regions of all China in force whose code starts with ``text`` (digits) or whose name contains it,
+    at most ``REGION_SEARCH_LIMIT``, with their parents (the form of a party off the platform suggests
+    them as one types)."""
+    text = (text or "").strip()[:20]
+    if not text:
+        return []
+    queryset = Region.objects.filter(valid_to__isnull=True).select_related("parent__parent")
+    if text.isdigit():
+        queryset = queryset.filter(code__startswith=text)
+    else:
+        queryset = queryset.filter(name__contains=text)
+    return list(queryset.order_by("code")[:REGION_SEARCH_LIMIT])
+
+
 def region_get(*, code: str, everywhere: bool = False) -> Region:
     queryset = Region.objects.select_related("parent__parent")
     if not everywhere:

@@ -10,6 +10,7 @@ app_name = "institutions"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("counties/", views.county_options, name="county_options"),
+    path("regions/", views.region_options, name="region_options"),
     path("network/", views.network, name="network"),
     path("network/<str:code>/", views.network, name="network_region"),
     path("new/", views.organisation_create, name="create"),

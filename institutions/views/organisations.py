@@ -84,6 +84,15 @@ def county_options(request):
     return render(request, "institutions/_county_options.html", {"counties": counties, "city": city})
 
 
+@require_GET
+def region_options(request):
+    """``<option>``s of the regions of China matching what was typed (code or name), for the datalist of
+    a contract party's region code (htmx sends the input under its own name: any one parameter)."""
+    text = next((value for value in request.GET.values() if value.strip()), "")
+    regions = selectors.region_search(text=text)
+    return render(request, "institutions/_region_options.html", {"regions": regions})
+
+
 def directory_url(region) -> str:
     """The directory filtered to a region (a city, or a county with its city)."""
     if region.level == RegionLevel.COUNTY:

@@ -2,6 +2,7 @@
 They check the input's shape; the rules (amounts, categories, states) live in the services."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
@@ -180,6 +181,21 @@ def _add_party_fields(form: forms.Form, side: str, contract: ContractRegistratio
         form.fields[f"{side}_{name}"] = forms.CharField(
             label=label, max_length=max_length, required=False, validators=[validate_single_line]
         )
+    # the region code is suggested as one types a code or a place name (regions of all China, htmx)
+    form.fields[f"{side}_region_code"].widget.attrs.update(
+        {
+            "list": f"{side}-region-options",
+            "autocomplete": "off",
+            "inputmode": "search",
+            "hx-get": reverse("institutions:region_options"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{side}-region-options",
+            "hx-swap": "innerHTML",
+        }
+    )
+    form.fields[f"{side}_region_code"].help_text = _(
+        "Type the code or the name of the county or city, e.g. 徐汇."
+    )
     form.fields[f"{side}_entity_type"] = forms.ChoiceField(
         label=_("Legal-entity type (买/卖方性质)"), choices=_entity_type_choices(), required=False
     )
