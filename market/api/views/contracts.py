@@ -133,7 +133,8 @@ class ContractViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         tags=_TAGS,
     )
     def create(self, request):
-        if "deal" not in request.data:
+        # a body that is not an object (``null``, a list…) is refused by the serializer as a 400
+        if not isinstance(request.data, dict) or "deal" not in request.data:
             return self._open(request)
         target = serializers.ContractPrepareInputSerializer(data=request.data)
         target.is_valid(raise_exception=True)

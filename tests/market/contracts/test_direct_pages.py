@@ -236,6 +236,14 @@ def api_form(applicant, **overrides) -> dict:
     return data
 
 
+@pytest.mark.parametrize("body", ["null", "[]", '"text"', "42"])
+def test_a_body_that_is_not_an_object_is_a_400(client_as, body):
+    response = client_as("seller_user").post(CONTRACTS, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
 def test_the_api_opens_a_direct_form(client_as, seller, chengdu_body, shanghai):
     response = client_as("seller_user").post(CONTRACTS, api_form(seller), format="json")
 
