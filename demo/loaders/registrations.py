@@ -55,6 +55,11 @@ COUNT_LABELS: dict[str, Callable[[int], str]] = {
     "registrations imported": lambda n: ngettext(
         "%(count)d off-platform registration imported", "%(count)d off-platform registrations imported", n
     ),
+    "registrations applied for": lambda n: ngettext(
+        "%(count)d off-platform registration applied for",
+        "%(count)d off-platform registrations applied for",
+        n,
+    ),
 }
 
 
