@@ -921,7 +921,7 @@ DEMO_USERS = [
         "陈望江",
         _("Institution admin"),
         _(
-            "Edits the profile and members of %(organisation)s, files its achievements and lists them on the market"
+            "Edits the profile and members of %(organisation)s, files its achievements and lists them on the market; under My contract registrations finds its registrations: a draft, one waiting for the registrar, registered ones with certificates, certified income, a correction and a cancellation, and those imported since 2021"
         ),
         (("scu_office", MembershipRole.ADMIN),),
     ),
@@ -930,7 +930,7 @@ DEMO_USERS = [
         "刘川",
         _("Institution staff"),
         _(
-            "Files achievements and lists technologies for %(organisation)s, answers inquiries, signs deals and submits contracts for registration; cannot edit the institution or its members"
+            "Files achievements and lists technologies for %(organisation)s, answers inquiries, signs deals and submits contracts for registration, those made off the platform too (a draft with a German buyer, one with a Shanghai buyer waiting in Chengdu); cannot edit the institution or its members"
         ),
         (("scu_office", MembershipRole.STAFF),),
     ),
@@ -971,7 +971,7 @@ DEMO_USERS = [
         "吴合同",
         _("Registrar (city)"),
         _(
-            "Registers the technology contracts submitted to %(organisation)s, corrects their category and technical amount, refuses them with a coded reason and certifies technical income"
+            "Registers the technology contracts submitted to %(organisation)s (in the queue: an off-platform contract with a Shanghai buyer and a paper application a colleague entered), corrects their category and technical amount, refuses them with a coded reason, certifies technical income, corrects and cancels registrations, enters paper applications and imports historical ones; certificates verify at /verify/"
         ),
         (("510100_registration", MembershipRole.OFFICIAL),),
     ),

@@ -21,7 +21,7 @@ serial. The platform's own numbers (``market.policies.registration_number``) are
 import math
 import random
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -38,6 +38,7 @@ from institutions.identifiers import make_credit_code
 from market.choices import (
     CONTRACT_NO_IP,
     ContractCategory,
+    ContractSource,
     ContractSubType,
     IPKind,
     LicenceScope,
@@ -45,6 +46,7 @@ from market.choices import (
     PaymentMethod,
 )
 from market.models.contracts import CHINA_COUNTRY_CODE
+from market.models.registration_lifecycle import CancellationReason
 
 SEED = "tianfu-demo-registrations"
 SCALE = 100
@@ -152,6 +154,17 @@ PLATFORM_SELLERS = (
     *[academy.key for academy in institution_specs.ACADEMIES],
     *[spec.key for spec in institution_specs.CITY_AGENCIES],
 )
+# The transfer offices of the academies (四川大学 → 四川大学技术转移中心) sell services in their own name:
+# that share of the technical service, training and intermediary contracts of their academy.
+OFFICE_OF = {
+    academy.key: f"{academy.key}_office" for academy in institution_specs.ACADEMIES if academy.office
+}
+OFFICE_SUB_TYPES = (
+    ContractSubType.TECHNICAL_SERVICE,
+    ContractSubType.TECHNICAL_TRAINING,
+    ContractSubType.TECHNICAL_INTERMEDIARY,
+)
+OFFICE_SHARE = 0.5
 PLATFORM_BUYERS = tuple(spec.key for spec in market_specs.ENTERPRISES)
 
 
@@ -340,10 +353,19 @@ def import_specs(today: date) -> tuple[ImportSpec, ...]:
     return tuple(dates.dated(spec, today) for spec in _import_specs())
 
 
-@cache
 def _import_specs() -> tuple[ImportSpec, ...]:
+    return _import_state()[0]
+
+
+@cache
+def _import_state() -> tuple[tuple[ImportSpec, ...], dict[str, int]]:
+    """The imported registrations and the serial of the credit code of each organisation off the
+    platform (by name), which the registrations made through the services reuse."""
     rng = random.Random(SEED)
     platform = _platform_history()
+    for year, (count, amount) in _journey_history().items():
+        platform_count, platform_amount = platform.get(year, (0, Decimal(0)))
+        platform[year] = (platform_count + count, platform_amount + amount)
     serial_of: Counter = Counter()
     credit_serials: dict[str, int] = {}
     specs: list[ImportSpec] = []
@@ -364,8 +386,23 @@ def _import_specs() -> tuple[ImportSpec, ...]:
             serial_of[(year, row["body"])] += 1
             city = _body_region(row["body"])[:4]
             row["registration_number"] = f"{year}9{city}{serial_of[(year, row['body'])]:07d}"
+            row["seller"] = _office_instead(row)
             specs.append(_finish(rng, row))
-    return tuple(specs)
+    return tuple(specs), credit_serials
+
+
+def _office_instead(row: dict) -> PartySpec:
+    """A technical service, training or intermediary contract of a university or institute with a
+    transfer office is, about every other time, the office's own (四川大学技术转移中心 sells its services
+    under its own name); its technology stays the academy's. Drawn by the registration number, apart
+    from the main generator, so the rest of the import is as it was."""
+    seller = row["seller"]
+    office = OFFICE_OF.get(seller.organisation)
+    if office is None or row["sub_type"] not in OFFICE_SUB_TYPES:
+        return seller
+    if random.Random(f"{SEED}:office:{row['registration_number']}").random() >= OFFICE_SHARE:
+        return seller
+    return _on_platform(office)
 
 
 def _body_region(body_key: str) -> str:
@@ -503,3 +540,298 @@ def _finish(rng: random.Random, row: dict) -> ImportSpec:
 def decision_days(value) -> int:
     """Days to decide under a rule set's value (the setting when the rules leave it open)."""
     return value.decision_days or settings.MARKET_REGISTRATION_DECISION_DAYS
+
+
+# --- the registration journey of the demo logins ------------------------------------------------------
+#
+# A handful of registrations of contracts made off the platform, made through the services (not rows)
+# so that the demo logins see each step: 四川大学技术转移中心 (``scu-admin``, ``scu-staff``) applies
+# directly to 成都市技术合同认定登记站, whose demo registrar ``registrar-cd`` decides; a second registrar
+# of the station (``PAPER_REGISTRAR``, a quiet account) enters a paper application for a seller off the
+# platform, which ``registrar-cd`` decides (separation of duties). Registered ones lie in the history;
+# the draft and those waiting for a decision in the recent part of the calendar (``demo.dates``).
+
+JOURNEY_APPLICANT = "scu_office"
+JOURNEY_BODY = "510100_registration"
+PAPER_REGISTRAR = "registrar-510100"
+SHANGHAI_BUYER = pools.Party("上海徐汇瑞康医疗科技有限公司", "310104", pools.LTD, ("04",))
+
+
+@dataclass(frozen=True)
+class IncomeSpec:
+    year: int
+    amount: Decimal
+    performed_on: date
+    certified_on: date
+
+
+@dataclass(frozen=True)
+class JourneySpec:
+    """One registration made through the services; ``outcome``: draft, submitted or registered (then
+    perhaps with certified income, corrected or cancelled)."""
+
+    project_name: str
+    source: str  # ContractSource value: direct (the applicant applies) or paper (a registrar enters it)
+    outcome: str
+    seller: "PartySpec | pools.Party"  # resolved to a PartySpec by ``journey_specs``
+    buyer: "PartySpec | pools.Party"
+    category: str
+    sub_type: str
+    field: str
+    amount: Decimal
+    non_technical: Decimal
+    payment_method: str
+    signed_on: date
+    validity_years: int
+    opened_on: date
+    submitted_on: date | None = None
+    registered_on: date | None = None
+    licence_scope: str = ""
+    ip_type: str = CONTRACT_NO_IP
+    expected_investment: Decimal | None = None
+    expected_output: Decimal | None = None
+    corrected_technical: Decimal | None = None  # the registrar's correction of the technical amount
+    registrar_note: str = ""
+    incomes: tuple[IncomeSpec, ...] = ()
+    amended_on: date | None = None
+    amendment: tuple[tuple[str, Decimal], ...] = ()  # (field, corrected value)
+    amend_reason: str = ""
+    cancelled_on: date | None = None
+    cancel_reason: str = ""  # CancellationReason value
+    cancel_note: str = ""
+
+    @property
+    def trade_subject(self) -> str:
+        return TRADE_SUBJECT_OF_ENTITY.get(self.seller.entity_type, "5")
+
+    @property
+    def is_counted(self) -> bool:
+        """Registered and not cancelled: counted in the year's registrations."""
+        return self.registered_on is not None and self.cancelled_on is None
+
+    @property
+    def final_amount(self) -> Decimal:
+        """The contract amount as registered, after any correction."""
+        return dict(self.amendment).get("contract_amount", self.amount)
+
+
+def journey_specs(today: date) -> tuple[JourneySpec, ...]:
+    """The registrations made through the services for the demo seeded ``today``."""
+    return tuple(
+        dates.dated(replace(spec, seller=_resolved(spec.seller), buyer=_resolved(spec.buyer)), today)
+        for spec in _journey_specs()
+    )
+
+
+def _resolved(party: "PartySpec | pools.Party") -> PartySpec:
+    """A party of the journey: an organisation off the platform gets the credit code it has in the
+    import (a new serial when the import has none)."""
+    if isinstance(party, PartySpec):
+        return party
+    serials = _import_state()[1]
+    serial = serials.get(party.name) or len(serials) + 1 + [SHANGHAI_BUYER.name].index(party.name)
+    return _off_platform(party, serial)
+
+
+def _party(pool, name: str) -> pools.Party:
+    return next(party for party in pool if party.name == name)
+
+
+def _journey_history() -> dict[int, tuple[int, Decimal]]:
+    """(count, 合同金额) of the journey's registrations that count, by year of registration, within the
+    history: the import leaves room for them (its years still add up as planned)."""
+    totals: dict[int, tuple[int, Decimal]] = defaultdict(lambda: (0, Decimal(0)))
+    for spec in _journey_specs():
+        if spec.is_counted and spec.registered_on <= dates.HISTORY_ENDS:
+            count, amount = totals[spec.registered_on.year]
+            totals[spec.registered_on.year] = (count + 1, amount + spec.final_amount)
+    return dict(totals)
+
+
+@cache
+def _journey_specs() -> tuple[JourneySpec, ...]:
+    office = _on_platform(JOURNEY_APPLICANT)
+    direct, paper = ContractSource.DIRECT.value, ContractSource.PAPER.value
+    _region, id_number = identity_number(random.Random(f"{SEED}:journey:person"))
+    person = PartySpec(
+        kind=PartyKind.PERSON,
+        name=achievement_specs.person_name(random.Random(f"{SEED}:journey:person-name")),
+        id_number=id_number,
+        entity_type=PERSON_ENTITY_TYPE,
+        region_code=_region,
+    )
+    german = next(party for party in pools.FOREIGN_BUYERS if party.country == "304" and "04" in party.fields)
+    return (
+        # Registered, the technical amount corrected by the registrar: its certificate verifies.
+        JourneySpec(
+            project_name="锂电池正极材料失效分析与寿命评估技术服务",
+            source=direct,
+            outcome="registered",
+            seller=office,
+            buyer=_party(pools.SICHUAN_BUYERS, "乐山沙湾冶金材料有限公司"),
+            category=ContractCategory.SERVICE,
+            sub_type=ContractSubType.TECHNICAL_SERVICE,
+            field="03",
+            amount=Decimal("680000"),
+            non_technical=Decimal("0"),
+            payment_method=PaymentMethod.INSTALMENTS,
+            signed_on=date(2026, 4, 8),
+            validity_years=1,
+            opened_on=date(2026, 4, 13),
+            submitted_on=date(2026, 4, 15),
+            registered_on=date(2026, 4, 24),
+            corrected_technical=Decimal("598000"),
+            registrar_note="合同价款中含检测耗材及设备使用费8.2万元，不属于技术性收入，核减技术交易额。",
+        ),
+        # Submitted, waiting for registrar-cd: a buyer in Shanghai, off the platform.
+        JourneySpec(
+            project_name="骨科植入物表面抗菌涂层委托开发",
+            source=direct,
+            outcome="submitted",
+            seller=office,
+            buyer=SHANGHAI_BUYER,
+            category=ContractCategory.DEVELOPMENT,
+            sub_type=ContractSubType.COMMISSIONED_DEVELOPMENT,
+            field="04",
+            amount=Decimal("1500000"),
+            non_technical=Decimal("120000"),
+            payment_method=PaymentMethod.INSTALMENTS,
+            signed_on=date(2026, 11, 12),
+            validity_years=2,
+            opened_on=date(2026, 11, 18),
+            submitted_on=date(2026, 11, 23),
+            expected_investment=Decimal("3000000"),
+            expected_output=Decimal("12000000"),
+        ),
+        # A draft with a foreign (German) buyer, its name in the original language.
+        JourneySpec(
+            project_name="可降解镁合金血管支架专利实施许可",
+            source=direct,
+            outcome="draft",
+            seller=office,
+            buyer=_foreign(german),
+            category=ContractCategory.LICENCE,
+            sub_type=ContractSubType.PATENT_LICENCE,
+            licence_scope="ordinary",
+            ip_type=IPKind.INVENTION_PATENT,
+            field="04",
+            amount=Decimal("2400000"),
+            non_technical=Decimal("0"),
+            payment_method=PaymentMethod.ROYALTY_WITH_FEE,
+            signed_on=date(2026, 11, 20),
+            validity_years=3,
+            opened_on=date(2026, 11, 26),
+            expected_investment=Decimal("8000000"),
+            expected_output=Decimal("30000000"),
+        ),
+        # Registered, with a natural person as the buyer (the identity number is masked on the pages).
+        JourneySpec(
+            project_name="川西民宿建筑节能改造技术服务",
+            source=direct,
+            outcome="registered",
+            seller=office,
+            buyer=person,
+            category=ContractCategory.SERVICE,
+            sub_type=ContractSubType.TECHNICAL_SERVICE,
+            field="06",
+            amount=Decimal("60000"),
+            non_technical=Decimal("0"),
+            payment_method=PaymentMethod.LUMP_SUM,
+            signed_on=date(2026, 5, 6),
+            validity_years=1,
+            opened_on=date(2026, 5, 9),
+            submitted_on=date(2026, 5, 12),
+            registered_on=date(2026, 5, 19),
+        ),
+        # Registered in 2024, technical income certified for 2024 and 2025.
+        JourneySpec(
+            project_name="医学影像辅助诊断模型委托开发",
+            source=direct,
+            outcome="registered",
+            seller=office,
+            buyer=_party(pools.SICHUAN_BUYERS, "四川省人民医院"),
+            category=ContractCategory.DEVELOPMENT,
+            sub_type=ContractSubType.COMMISSIONED_DEVELOPMENT,
+            ip_type=IPKind.SOFTWARE_COPYRIGHT,
+            field="04",
+            amount=Decimal("1200000"),
+            non_technical=Decimal("80000"),
+            payment_method=PaymentMethod.INSTALMENTS,
+            signed_on=date(2024, 3, 12),
+            validity_years=3,
+            opened_on=date(2024, 3, 20),
+            submitted_on=date(2024, 3, 25),
+            registered_on=date(2024, 4, 2),
+            expected_investment=Decimal("2400000"),
+            expected_output=Decimal("9600000"),
+            incomes=(
+                IncomeSpec(2024, Decimal("480000"), date(2024, 12, 20), date(2025, 1, 15)),
+                IncomeSpec(2025, Decimal("560000"), date(2025, 12, 18), date(2026, 1, 20)),
+            ),
+        ),
+        # Registered, then corrected (变更) after a supplementary agreement.
+        JourneySpec(
+            project_name="钠离子电池正极材料专利组合技术中介服务",
+            source=direct,
+            outcome="registered",
+            seller=office,
+            buyer=_party(pools.SICHUAN_BUYERS, "广安岳池化工有限公司"),
+            category=ContractCategory.SERVICE,
+            sub_type=ContractSubType.TECHNICAL_INTERMEDIARY,
+            field="03",
+            amount=Decimal("300000"),
+            non_technical=Decimal("0"),
+            payment_method=PaymentMethod.LUMP_SUM,
+            signed_on=date(2025, 5, 26),
+            validity_years=1,
+            opened_on=date(2025, 6, 3),
+            submitted_on=date(2025, 6, 4),
+            registered_on=date(2025, 6, 10),
+            amended_on=date(2025, 9, 16),
+            amendment=(("contract_amount", Decimal("360000")),),
+            amend_reason="双方签订补充协议，增加两项专利的对接服务，合同金额由30万元调整为36万元。",
+        ),
+        # Registered, then cancelled (注销) when the parties rescinded the contract.
+        JourneySpec(
+            project_name="页岩气压裂返排液处理工艺技术咨询",
+            source=direct,
+            outcome="registered",
+            seller=office,
+            buyer=_party(pools.SICHUAN_BUYERS, "内江威远页岩气开发有限公司"),
+            category=ContractCategory.CONSULTING,
+            sub_type=ContractSubType.FEASIBILITY,
+            field="08",
+            amount=Decimal("150000"),
+            non_technical=Decimal("0"),
+            payment_method=PaymentMethod.LUMP_SUM,
+            signed_on=date(2025, 7, 22),
+            validity_years=1,
+            opened_on=date(2025, 7, 28),
+            submitted_on=date(2025, 7, 30),
+            registered_on=date(2025, 8, 5),
+            cancelled_on=date(2025, 10, 21),
+            cancel_reason=CancellationReason.TERMINATED.value,
+            cancel_note="合同双方已协议解除合同，经申请方申请，予以注销登记。",
+        ),
+        # A paper application entered by the station's second registrar for a seller off the platform,
+        # waiting for registrar-cd.
+        JourneySpec(
+            project_name="重组胶原蛋白敷料临床适配性委托开发",
+            source=paper,
+            outcome="submitted",
+            seller=_party(pools.SICHUAN_SELLERS, "成都锦瑞生物技术有限公司"),
+            buyer=_party(pools.SICHUAN_BUYERS, "成都市第三人民医院"),
+            category=ContractCategory.DEVELOPMENT,
+            sub_type=ContractSubType.COMMISSIONED_DEVELOPMENT,
+            field="04",
+            amount=Decimal("850000"),
+            non_technical=Decimal("50000"),
+            payment_method=PaymentMethod.INSTALMENTS,
+            signed_on=date(2026, 11, 10),
+            validity_years=2,
+            opened_on=date(2026, 11, 19),
+            submitted_on=date(2026, 11, 19),
+            expected_investment=Decimal("1700000"),
+            expected_output=Decimal("6800000"),
+        ),
+    )

@@ -42,17 +42,22 @@ from market.choices import (
     RejectionReason,
 )
 from market.models import (
+    ContractAmendment,
+    ContractCancellation,
     ContractRegistration,
     Deal,
     DealBroker,
     Demand,
+    IncomeCertification,
     Inquiry,
     InquiryMessage,
     Listing,
     ListingObjection,
     Match,
     MatchNotice,
+    RegistrationCertificate,
 )
+from market.rules import contract_registration_refusal
 from notifications.models import Notification
 from tests.conftest import load_reference_data
 
@@ -496,3 +501,147 @@ def test_buyers_are_in_other_provinces_abroad_and_natural_persons(db, seeded):
     assert not foreign.filter(buyer_country_code="142").exists()
     assert persons.exists() and not persons.filter(buyer_id_number="").exists()
     assert set(persons.values_list("buyer_entity_type", flat=True)) == {"400"}
+
+
+# --- the registration journey of the demo logins ------------------------------------------------------
+
+JOURNEY = {spec.project_name: spec for spec in registration_specs.journey_specs(TODAY)}
+
+
+def _journey(title_start: str) -> ContractRegistration:
+    (title,) = [title for title in JOURNEY if title.startswith(title_start)]
+    return ContractRegistration.objects.get(
+        project_name=title, source__in=(ContractSource.DIRECT, ContractSource.PAPER)
+    )
+
+
+def test_the_transfer_office_sees_its_registrations_and_their_history(db, seeded, client):
+    client.force_login(User.objects.get(username="scu-admin"))
+    office = ContractRegistration.objects.filter(applicant__name="四川大学技术转移中心")
+
+    journey = office.filter(project_name__in=JOURNEY)
+    assert journey.count() == len(JOURNEY) - 1  # the paper application is another seller's
+    assert set(journey.values_list("status", flat=True)) == {
+        ContractStatus.DRAFT,
+        ContractStatus.SUBMITTED,
+        ContractStatus.REGISTERED,
+        ContractStatus.CANCELLED,
+    }
+    assert set(journey.values_list("source", flat=True)) == {ContractSource.DIRECT}
+    assert set(journey.values_list("buyer_kind", flat=True)) == {
+        PartyKind.ORGANISATION,
+        PartyKind.FOREIGN,
+        PartyKind.PERSON,
+    }
+    foreign = journey.get(buyer_kind=PartyKind.FOREIGN)
+    assert (foreign.buyer_country_code, foreign.buyer_name_original) == ("304", "Hansa Medizintechnik GmbH")
+    shanghai = journey.get(status=ContractStatus.SUBMITTED)
+    assert (shanghai.buyer_kind, shanghai.buyer_region_code) == (PartyKind.ORGANISATION, "310104")
+    # Imported history: the office sells technical services in its own name.
+    imported = office.filter(source=ContractSource.IMPORT)
+    assert imported.count() >= 5
+    assert set(imported.values_list("contract_category", flat=True)) == {"service"}
+
+    direct = client.get("/market/contracts/", {"source": "direct"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    history = client.get("/market/contracts/", {"source": "import"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert direct.status_code == history.status_code == 200
+    for contract in journey:
+        assert contract.project_name in direct.content.decode()
+    assert imported.order_by("-created_at", "-pk").first().project_name in history.content.decode()
+
+
+def test_the_natural_persons_identity_number_is_masked_on_the_contract_page(db, seeded, client):
+    contract = ContractRegistration.objects.get(
+        applicant__name="四川大学技术转移中心", buyer_kind=PartyKind.PERSON, source=ContractSource.DIRECT
+    )
+    client.force_login(User.objects.get(username="scu-staff"))
+
+    page = client.get(f"/market/contracts/{contract.pk}/").content.decode()
+
+    assert contract.buyer_id_number not in page
+    assert policies.mask_id_number(contract.buyer_id_number) in page
+
+
+def test_the_chengdu_registrars_queue_holds_the_direct_and_the_paper_application(db, seeded, client):
+    registrar = User.objects.get(username="registrar-cd")
+    direct = _journey("骨科植入物")
+    paper = _journey("重组胶原蛋白")
+    client.force_login(registrar)
+
+    page = client.get("/market/registration/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert direct.status == paper.status == ContractStatus.SUBMITTED
+    assert paper.source == ContractSource.PAPER and paper.applicant is None
+    assert paper.seller_kind == PartyKind.ORGANISATION and paper.seller_region_code.startswith("5101")
+    assert direct.project_name in page and paper.project_name in page
+    # Entered by the station's other registrar: registrar-cd may decide it, who entered it may not.
+    assert paper.prepared_by.username == registration_specs.PAPER_REGISTRAR
+    assert paper.prepared_by.memberships.filter(
+        organisation=paper.registration_body, role="official", is_active=True
+    ).exists()
+    assert contract_registration_refusal(paper.prepared_by, paper) is not None
+    assert contract_registration_refusal(registrar, paper) is None
+    assert contract_registration_refusal(registrar, direct) is None
+
+
+def test_a_certificate_of_the_demo_verifies_as_valid(db, seeded, client):
+    contract = _journey("锂电池正极材料")
+    certificate = RegistrationCertificate.objects.get(contract=contract, superseded_at=None)
+
+    page = client.get(f"/verify/{certificate.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert contract.status == ContractStatus.REGISTERED
+    assert contract.declared_technical_amount == Decimal("680000")
+    assert contract.technical_amount == Decimal("598000")  # corrected by the registrar
+    assert page.status_code == 200
+    assert page.context["verification"].outcome == "valid"
+    assert contract.registration_number in page.content.decode()
+
+
+def test_the_lifecycle_pages_have_income_a_correction_and_a_cancellation(db, seeded):
+    certified = _journey("医学影像")
+    amended = _journey("钠离子电池")
+    cancelled = _journey("页岩气压裂")
+
+    assert list(IncomeCertification.objects.filter(contract=certified).values_list("year", flat=True)) == [
+        2024,
+        2025,
+    ]
+    assert certified.certified_income == Decimal("1040000")
+    assert certified.registration_number.startswith("2024510100")
+    amendment = ContractAmendment.objects.get(contract=amended)
+    assert amendment.reason and amendment.changes["contract_amount"] == ["300000.00", "360000.00"]
+    certificates = RegistrationCertificate.objects.filter(contract=amended).order_by("pk")
+    assert [c.superseded_at is None for c in certificates] == [False, True]
+    assert cancelled.status == ContractStatus.CANCELLED
+    assert ContractCancellation.objects.get(contract=cancelled).note
+
+
+def test_separation_of_duties_holds_in_the_journey(db, seeded):
+    registrar = User.objects.get(username="registrar-cd")
+    contracts = ContractRegistration.objects.filter(project_name__in=JOURNEY)
+
+    assert contracts.count() == len(JOURNEY)
+    for contract in contracts.exclude(registrar=None):
+        assert contract.registrar == registrar
+        assert registrar.pk not in (contract.prepared_by_id, contract.submitted_by_id)
+        assert contract_registration_refusal(registrar, contract) is None
+    for contract in contracts.exclude(submitted_by=None):
+        assert contract.submitted_by_id == contract.prepared_by_id
+
+
+def test_nothing_in_the_journey_is_dated_after_now(db, seeded):
+    now = timezone.now()
+    contracts = ContractRegistration.objects.filter(project_name__in=JOURNEY)
+
+    for contract in contracts:
+        assert contract.created_at <= now and contract.updated_at <= now, contract.project_name
+        assert contract.signed_on <= TODAY
+        if contract.submitted_at:
+            assert contract.created_at <= contract.submitted_at <= now
+        if contract.registered_at:
+            assert contract.submitted_at <= contract.registered_at <= now
+    assert not IncomeCertification.objects.filter(contract__in=contracts, certified_at__gt=now).exists()
+    assert not ContractAmendment.objects.filter(contract__in=contracts, created_at__gt=now).exists()
+    assert not ContractCancellation.objects.filter(contract__in=contracts, cancelled_at__gt=now).exists()
+    assert not RegistrationCertificate.objects.filter(contract__in=contracts, issued_at__gt=now).exists()

@@ -7,6 +7,7 @@ rows are checked in ``test_market`` (which runs the command once for the module)
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ TODAY = timezone.localdate()
 SPECS = registration_specs.import_specs(TODAY)
 COUNTED = [spec for spec in SPECS if spec.is_counted]
 YEARS = list(registration_specs.PROVINCE_TOTALS)
+JOURNEY = registration_specs.journey_specs(TODAY)
 PLATFORM = [
     chain
     for chain in market_specs.market_specs(TODAY).chains
@@ -52,6 +54,7 @@ def test_nothing_is_dated_after_the_history_and_the_dates_are_in_order():
 def test_most_contracts_of_every_year_are_registered_off_the_platform():
     imported = Counter(spec.registered_on.year for spec in COUNTED)
     on_platform = Counter(chain.decided_on.year for chain in PLATFORM)
+    on_platform.update(spec.registered_on.year for spec in JOURNEY if spec.is_counted)
 
     for year in YEARS:
         assert imported[year] > 5 * on_platform[year], year
@@ -67,6 +70,9 @@ def test_each_year_adds_up_to_the_provinces_total_over_the_scale():
         totals[spec.registered_on.year] += spec.amount
     for chain in PLATFORM:
         totals[chain.decided_on.year] += chain.amount
+    for spec in JOURNEY:
+        if spec.is_counted:
+            totals[spec.registered_on.year] += spec.final_amount
 
     assert registration_specs.SCALE == 100
     assert totals[2021] == Decimal("1396700000")  # 1396.7亿 / 100
@@ -229,3 +235,48 @@ def test_no_title_repeats_the_word_of_its_kind():
     for spec in SPECS:
         for word in ("服务", "咨询", "开发", "转让", "许可", "投资"):
             assert f"{word}技术{word}" not in spec.project_name and f"{word}{word}" not in spec.project_name
+
+
+def test_transfer_offices_sell_technical_services_in_their_own_name():
+    offices = [spec for spec in SPECS if spec.seller.organisation.endswith("_office")]
+
+    assert {spec.seller.organisation for spec in offices} >= {"scu_office", "uestc_office", "swjtu_office"}
+    assert {spec.sub_type for spec in offices} <= set(registration_specs.OFFICE_SUB_TYPES)
+    assert len([spec for spec in offices if spec.seller.organisation == "scu_office"]) >= 5
+
+
+@pytest.mark.parametrize("day", [TODAY + timedelta(days=400), date(2031, 2, 28), dates.REFERENCE_DAY])
+def test_the_journey_is_the_same_on_any_day_only_its_recent_dates_move(day):
+    other = registration_specs.journey_specs(day)
+
+    def undated(spec):
+        return replace(
+            spec, **{f.name: None for f in fields(spec) if isinstance(getattr(spec, f.name), date)}
+        )
+
+    assert [undated(spec) for spec in other] == [undated(spec) for spec in JOURNEY]
+    for spec, moved in zip(JOURNEY, other, strict=True):
+        for field in fields(spec):
+            value = getattr(spec, field.name)
+            if isinstance(value, date):
+                expected = value if value <= dates.HISTORY_ENDS else value - (TODAY - day)
+                assert getattr(moved, field.name) == expected, field.name
+
+
+def test_nothing_in_the_journey_is_dated_after_today_and_registrations_lie_in_the_history():
+    for spec in JOURNEY:
+        days = [getattr(spec, f.name) for f in fields(spec) if isinstance(getattr(spec, f.name), date)]
+        assert max(days) <= TODAY, spec.project_name
+        assert spec.signed_on <= spec.opened_on
+        assert spec.submitted_on is None or spec.opened_on <= spec.submitted_on
+        if spec.registered_on is not None:
+            assert spec.submitted_on < spec.registered_on <= dates.HISTORY_ENDS
+        for income in spec.incomes:
+            assert spec.signed_on <= income.performed_on < income.certified_on <= dates.HISTORY_ENDS
+    assert {spec.outcome for spec in JOURNEY} == {"draft", "submitted", "registered"}
+    assert {spec.buyer.kind for spec in JOURNEY} == {
+        PartyKind.ORGANISATION,
+        PartyKind.FOREIGN,
+        PartyKind.PERSON,
+    }
+    assert all(ric.is_valid(spec.buyer.id_number) for spec in JOURNEY if spec.buyer.kind == PartyKind.PERSON)

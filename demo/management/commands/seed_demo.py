@@ -53,19 +53,19 @@ class Command(BaseCommand):
                 organisations=directory.organisations, users=directory.users
             )
             market = market_loader.load(organisations=directory.organisations, users=directory.users)
-        imports = registration_loader.load(market=market)
+        imports, journey = registration_loader.load(market=market)
         labels = {
             **institution_loader.COUNT_LABELS,
             **achievement_loader.COUNT_LABELS,
             **market_loader.COUNT_LABELS,
             **registration_loader.COUNT_LABELS,
         }
-        counts = directory.counts + achievements.counts + market.counts + imports.counts
+        counts = directory.counts + achievements.counts + market.counts + imports.counts + journey.counts
         self.stdout.write(institution_loader.summary(counts, labels))
         # Ranked only when this run added to the demo (or an interrupted run left it unranked): the
         # freshness of a match counts from now, so ranking again minutes later would move scores and
         # a second run would not leave everything as it was. The nightly recompute keeps them current.
-        if achievements.counts or market.counts or not Match.objects.exists():
+        if achievements.counts or market.counts or journey.counts or not Match.objects.exists():
             ranked = demo_matches()
             self.stdout.write(
                 ngettext(
