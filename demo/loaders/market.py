@@ -57,9 +57,11 @@ from market.models import (
     InquiryMessage,
     Listing,
     ListingObjection,
+    RegistrationCertificate,
     RegistrationRuleSet,
     RegistrationSequence,
 )
+from market.selectors.contract_lifecycle import certificate_snapshot
 from market.services import contract_lifecycle as lifecycle_services
 from market.services import contracts as contract_services
 from market.services import deals as deal_services
@@ -559,6 +561,11 @@ class MarketLoader:
             updates.update(certified_at=certified_at, updated_at=certified_at)
         ContractRegistration.objects.filter(pk=contract.pk).update(**updates)
         contract.refresh_from_db()
+        if spec.is_registered:
+            # the certificate was issued on registration: it prints the number and the day the contract has now
+            RegistrationCertificate.objects.filter(contract=contract).update(
+                issued_at=contract.registered_at, snapshot=certificate_snapshot(contract)
+            )
         return contract
 
     def _rule_set_on(self, day: date):

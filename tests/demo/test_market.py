@@ -380,6 +380,21 @@ def test_a_few_registered_deals_are_on_the_disclosure_board_today(db, seeded):
     assert ContractRegistration.objects.disclosed().count() == market_specs.RECENT_REGISTERED
 
 
+def test_every_certificate_in_force_prints_its_contracts_number_and_day(db, seeded):
+    from market.models import RegistrationCertificate
+
+    certificates = RegistrationCertificate.objects.filter(superseded_at__isnull=True).select_related(
+        "contract"
+    )
+
+    assert certificates.exists()
+    for certificate in certificates:
+        contract = certificate.contract
+        assert certificate.snapshot["registration_number"] == contract.registration_number, contract
+        registered_on = timezone.localtime(contract.registered_at).date().isoformat()
+        assert certificate.snapshot["registered_on"] == registered_on, contract
+
+
 def test_performed_deals_have_certified_income_and_refused_ones_a_coded_reason(db, seeded):
     performed = ContractRegistration.objects.filter(deal__status=DealStatus.PERFORMED).select_related("deal")
     refused = ContractRegistration.objects.filter(deal__status=DealStatus.REJECTED)
