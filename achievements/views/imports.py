@@ -48,7 +48,7 @@ def import_start(request):
             add_service_errors(form, error)
         else:
             return redirect("achievement_imports:detail", pk=batch.pk)
-    context = {"form": form, "batches": import_services.import_batch_recent(actor=request.user)}
+    context = {"form": form, "imports": import_services.import_batch_recent(actor=request.user)}
     return render(request, "achievements/import_start.html", context)
 
 

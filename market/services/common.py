@@ -10,6 +10,7 @@ from django.utils.translation import override
 from institutions.choices import MembershipRole
 from institutions.selectors import organisations as institution_selectors
 from market import policies
+from market.choices import SUB_TYPE_CATEGORY, ContractCategory, ContractSubType
 from notifications import services as notification_services
 
 
@@ -60,3 +61,20 @@ Message = notification_services.Message
 def notify_all(messages: Iterable[Message]) -> None:
     """Many ``notify`` calls in one insert."""
     notification_services.notify_all(messages)
+
+
+def require_sub_type_of_category(contract) -> None:
+    """The sub-type is a kind of the category (a registrar's correction or a 变更 may change either); a
+    licence scope stays only on a licence."""
+    if SUB_TYPE_CATEGORY.get(contract.sub_type) != contract.contract_category:
+        raise ValidationError(
+            {
+                "sub_type": _("%(sub_type)s is not a kind of %(category)s contract.")
+                % {
+                    "sub_type": ContractSubType(contract.sub_type).label,
+                    "category": ContractCategory(contract.contract_category).label,
+                }
+            }
+        )
+    if contract.contract_category != ContractCategory.LICENCE:
+        contract.licence_scope = ""

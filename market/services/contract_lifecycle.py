@@ -26,7 +26,6 @@ from core.permissions import require
 from market import lock_objects, policies
 from market import rules as market_rules
 from market.choices import (
-    SUB_TYPE_CATEGORY,
     ContractCategory,
     ContractStatus,
     ContractSubType,
@@ -185,19 +184,11 @@ def _check_category(contract: ContractRegistration) -> None:
         raise ValidationError({"contract_category": _("Choose one of the listed categories.")})
     if contract.sub_type not in ContractSubType.values:
         raise ValidationError({"sub_type": _("Choose one of the listed sub-types.")})
-    if SUB_TYPE_CATEGORY.get(contract.sub_type) != contract.contract_category:
-        raise ValidationError(
-            {
-                "sub_type": _("%(sub_type)s is not a kind of %(category)s contract.")
-                % {
-                    "sub_type": ContractSubType(contract.sub_type).label,
-                    "category": ContractCategory(contract.contract_category).label,
-                }
-            }
-        )
-    if contract.contract_category != ContractCategory.LICENCE:
-        contract.licence_scope = ""
-    elif contract.licence_scope not in LicenceScope.values:
+    common.require_sub_type_of_category(contract)
+    if (
+        contract.contract_category == ContractCategory.LICENCE
+        and contract.licence_scope not in LicenceScope.values
+    ):
         raise ValidationError({"licence_scope": _("Choose the scope of the licence.")})
 
 

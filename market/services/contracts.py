@@ -36,11 +36,9 @@ from market import codes, lock_objects, policies
 from market import rules as market_rules
 from market.choices import (
     CONTRACT_NO_IP,
-    SUB_TYPE_CATEGORY,
     ContractCategory,
     ContractSource,
     ContractStatus,
-    ContractSubType,
     DealStatus,
     NumberSource,
     PartyKind,
@@ -776,18 +774,7 @@ def _apply_corrections(
         contract.contract_category = contract_category
     if sub_type:
         contract.sub_type = sub_type
-    if SUB_TYPE_CATEGORY.get(contract.sub_type) != contract.contract_category:
-        raise ValidationError(
-            {
-                "sub_type": _("%(sub_type)s is not a kind of %(category)s contract.")
-                % {
-                    "sub_type": ContractSubType(contract.sub_type).label,
-                    "category": ContractCategory(contract.contract_category).label,
-                }
-            }
-        )
-    if contract.contract_category != ContractCategory.LICENCE:
-        contract.licence_scope = ""
+    common.require_sub_type_of_category(contract)
     if non_technical_amount is not None:
         contract.non_technical_amount = non_technical_amount
         _recompute_technical_amount(contract)

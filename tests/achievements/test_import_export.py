@@ -809,7 +809,7 @@ def test_the_recent_imports_are_listed_on_the_upload_page(run_on_commit, chengdu
     response = client.get("/achievements/import/")
 
     assert response.status_code == 200
-    assert [listed.pk for listed in response.context["batches"]] == [batch.pk]
+    assert [listed.pk for listed in response.context["imports"]] == [batch.pk]
     assert list(response.context["form"].fields["institution"].queryset) == [chengdu_institution]
 
 

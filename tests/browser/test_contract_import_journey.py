@@ -38,7 +38,7 @@ def test_upload_progress_and_result(page, monkeypatch):
     page.set_input_files(
         "input[name=file]", files=[{"name": "登记.xlsx", "mimeType": XLSX, "buffer": content}]
     )
-    page.click("form.contract-import-form button[type=submit]")
+    page.click("form.import-upload-form button[type=submit]")
 
     status = page.locator("#contract-import-status")
     expect(status).to_have_attribute("data-status", "queued")
