@@ -57,102 +57,109 @@ def _page_with_errors(request, contract, **overrides):
     )
 
 
-def _registrar_contract(request, pk: int, action: str) -> ContractRegistration:
+def registrar_contract(request, pk: int) -> ContractRegistration:
+    """A contract the user may see and register for (404, then 403): what every registrar's action starts from."""
     contract = selectors.contract_get(pk=pk, actor=request.user)
     if not request.user.has_perm("market.register_contract", contract):
         raise PermissionDenied
     return contract
 
 
-def _done(request, contract, message: str):
-    messages.success(request, message)
-    return redirect("market:contract-detail", pk=contract.pk)
+def _act(request, contract, form, *, form_name: str, perform, done: str):
+    """Runs a registrar's action from its posted form: ``perform(form)`` calls the service; its refusal goes
+    onto the form and the contract page shows it again (400), success goes back to the page with ``done``."""
+    if form.is_valid():
+        try:
+            perform(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("market:contract-detail", pk=contract.pk)
+    return _page_with_errors(request, contract, **{form_name: form})
 
 
 @login_required
 @require_POST
 def contract_amend(request, pk: int):
-    contract = _registrar_contract(request, pk, "amend")
-    form = forms.AmendForm.for_contract(contract, request.POST)
-    if form.is_valid():
-        try:
-            services.contract_amend(
-                actor=request.user,
-                contract=contract,
-                data=form.service_data(contract),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _done(
-                request, contract, _("The correction has been recorded and a new certificate issued.")
-            )
-    return _page_with_errors(request, contract, amend_form=form)
+    contract = registrar_contract(request, pk)
+    return _act(
+        request,
+        contract,
+        forms.AmendForm.for_contract(contract, request.POST),
+        form_name="amend_form",
+        perform=lambda form: services.contract_amend(
+            actor=request.user,
+            contract=contract,
+            data=form.service_data(contract),
+            reason=form.cleaned_data["reason"],
+        ),
+        done=_("The correction has been recorded and a new certificate issued."),
+    )
 
 
 @login_required
 @require_POST
 def contract_cancel(request, pk: int):
-    contract = _registrar_contract(request, pk, "cancel")
-    form = forms.CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contract_cancel(actor=request.user, contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _done(
-                request, contract, _("The registration has been cancelled; the parties have been told.")
-            )
-    return _page_with_errors(request, contract, cancel_form=form)
+    contract = registrar_contract(request, pk)
+    return _act(
+        request,
+        contract,
+        forms.CancelForm(request.POST),
+        form_name="cancel_form",
+        perform=lambda form: services.contract_cancel(
+            actor=request.user, contract=contract, **form.cleaned_data
+        ),
+        done=_("The registration has been cancelled; the parties have been told."),
+    )
 
 
 @login_required
 @require_POST
 def contract_second_check(request, pk: int):
-    contract = _registrar_contract(request, pk, "second_check")
-    form = forms.SecondCheckForm(request.POST)
-    if form.is_valid():
-        try:
-            services.second_check_decide(actor=request.user, contract=contract, **form.service_arguments())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _done(request, contract, _("The second check has been recorded."))
-    return _page_with_errors(request, contract, check_form=form)
+    contract = registrar_contract(request, pk)
+    return _act(
+        request,
+        contract,
+        forms.SecondCheckForm(request.POST),
+        form_name="check_form",
+        perform=lambda form: services.second_check_decide(
+            actor=request.user, contract=contract, **form.service_arguments()
+        ),
+        done=_("The second check has been recorded."),
+    )
 
 
 @login_required
 @require_POST
 def contract_certify_income(request, pk: int):
-    contract = _registrar_contract(request, pk, "certify")
-    form = forms.IncomeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.income_certify(actor=request.user, contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _done(request, contract, _("The certified technical income has been recorded."))
-    return _page_with_errors(request, contract, income_form=form)
+    contract = registrar_contract(request, pk)
+    return _act(
+        request,
+        contract,
+        forms.IncomeForm(request.POST),
+        form_name="income_form",
+        perform=lambda form: services.income_certify(
+            actor=request.user, contract=contract, **form.cleaned_data
+        ),
+        done=_("The certified technical income has been recorded."),
+    )
 
 
 @login_required
 @require_POST
 def contract_national_number(request, pk: int):
-    contract = _registrar_contract(request, pk, "national_number")
-    form = forms.NationalNumberForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contract_record_national_number(
-                actor=request.user, contract=contract, national_number=form.cleaned_data["national_number"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _done(request, contract, _("The number in the national system has been recorded."))
-    return _page_with_errors(request, contract, national_form=form)
+    contract = registrar_contract(request, pk)
+    return _act(
+        request,
+        contract,
+        forms.NationalNumberForm(request.POST),
+        form_name="national_form",
+        perform=lambda form: services.contract_record_national_number(
+            actor=request.user, contract=contract, national_number=form.cleaned_data["national_number"]
+        ),
+        done=_("The number in the national system has been recorded."),
+    )
 
 
 # The certificate -----------------------------------------------------------------------------------

@@ -311,17 +311,10 @@ def contract_submit(request, pk: int):
     return redirect("market:contract-detail", pk=contract.pk)
 
 
-def _registrar_contract(request, pk: int) -> ContractRegistration:
-    contract = selectors.contract_get(pk=pk, actor=request.user)
-    if not request.user.has_perm("market.register_contract", contract):
-        raise PermissionDenied
-    return contract
-
-
 @login_required
 @require_POST
 def contract_register(request, pk: int):
-    contract = _registrar_contract(request, pk)
+    contract = lifecycle_views.registrar_contract(request, pk)
     form = forms.RegisterForm.for_contract(contract, request.POST)
     if form.is_valid():
         try:
@@ -346,7 +339,7 @@ def contract_register(request, pk: int):
 @login_required
 @require_POST
 def contract_reject(request, pk: int):
-    contract = _registrar_contract(request, pk)
+    contract = lifecycle_views.registrar_contract(request, pk)
     form = forms.RejectForm(request.POST)
     if form.is_valid():
         try:
